@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "scaling",
+  products: [
+    .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
+    .executable(name: "scaling", targets: ["scaling"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // MARK: - C system library (Debian: liblapacke-dev)
+    .systemLibrary(
+      name: "CLAPACKE", pkgConfig: "lapacke",
+      providers: [.apt(["liblapacke-dev"])]),
+
+    // MARK: - Libraries (one-way imports: LinearAlgebra <- Fitting <- ScalingLaws)
+    .target(name: "LinearAlgebra", dependencies: ["CLAPACKE"]),
+    .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
+    .target(name: "ScalingLaws", dependencies: ["Fitting", "LinearAlgebra"]),
+
+    // MARK: - Command-line tool
+    .executableTarget(
+      name: "scaling",
+      dependencies: [
+        "ScalingLaws",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
+    .testTarget(
+      name: "ScalingLawsTests", dependencies: ["ScalingLaws", "Fitting"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "ScalingCLITests", dependencies: ["ScalingLaws"],
+      resources: [.copy("Fixtures")]),
+  ]
+)

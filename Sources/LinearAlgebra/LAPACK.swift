@@ -1,0 +1,101 @@
+internal import CLAPACKE
+
+/// The only place in the package that calls LAPACKE. Every routine's `info` code is checked
+/// and thrown as a ``LAPACKError``; every input is copied, so callers keep their values.
+enum LAPACK {
+  @inline(__always)
+  static func check(_ info: clapacke_int, _ routine: String) throws {
+    guard info == 0 else { throw LAPACKError(routine: routine, info: Int(info)) }
+  }
+
+  /// Minimum-norm least squares `min ‖A x − B‖` by the SVD (`dgelsd`). Singular values below
+  /// `rcond · σ_max` are treated as zero. Returns the solutions (column-major, columns × nrhs),
+  /// the effective rank and the singular values of A.
+  static func dgelsd(
+    _ a: Matrix, _ b: [Double], nrhs: Int, rcond: Double
+  ) throws -> (solution: [Double], rank: Int, singularValues: [Double]) {
+    let m = a.rows, n = a.columns
+    let ldb = max(1, max(m, n))
+    var aa = a.storage
+    var bb = [Double](repeating: 0, count: ldb * nrhs)
+    for k in 0..<nrhs {
+      for i in 0..<m { bb[i + k * ldb] = b[i + k * m] }
+    }
+    var s = [Double](repeating: 0, count: max(1, min(m, n)))
+    var rank: clapacke_int = 0
+    let info = LAPACKE_dgelsd(
+      LAPACK_COL_MAJOR, clapacke_int(m), clapacke_int(n), clapacke_int(nrhs),
+      &aa, clapacke_int(max(1, m)), &bb, clapacke_int(ldb), &s, rcond, &rank)
+    try check(info, "dgelsd")
+    var x = [Double](repeating: 0, count: n * nrhs)
+    for k in 0..<nrhs {
+      for i in 0..<n { x[i + k * n] = bb[i + k * ldb] }
+    }
+    return (x, Int(rank), Array(s.prefix(min(m, n))))
+  }
+
+  /// Singular value decomposition `A = U Σ Vᵀ` (`dgesdd`, divide and conquer).
+  /// With `vectors == false` only Σ is computed.
+  static func dgesdd(
+    _ a: Matrix, vectors: Bool
+  ) throws -> (u: Matrix?, s: [Double], vt: Matrix?) {
+    let m = a.rows, n = a.columns, k = min(m, n)
+    var aa = a.storage
+    var s = [Double](repeating: 0, count: max(1, k))
+    if !vectors {
+      var dummyU = [Double](repeating: 0, count: 1)
+      var dummyVt = [Double](repeating: 0, count: 1)
+      let info = LAPACKE_dgesdd(
+        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), clapacke_int(m), clapacke_int(n),
+        &aa, clapacke_int(max(1, m)), &s, &dummyU, 1, &dummyVt, 1)
+      try check(info, "dgesdd")
+      return (nil, Array(s.prefix(k)), nil)
+    }
+    var u = [Double](repeating: 0, count: m * k)
+    var vt = [Double](repeating: 0, count: k * n)
+    let info = LAPACKE_dgesdd(
+      LAPACK_COL_MAJOR, CChar(UInt8(ascii: "S")), clapacke_int(m), clapacke_int(n),
+      &aa, clapacke_int(max(1, m)), &s, &u, clapacke_int(max(1, m)), &vt,
+      clapacke_int(max(1, k)))
+    try check(info, "dgesdd")
+    return (
+      Matrix(rows: m, columns: k, columnMajor: u), Array(s.prefix(k)),
+      Matrix(rows: k, columns: n, columnMajor: vt)
+    )
+  }
+
+  /// Inverse of a symmetric positive definite matrix by Cholesky (`dpotrf` + `dpotri`).
+  static func dpotrfInverse(_ a: Matrix) throws -> Matrix {
+    precondition(a.rows == a.columns, "dpotri needs a square matrix.")
+    let n = a.rows
+    var aa = a.storage
+    try check(
+      LAPACKE_dpotrf(
+        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), clapacke_int(n), &aa, clapacke_int(max(1, n))),
+      "dpotrf")
+    try check(
+      LAPACKE_dpotri(
+        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), clapacke_int(n), &aa, clapacke_int(max(1, n))),
+      "dpotri")
+    var out = Matrix(rows: n, columns: n, columnMajor: aa)
+    for j in 0..<n {
+      for i in (j + 1)..<max(j + 1, n) { out[i, j] = out[j, i] }
+    }
+    return out
+  }
+
+  /// Solves the square system `A X = B` by LU with partial pivoting (`dgesv`).
+  static func dgesv(_ a: Matrix, _ b: [Double], nrhs: Int) throws -> [Double] {
+    precondition(a.rows == a.columns, "dgesv needs a square matrix.")
+    let n = a.rows
+    var aa = a.storage
+    var bb = b
+    var ipiv = [clapacke_int](repeating: 0, count: max(1, n))
+    try check(
+      LAPACKE_dgesv(
+        LAPACK_COL_MAJOR, clapacke_int(n), clapacke_int(nrhs), &aa, clapacke_int(max(1, n)),
+        &ipiv, &bb, clapacke_int(max(1, n))),
+      "dgesv")
+    return bb
+  }
+}

@@ -1,0 +1,76 @@
+/// Training results read from one file (or one group of it), after derivations and filters.
+/// Column-oriented: `params[i]`, `tokens[i]`, `flops[i]`, `loss[i]` describe point i.
+public struct Dataset: Sendable {
+  /// The file the points came from.
+  public var file: String
+  /// The value of the group column for this subset, if grouped.
+  public var group: String?
+  public var params: [Double]
+  public var tokens: [Double]
+  public var flops: [Double]
+  public var loss: [Double]
+  /// Optimiser step, when the file has a step column.
+  public var step: [Double]?
+  /// Run label per point, when the file has a run column.
+  public var run: [String]?
+  /// 1-based line of each point in the file.
+  public var lines: [Int]
+  /// Which column supplied each role (or how it was derived).
+  public var sources: [Quantity: String]
+  /// Sentences describing each derivation (e.g. "D = C / (6N): no tokens column").
+  public var derivations: [String]
+  /// Each filter applied, with the number of points it removed.
+  public var filters: [FilterReport]
+  /// Data rows read from the file (before filters).
+  public var rowsRead: Int
+
+  public var count: Int { loss.count }
+
+  public init(
+    file: String, group: String? = nil, params: [Double], tokens: [Double], flops: [Double],
+    loss: [Double], step: [Double]? = nil, run: [String]? = nil, lines: [Int]? = nil,
+    sources: [Quantity: String] = [:], derivations: [String] = [], filters: [FilterReport] = [],
+    rowsRead: Int? = nil
+  ) {
+    self.file = file
+    self.group = group
+    self.params = params
+    self.tokens = tokens
+    self.flops = flops
+    self.loss = loss
+    self.step = step
+    self.run = run
+    self.lines = lines ?? Array(1...max(1, loss.count)).prefix(loss.count).map { $0 + 1 }
+    self.sources = sources
+    self.derivations = derivations
+    self.filters = filters
+    self.rowsRead = rowsRead ?? loss.count
+  }
+
+  /// The subset at `indices`, in that order (duplicates allowed: used by the bootstrap).
+  public func subset(_ indices: [Int]) -> Dataset {
+    var d = self
+    d.params = indices.map { params[$0] }
+    d.tokens = indices.map { tokens[$0] }
+    d.flops = indices.map { flops[$0] }
+    d.loss = indices.map { loss[$0] }
+    d.step = step.map { s in indices.map { s[$0] } }
+    d.run = run.map { r in indices.map { r[$0] } }
+    d.lines = indices.map { lines[$0] }
+    return d
+  }
+
+  /// Number of distinct values of a quantity (e.g. model sizes).
+  public func distinctCount(_ values: [Double]) -> Int { Set(values).count }
+}
+
+/// One filter and how many points it removed.
+public struct FilterReport: Sendable, Equatable, Codable {
+  public var filter: String
+  public var removed: Int
+
+  public init(filter: String, removed: Int) {
+    self.filter = filter
+    self.removed = removed
+  }
+}

@@ -1,0 +1,280 @@
+import Foundation
+
+/// Reads training-results CSV files into ``Dataset`` values: finds columns by name, parses
+/// numbers, derives missing quantities (D = C/(6N), C = 6ND, D = step × tokens-per-step),
+/// applies filters and splits by group.
+public struct DatasetLoader: Sendable {
+  public var options: LoadOptions
+  /// Roles the analysis needs (e.g. params, tokens and loss for the Chinchilla law).
+  public var required: Set<Quantity>
+
+  public init(options: LoadOptions, required: Set<Quantity>) {
+    self.options = options
+    self.required = required
+  }
+
+  /// A value that failed a positivity check; reported only if its row survives the filters.
+  private struct Pending {
+    let row: Int
+    let quantity: Quantity
+    let error: CSVError
+  }
+
+  public func load(path: String) throws -> [Dataset] {
+    try load(CSVDocument(contentsOf: path))
+  }
+
+  public func load(_ doc: CSVDocument) throws -> [Dataset] {
+    let name = doc.name
+    var header: [String] = []
+    var headerFields: [CSVField] = []
+    var columnOf: [Quantity: Int] = [:]
+    var numeric: [Quantity: [Double]] = [:]
+    var labels: [Quantity: [String]] = [:]
+    var lines: [Int] = []
+    var pending: [Pending] = []
+    var rowCount = 0
+    let numericRoles = Quantity.allCases.filter { $0.isNumeric }
+
+    try doc.forEachRecord { fields in
+      if header.isEmpty && headerFields.isEmpty {
+        headerFields = fields
+        header = fields.map { doc.string($0).trimmingCharacters(in: .whitespaces) }
+        try resolveColumns(doc: doc, header: header, fields: fields, into: &columnOf)
+        for q in numericRoles where columnOf[q] != nil { numeric[q] = [] }
+        for q in [Quantity.run, .group] where columnOf[q] != nil { labels[q] = [] }
+        return
+      }
+      guard fields.count == header.count else {
+        let f = fields.count > header.count ? fields[header.count] : fields[fields.count - 1]
+        throw CSVError(
+          file: name, line: fields[0].line,
+          column: fields.count > header.count ? doc.column(of: f) : nil,
+          "row has \(fields.count) fields but the header has \(header.count)")
+      }
+      let row = rowCount
+      rowCount += 1
+      lines.append(fields[0].line)
+      for q in numericRoles {
+        guard let c = columnOf[q] else { continue }
+        let f = fields[c]
+        let colName = header[c]
+        switch NumberParser.parse(doc.bytes, f.start, f.end, allowSuffix: q.allowsSizeSuffix) {
+        case .success(let v):
+          if q == .step ? v < 0 : v <= 0 {
+            pending.append(
+              Pending(
+                row: row, quantity: q,
+                error: doc.error(
+                  f, "column '\(colName)': \(doc.string(f)) is not \(q == .step ? "non-negative" : "positive")")))
+          }
+          numeric[q]!.append(v)
+        case .failure(let failure):
+          let text = doc.string(f)
+          let what: String
+          switch failure {
+          case .empty: what = "empty value (a number is required)"
+          case .notANumber: what = "'\(text)' is not a number"
+          case .nan: what = "NaN is not allowed"
+          case .infinite: what = "'\(text)' is infinite"
+          case .overflow: what = "'\(text)' overflows a double"
+          }
+          throw doc.error(f, "column '\(colName)': \(what)")
+        }
+      }
+      for q in [Quantity.run, .group] {
+        guard let c = columnOf[q] else { continue }
+        labels[q]!.append(doc.string(fields[c]))
+      }
+    }
+    if header.isEmpty { throw CSVError(file: name, "file is empty") }
+    if rowCount == 0 { throw CSVError(file: name, "no data rows after the header") }
+
+    // Derivations.
+    var sources: [Quantity: String] = [:]
+    for (q, c) in columnOf { sources[q] = header[c] }
+    var derivations: [String] = []
+    var tokens = numeric[.tokens]
+    var flops = numeric[.flops]
+    let params = numeric[.params]
+    let needTokens = required.contains(.tokens) || required.contains(.flops)
+    if tokens == nil {
+      if let tps = options.tokensPerStep, let steps = numeric[.step] {
+        tokens = steps.map { $0 * tps }
+        sources[.tokens] = "step x \(formatCount(tps))"
+        derivations.append(
+          "D = step x \(formatCount(tps)) tokens per step (no tokens column; --tokens-per-step)")
+        pending += pending.filter { $0.quantity == .step }.map {
+          Pending(row: $0.row, quantity: .tokens, error: $0.error)
+        }
+        for (row, s) in steps.enumerated() where s == 0 {
+          pending.append(
+            Pending(
+              row: row, quantity: .tokens,
+              error: CSVError(
+                file: name, line: lines[row],
+                "step 0 gives D = 0 tokens, which is not positive (drop it with --min-step 1)")))
+        }
+      } else if let c = flops, let n = params {
+        tokens = zip(c, n).map { $0 / (6 * $1) }
+        sources[.tokens] = "C/(6N)"
+        derivations.append("D = C / (6N) (no tokens column)")
+        pending += pending.filter { $0.quantity == .flops || $0.quantity == .params }.map {
+          Pending(row: $0.row, quantity: .tokens, error: $0.error)
+        }
+      } else if needTokens {
+        var hint = "no tokens column (looked for \(quoted(Quantity.tokens.aliases)); set --tokens-column)"
+        if numeric[.step] != nil { hint += ", or give --tokens-per-step to derive D from the step column" }
+        throw CSVError(file: name, line: 1, hint)
+      }
+    }
+    if flops == nil, let d = tokens, let n = params {
+      flops = zip(n, d).map { 6 * $0 * $1 }
+      sources[.flops] = "6ND"
+      derivations.append("C = 6ND (no flops column)")
+    }
+    for q in required {
+      let present: Bool
+      switch q {
+      case .params: present = params != nil
+      case .tokens: present = tokens != nil
+      case .flops: present = flops != nil
+      case .loss, .step: present = numeric[q] != nil
+      case .run, .group: present = labels[q] != nil
+      }
+      if !present {
+        throw CSVError(
+          file: name, line: 1,
+          "no \(q.rawValue) column (looked for \(quoted(q.aliases))); name it with \(q.flag)")
+      }
+    }
+
+    // Filters, in a fixed order; each reports how many points it removed.
+    var keep = Array(0..<rowCount)
+    var filters: [FilterReport] = []
+    func apply(_ label: String, _ predicate: (Int) -> Bool) {
+      let before = keep.count
+      keep = keep.filter(predicate)
+      filters.append(FilterReport(filter: label, removed: before - keep.count))
+    }
+    let runs = labels[.run]
+    if !options.excludeRuns.isEmpty {
+      guard let runs else {
+        throw CSVError(
+          file: name, line: 1,
+          "--exclude-run needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+      }
+      let excluded = Set(options.excludeRuns)
+      apply("--exclude-run \(options.excludeRuns.joined(separator: ","))") { !excluded.contains(runs[$0]) }
+    }
+    if options.finalOnly {
+      guard let runs else {
+        throw CSVError(
+          file: name, line: 1,
+          "--final-only needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+      }
+      guard let progress = numeric[.step] ?? tokens else {
+        throw CSVError(file: name, line: 1, "--final-only needs a step or tokens column")
+      }
+      var last: [String: Int] = [:]
+      for i in keep {
+        if let j = last[runs[i]], progress[j] >= progress[i] { continue }
+        last[runs[i]] = i
+      }
+      let finals = Set(last.values)
+      apply("--final-only") { finals.contains($0) }
+    }
+    if let m = options.minStep {
+      guard let steps = numeric[.step] else {
+        throw CSVError(
+          file: name, line: 1,
+          "--min-step needs a step column (looked for \(quoted(Quantity.step.aliases))); name it with --step-column")
+      }
+      apply("--min-step \(formatCount(m))") { steps[$0] >= m }
+    }
+    if let m = options.minTokens {
+      guard let tokens else { throw CSVError(file: name, line: 1, "--min-tokens needs tokens") }
+      apply("--min-tokens \(formatCount(m))") { tokens[$0] >= m }
+    }
+    if let m = options.maxParams {
+      guard let params else { throw CSVError(file: name, line: 1, "--max-params needs a params column") }
+      apply("--max-params \(formatCount(m))") { params[$0] <= m }
+    }
+
+    // Values that must be positive, in rows that survived.
+    let kept = Set(keep)
+    let relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
+    if let p = pending.filter({ kept.contains($0.row) && relevant.contains($0.quantity) })
+      .min(by: { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) })
+    {
+      throw p.error
+    }
+
+    // Split by group (order of first appearance).
+    var groupsInOrder: [String?] = [nil]
+    var members: [String?: [Int]] = [nil: keep]
+    if let g = labels[.group] {
+      groupsInOrder = []
+      members = [:]
+      for i in keep {
+        if members[g[i]] == nil {
+          groupsInOrder.append(g[i])
+          members[g[i]] = []
+        }
+        members[g[i]]!.append(i)
+      }
+      if groupsInOrder.isEmpty { groupsInOrder = [nil]; members[nil] = [] }
+    }
+    let nan = [Double](repeating: .nan, count: rowCount)
+    let full = Dataset(
+      file: name, group: nil, params: params ?? nan, tokens: tokens ?? nan, flops: flops ?? nan,
+      loss: numeric[.loss] ?? nan, step: numeric[.step], run: runs, lines: lines,
+      sources: sources, derivations: derivations, filters: filters, rowsRead: rowCount)
+    return groupsInOrder.map { g in
+      var d = full.subset(members[g] ?? [])
+      d.group = g
+      return d
+    }
+  }
+
+  private func resolveColumns(
+    doc: CSVDocument, header: [String], fields: [CSVField], into columnOf: inout [Quantity: Int]
+  ) throws {
+    let lower = header.map { $0.lowercased() }
+    var seen: [String: Int] = [:]
+    for (i, h) in header.enumerated() {
+      if let j = seen[h] {
+        throw doc.error(fields[i], "duplicate column name '\(h)' (also column \(j + 1))")
+      }
+      seen[h] = i
+    }
+    for q in Quantity.allCases {
+      if let explicit = options.columns[q] {
+        guard let i = header.firstIndex(of: explicit) ?? lower.firstIndex(of: explicit.lowercased())
+        else {
+          throw CSVError(
+            file: doc.name, line: 1,
+            "\(q.flag) '\(explicit)': no such column; the header has \(quoted(header))")
+        }
+        columnOf[q] = i
+      } else {
+        for alias in q.aliases {
+          if let i = lower.firstIndex(of: alias) {
+            columnOf[q] = i
+            break
+          }
+        }
+      }
+    }
+  }
+}
+
+func quoted(_ names: [String]) -> String {
+  names.map { "'\($0)'" }.joined(separator: ", ")
+}
+
+/// Compact count formatting for messages: 2097152 → "2097152", 1e9 → "1e+09".
+func formatCount(_ v: Double) -> String {
+  if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+  return String(format: "%g", v)
+}

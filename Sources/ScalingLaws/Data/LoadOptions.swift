@@ -1,0 +1,15 @@
+/// How to read a file: explicit column names, derivations and filters.
+public struct LoadOptions: Sendable, Equatable {
+  /// Explicit column names by role (overrides the aliases).
+  public var columns: [Quantity: String] = [:]
+  /// Tokens per optimiser step, to derive D = step × tokensPerStep (Pythia: 2,097,152).
+  public var tokensPerStep: Double? = nil
+  public var minStep: Double? = nil
+  public var minTokens: Double? = nil
+  public var maxParams: Double? = nil
+  public var excludeRuns: [String] = []
+  /// Keep only the last checkpoint (largest step, else largest tokens) of each run.
+  public var finalOnly = false
+
+  public init() {}
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Parses numeric CSV fields: decimal or scientific notation, optionally with a size suffix
+/// (`70M`, `1.4B`, `300B`, `2.5T`, `10K`) where the column holds a count.
+public enum NumberParser {
+  /// Why a field is not a usable number.
+  public enum Failure: Error, Equatable {
+    case empty
+    case notANumber
+    case nan
+    case infinite
+    case overflow
+  }
+
+  /// Multipliers for size suffixes (case-insensitive): K = 1e3, M = 1e6, B or G = 1e9, T = 1e12.
+  static func suffixMultiplier(_ c: UInt8) -> Double? {
+    switch c | 0x20 {
+    case UInt8(ascii: "k"): return 1e3
+    case UInt8(ascii: "m"): return 1e6
+    case UInt8(ascii: "b"), UInt8(ascii: "g"): return 1e9
+    case UInt8(ascii: "t"): return 1e12
+    default: return nil
+    }
+  }
+
+  /// Parses `bytes[start..<end]` (surrounding spaces allowed).
+  public static func parse(
+    _ bytes: [UInt8], _ startIn: Int, _ endIn: Int, allowSuffix: Bool
+  ) -> Result<Double, Failure> {
+    var start = startIn, end = endIn
+    while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+    while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+    if start == end { return .failure(.empty) }
+    var multiplier = 1.0
+    if allowSuffix, end - start >= 2, let m = suffixMultiplier(bytes[end - 1]) {
+      let prev = bytes[end - 2]
+      if prev >= 0x30 && prev <= 0x39 || prev == UInt8(ascii: ".") {
+        multiplier = m
+        end -= 1
+      }
+    }
+    // Only characters of a decimal number reach strtod (it would also accept hex, "nan", "inf").
+    for k in start..<end {
+      let c = bytes[k]
+      let ok =
+        (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+        || c == UInt8(ascii: "+") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+      if !ok {
+        return .failure(classifyWord(bytes, start, end))
+      }
+    }
+    let len = end - start
+    if len > 400 { return .failure(.notANumber) }
+    var value = 0.0
+    var consumed = 0
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: len + 1) { buf in
+      for k in 0..<len { buf[k] = CChar(bitPattern: bytes[start + k]) }
+      buf[len] = 0
+      var endPtr: UnsafeMutablePointer<CChar>? = nil
+      value = strtod(buf.baseAddress!, &endPtr)
+      consumed = endPtr.map { $0 - buf.baseAddress! } ?? 0
+    }
+    if consumed != len { return .failure(.notANumber) }
+    if value.isInfinite { return .failure(.overflow) }
+    let scaled = value * multiplier
+    if scaled.isInfinite { return .failure(.overflow) }
+    return .success(scaled)
+  }
+
+  private static func classifyWord(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Failure {
+    var word = String(decoding: bytes[start..<end], as: UTF8.self).lowercased()
+    if word.hasPrefix("+") || word.hasPrefix("-") { word.removeFirst() }
+    if word == "nan" { return .nan }
+    if word == "inf" || word == "infinity" { return .infinite }
+    return .notANumber
+  }
+}

@@ -1,0 +1,39 @@
+import Fitting
+import LinearAlgebra
+
+/// The result of fitting one law to one dataset: everything `scaling fit` prints.
+public struct LawFit: Sendable {
+  public var file: String
+  public var group: String?
+  public var law: String
+  public var formula: String
+  public var points: Int
+  /// The objective's definition, e.g. "sum of Huber_delta(log L_pred - log L_obs), delta = 0.001".
+  public var objectiveDefinition: String
+  public var objective: Double
+  public var converged: Bool
+  public var termination: Termination
+  /// Tolerances of the final local solve, as text.
+  public var tolerances: String
+  public var search: SearchStrategy
+  public var starts: Int
+  public var startsConverged: Int
+  /// Iterations and evaluations summed over every start and the final polish.
+  public var iterations: Int
+  public var evaluations: Int
+  public var gradientNorm: Double
+  public var parameterNames: [String]
+  public var parameters: [Double]
+  /// Gauss–Newton standard errors (nil when the Jacobian is rank-deficient).
+  public var standardErrors: [Double]?
+  public var correlation: Matrix?
+  /// Condition number of the column-scaled Jacobian (SVD).
+  public var conditionNumber: Double
+  public var rmseLog: Double
+  public var r2Log: Double
+  public var warnings: [String]
+  /// The internal parameters θ at the optimum.
+  public var internalParameters: [Double]
+  /// The dataset it was fitted to (provenance: derivations, filters, columns).
+  public var dataset: Dataset
+}

@@ -1,0 +1,284 @@
+import Fitting
+import Foundation
+import LinearAlgebra
+
+/// The Chinchilla parametric loss (Hoffmann et al. 2022, eq. 2):
+///
+///     L(N, D) = E + A / N^α + B / D^β
+///
+/// fitted in Hoffmann's parameterisation log L = LSE(a − α ln N, b − β ln D, e) with
+/// A = e^a, B = e^b, E = e^e. Internal order θ = (a, b, e, α, β), as in Epoch's replication;
+/// reported order (E, A, B, alpha, beta).
+public struct ChinchillaLaw: ScalingLaw {
+  public init() {}
+
+  public var kind: LawKind { .chinchilla }
+  public var name: String { "chinchilla" }
+  public var formula: String { "L = E + A/N^alpha + B/D^beta" }
+  public var parameterNames: [String] { ["E", "A", "B", "alpha", "beta"] }
+  public var required: Set<Quantity> { [.params, .tokens, .loss] }
+
+  public func reported(_ t: [Double]) -> [Double] { [exp(t[2]), exp(t[0]), exp(t[1]), t[3], t[4]] }
+  public func internalParameters(_ p: [Double]) -> [Double] {
+    [log(p[1]), log(p[2]), log(p[0]), p[3], p[4]]
+  }
+  /// ∂p/∂θ in reported order: E ← e, A ← a, B ← b.
+  public func reportedDerivatives(_ t: [Double]) -> [Double] {
+    [exp(t[2]), exp(t[0]), exp(t[1]), 1, 1]
+  }
+
+  /// E ← θ[2] (e), A ← θ[0] (a), B ← θ[1] (b).
+  public var reportedOrder: [Int] { [2, 0, 1, 3, 4] }
+
+  public func logPrediction(_ t: [Double], _ data: LogData, _ i: Int, gradient g: inout [Double])
+    -> Double
+  {
+    let t1 = t[0] - t[3] * data.logParams[i]
+    let t2 = t[1] - t[4] * data.logTokens[i]
+    let m = max(t1, t2, t[2])
+    let e1 = exp(t1 - m), e2 = exp(t2 - m), e3 = exp(t[2] - m)
+    let s = e1 + e2 + e3
+    g[0] = e1 / s
+    g[1] = e2 / s
+    g[2] = e3 / s
+    g[3] = -g[0] * data.logParams[i]
+    g[4] = -g[1] * data.logTokens[i]
+    return m + log(s)
+  }
+
+  /// The hot path: f and ∇f in one pass, overflow-safe (max-shifted) log-sum-exp.
+  public func objective(
+    _ t: [Double], _ data: LogData, loss: RobustLoss, gradient: inout [Double]
+  ) -> Double {
+    let a = t[0], b = t[1], e = t[2], al = t[3], be = t[4]
+    var f = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0, g4 = 0.0
+    let delta: Double
+    switch loss {
+    case .huber(let d): delta = d
+    case .squared: delta = .infinity
+    }
+    let halfDelta = 0.5 * delta
+    data.logParams.withUnsafeBufferPointer { lN in
+      data.logTokens.withUnsafeBufferPointer { lD in
+        data.logLoss.withUnsafeBufferPointer { y in
+          for i in 0..<y.count {
+            let t1 = a - al * lN[i]
+            let t2 = b - be * lD[i]
+            let m = max(t1, t2, e)
+            let e1 = exp(t1 - m), e2 = exp(t2 - m), e3 = exp(e - m)
+            let s = e1 + e2 + e3
+            let r = m + log(s) - y[i]
+            let ar = abs(r)
+            let psi: Double
+            if ar <= delta {
+              f += 0.5 * r * r
+              psi = r
+            } else {
+              f += delta * (ar - halfDelta)
+              psi = r > 0 ? delta : -delta
+            }
+            let q = psi / s
+            let q1 = q * e1, q2 = q * e2
+            g0 += q1
+            g1 += q2
+            g2 += q * e3
+            g3 -= q1 * lN[i]
+            g4 -= q2 * lD[i]
+          }
+        }
+      }
+    }
+    gradient[0] = g0
+    gradient[1] = g1
+    gradient[2] = g2
+    gradient[3] = g3
+    gradient[4] = g4
+    return f
+  }
+
+  /// Hoffmann et al. 2022 App. D.2 / Epoch: α, β ∈ {0, .5, …, 2}, e ∈ {−1, −.5, …, 1},
+  /// a, b ∈ {0, 5, …, 25}: 4,500 starts, in Epoch's itertools.product order.
+  public func gridStarts() -> [[Double]] {
+    var out: [[Double]] = []
+    out.reserveCapacity(4500)
+    let ab = stride(from: 0.0, through: 2.0, by: 0.5)
+    let es = stride(from: -1.0, through: 1.0, by: 0.5)
+    let ls = stride(from: 0.0, through: 25.0, by: 5.0)
+    for al in ab { for be in ab { for e in es { for a in ls { for b in ls {
+      out.append([a, b, e, al, be])
+    } } } } }
+    return out
+  }
+
+  /// The exponent grid of the variable-projection search: 48 log-spaced values in
+  /// [0.01, 2.5], so that flat valleys with α near 0.01 are reachable.
+  public static let exponentGrid: [Double] = (0..<48).map {
+    0.01 * pow(250.0, Double($0) / 47.0)
+  }
+
+  /// Variable projection: for fixed (α, β) the law is linear in (E, A, B). On the exponent grid,
+  /// solve the weighted non-negative least squares Σ (E + A N^−α + B D^−β − L)² / L² (weights
+  /// make it a relative, i.e. log-like, error) with LAPACK, and return the local minima of the
+  /// grid surface as starts for the Huber polish.
+  public func fastStarts(_ data: LogData) throws -> FastStarts {
+    let grid = Self.exponentGrid
+    let n = data.count
+    let k = grid.count
+    // Per-exponent columns and sums. w = 1/L², so w·L = 1/L and w·L² = 1.
+    var sw = 0.0, swL = 0.0
+    var invL = [Double](repeating: 0, count: n)
+    var w = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      let L = data.loss[i]
+      w[i] = 1 / (L * L)
+      invL[i] = 1 / L
+      sw += w[i]
+      swL += invL[i]
+    }
+    func columns(_ logs: [Double]) -> (cols: [[Double]], s1: [Double], s2: [Double], sL: [Double]) {
+      var cols = [[Double]](), s1 = [Double](), s2 = [Double](), sL = [Double]()
+      for ex in grid {
+        var c = [Double](repeating: 0, count: n)
+        var a1 = 0.0, a2 = 0.0, aL = 0.0
+        for i in 0..<n {
+          let x = exp(-ex * logs[i])
+          let wx = w[i] * x
+          c[i] = wx
+          a1 += wx
+          a2 += wx * x
+          aL += x * invL[i]
+        }
+        cols.append(c)
+        s1.append(a1)
+        s2.append(a2)
+        sL.append(aL)
+      }
+      return (cols, s1, s2, sL)
+    }
+    let (cn, n1, n2, nL) = columns(data.logParams)
+    // For the cross term Σ w x1 x2 we need the unweighted x2 column.
+    var x2cols = [[Double]]()
+    var d1 = [Double](), d2 = [Double](), dL = [Double]()
+    for ex in grid {
+      var c = [Double](repeating: 0, count: n)
+      var a1 = 0.0, a2 = 0.0, aL = 0.0
+      for i in 0..<n {
+        let x = exp(-ex * data.logTokens[i])
+        c[i] = x
+        a1 += w[i] * x
+        a2 += w[i] * x * x
+        aL += x * invL[i]
+      }
+      x2cols.append(c)
+      d1.append(a1)
+      d2.append(a2)
+      dL.append(aL)
+    }
+    var rss = [Double](repeating: .infinity, count: k * k)
+    var coef = [[Double]](repeating: [0, 0, 0], count: k * k)
+    for ia in 0..<k {
+      let c1 = cn[ia]
+      for ib in 0..<k {
+        let x2 = x2cols[ib]
+        var cross = 0.0
+        c1.withUnsafeBufferPointer { p in
+          x2.withUnsafeBufferPointer { q in
+            for i in 0..<n { cross += p[i] * q[i] }
+          }
+        }
+        let G = [sw, n1[ia], d1[ib], n1[ia], n2[ia], cross, d1[ib], cross, d2[ib]]
+        let rhs = [swL, nL[ia], dL[ib]]
+        if let (c, r) = try nonNegativeSolve(gram: G, rhs: rhs, yy: sw == 0 ? 0 : Double(n)) {
+          rss[ia * k + ib] = r
+          coef[ia * k + ib] = c
+        }
+      }
+    }
+    // Local minima of the surface (8-neighbourhood), best first.
+    var minima: [(Double, Int)] = []
+    for ia in 0..<k {
+      for ib in 0..<k {
+        let v = rss[ia * k + ib]
+        guard v.isFinite else { continue }
+        var isMin = true
+        for da in -1...1 {
+          for db in -1...1 where !(da == 0 && db == 0) {
+            let ja = ia + da, jb = ib + db
+            if ja < 0 || jb < 0 || ja >= k || jb >= k { continue }
+            if rss[ja * k + jb] < v { isMin = false }
+          }
+        }
+        if isMin { minima.append((v, ia * k + ib)) }
+      }
+    }
+    minima.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    let minLoss = data.loss.min() ?? 1
+    let starts = minima.prefix(6).map { (_, cell) -> [Double] in
+      let c = coef[cell]
+      let al = grid[cell / k], be = grid[cell % k]
+      let e = max(c[0], 1e-4 * minLoss)
+      let A = max(c[1], 1e-8)
+      let B = max(c[2], 1e-8)
+      return [log(A), log(B), log(e), al, be]
+    }
+    var warnings: [String] = []
+    if let best = minima.first?.1 {
+      let ia = best / k, ib = best % k
+      if ia == 0 || ia == k - 1 || ib == 0 || ib == k - 1 {
+        warnings.append(
+          "the best cell of the (alpha, beta) search grid is on its edge (alpha = \(fmt(grid[ia])), beta = \(fmt(grid[ib])); grid [0.01, 2.5])")
+      }
+    }
+    return FastStarts(starts: starts, warnings: warnings, gridCells: k * k)
+  }
+
+  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {
+    p[0] + p[1] / pow(params, p[3]) + p[2] / pow(tokens, p[4])
+  }
+}
+
+/// Non-negative least squares on a 3-variable normal-equation system (G c = rhs), by
+/// enumerating the active sets, each solved with LAPACK (`dgelsd`) after Jacobi scaling.
+/// `yy` is Σ w y², so that RSS = yy − 2 cᵀrhs + cᵀ G c. Returns nil if nothing is solvable.
+func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([Double], Double)? {
+  let dim = rhs.count
+  var best: ([Double], Double)? = nil
+  func rssOf(_ c: [Double]) -> Double {
+    var r = yy
+    for i in 0..<dim {
+      r -= 2 * c[i] * rhs[i]
+      for j in 0..<dim { r += c[i] * G[i * dim + j] * c[j] }
+    }
+    return r
+  }
+  // Try the unconstrained solution first; enumerate subsets only if it is infeasible.
+  let full = Array(0..<dim)
+  var subsets: [[Int]] = [full]
+  for mask in stride(from: (1 << dim) - 2, through: 1, by: -1) {
+    subsets.append((0..<dim).filter { mask & (1 << $0) != 0 })
+  }
+  for (index, s) in subsets.enumerated() {
+    let m = s.count
+    var a = Matrix(rows: m, columns: m)
+    var scale = [Double](repeating: 1, count: m)
+    for (p, i) in s.enumerated() { scale[p] = G[i * dim + i] > 0 ? 1 / G[i * dim + i].squareRoot() : 1 }
+    for (p, i) in s.enumerated() {
+      for (q, j) in s.enumerated() { a[p, q] = G[i * dim + j] * scale[p] * scale[q] }
+    }
+    let b = s.enumerated().map { rhs[$0.element] * scale[$0.offset] }
+    guard let sol = try? a.leastSquares(b, rcond: 1e-12) else { continue }
+    var c = [Double](repeating: 0, count: dim)
+    var feasible = true
+    for (p, i) in s.enumerated() {
+      c[i] = sol.solution[p] * scale[p]
+      if !(c[i] >= 0) || !c[i].isFinite { feasible = false }
+    }
+    if !feasible { continue }
+    let r = rssOf(c)
+    if best == nil || r < best!.1 { best = (c, r) }
+    if index == 0 { return best }  // the unconstrained optimum is feasible: it is the NNLS optimum
+  }
+  return best
+}
+
+func fmt(_ v: Double) -> String { String(format: "%.4g", v) }

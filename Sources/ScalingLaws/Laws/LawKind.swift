@@ -1,0 +1,24 @@
+/// The laws `scaling fit --law` knows.
+public enum LawKind: String, Sendable, CaseIterable, Codable {
+  /// L = E + A/N^α + B/D^β (Hoffmann et al. 2022, eq. 2).
+  case chinchilla
+  /// L = (N_c/N)^α_N (Kaplan et al. 2020, eq. 1.1), optionally + E.
+  case kaplanN = "kaplan-n"
+  /// L = (D_c/D)^α_D (Kaplan eq. 1.2), optionally + E.
+  case kaplanD = "kaplan-d"
+  /// L = (C_c/C)^α_C (Kaplan eq. 1.3), optionally + E.
+  case kaplanC = "kaplan-c"
+  /// L = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D (Kaplan eq. 1.5).
+  case kaplanND = "kaplan-nd"
+
+  /// Builds the law; `irreducible` adds E to the single-variable Kaplan laws.
+  public func makeLaw(irreducible: Bool) -> any ScalingLaw {
+    switch self {
+    case .chinchilla: return ChinchillaLaw()
+    case .kaplanN: return KaplanPowerLaw(variable: .params, irreducible: irreducible)
+    case .kaplanD: return KaplanPowerLaw(variable: .tokens, irreducible: irreducible)
+    case .kaplanC: return KaplanPowerLaw(variable: .flops, irreducible: irreducible)
+    case .kaplanND: return KaplanJointLaw()
+    }
+  }
+}

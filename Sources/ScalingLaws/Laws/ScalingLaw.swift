@@ -1,0 +1,86 @@
+/// A parametric loss law fitted in log space: the residual of point i is
+/// r_i = log L̂(θ; x_i) − log L_i, and the objective is Σ ρ(r_i).
+///
+/// Each law optimises over internal parameters θ (log-scales such as a = ln A, so that every
+/// coordinate has a similar scale) and reports named physical parameters p (A = e^a). The map
+/// θ → p is element-wise, so `reportedDerivatives` gives the diagonal of ∂p/∂θ.
+public protocol ScalingLaw: Sendable {
+  var kind: LawKind { get }
+  /// `--law` name, plus "+E" for an irreducible term.
+  var name: String { get }
+  /// The formula as text, e.g. "L = E + A/N^alpha + B/D^beta".
+  var formula: String { get }
+  /// Reported parameter names, in output order.
+  var parameterNames: [String] { get }
+  /// Columns the law needs.
+  var required: Set<Quantity> { get }
+
+  func reported(_ theta: [Double]) -> [Double]
+  func internalParameters(_ p: [Double]) -> [Double]
+  /// ∂p_k/∂θ_{order[k]}, in reported order.
+  func reportedDerivatives(_ theta: [Double]) -> [Double]
+  /// For each reported parameter, the index of the internal parameter it comes from.
+  var reportedOrder: [Int] { get }
+
+  /// log L̂ at point i, with ∂ log L̂/∂θ written into `gradient`.
+  func logPrediction(_ theta: [Double], _ data: LogData, _ i: Int, gradient: inout [Double]) -> Double
+
+  /// Σ ρ(r_i) and its gradient with respect to θ.
+  func objective(_ theta: [Double], _ data: LogData, loss: RobustLoss, gradient: inout [Double])
+    -> Double
+
+  /// The Hoffmann/Epoch-style grid of starting points.
+  func gridStarts() -> [[Double]]
+  /// Starting points from the law's own global strategy (variable projection, linear fits).
+  func fastStarts(_ data: LogData) throws -> FastStarts
+
+  /// L̂ for reported parameters at a point (N, D, C); unused inputs may be NaN.
+  func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double
+}
+
+/// Starting points from a law's global search, best first, with any grid-edge warning.
+public struct FastStarts: Sendable {
+  public var starts: [[Double]]
+  public var warnings: [String]
+  /// Cells of the (α, β) or α grid examined.
+  public var gridCells: Int
+
+  public init(starts: [[Double]], warnings: [String] = [], gridCells: Int = 0) {
+    self.starts = starts
+    self.warnings = warnings
+    self.gridCells = gridCells
+  }
+}
+
+extension ScalingLaw {
+  public var parameterCount: Int { parameterNames.count }
+  public var reportedOrder: [Int] { Array(0..<parameterNames.count) }
+
+  /// Generic objective through `logPrediction` (laws with a hot path override it).
+  public func objective(
+    _ theta: [Double], _ data: LogData, loss: RobustLoss, gradient: inout [Double]
+  ) -> Double {
+    let k = theta.count
+    for j in 0..<k { gradient[j] = 0 }
+    var g = [Double](repeating: 0, count: k)
+    var f = 0.0
+    for i in 0..<data.count {
+      let r = logPrediction(theta, data, i, gradient: &g) - data.logLoss[i]
+      f += loss.rho(r)
+      let psi = loss.psi(r)
+      for j in 0..<k { gradient[j] += psi * g[j] }
+    }
+    return f
+  }
+}
+
+/// log(e^x + e^y) without overflow.
+@inline(__always)
+func logAddExp(_ x: Double, _ y: Double) -> Double {
+  let m = max(x, y)
+  if m == -.infinity { return -.infinity }
+  return m + Foundation.log(Foundation.exp(x - m) + Foundation.exp(y - m))
+}
+
+import Fitting
+import Foundation

@@ -1,0 +1,41 @@
+/// One CSV row per fit (`scaling fit --format csv`).
+extension LawFit {
+  public static func csvDocument(_ fits: [LawFit]) -> String {
+    var names: [String] = []
+    for f in fits { for n in f.parameterNames where !names.contains(n) { names.append(n) } }
+    var header = [
+      "file", "group", "law", "points", "objective", "converged", "termination", "iterations",
+      "evaluations", "gradient_norm",
+    ]
+    for n in names { header += [n, "\(n)_stderr"] }
+    header += ["rmse_log", "r2_log", "condition_number", "warnings"]
+    var out = header.map(csvEscape).joined(separator: ",") + "\n"
+    for f in fits {
+      var row = [
+        f.file, f.group ?? "", f.law, String(f.points), num(f.objective), f.converged ? "true" : "false",
+        f.termination.code, String(f.iterations), String(f.evaluations), num(f.gradientNorm),
+      ]
+      for n in names {
+        if let i = f.parameterNames.firstIndex(of: n) {
+          row += [num(f.parameters[i]), f.standardErrors.map { num($0[i]) } ?? ""]
+        } else {
+          row += ["", ""]
+        }
+      }
+      row += [num(f.rmseLog), num(f.r2Log), num(f.conditionNumber), f.warnings.joined(separator: "; ")]
+      out += row.map(csvEscape).joined(separator: ",") + "\n"
+    }
+    return out
+  }
+}
+
+func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
+
+func csvEscape(_ s: String) -> String {
+  if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+  return s
+}
+
+import Foundation

@@ -1,0 +1,55 @@
+import Foundation
+
+/// The lmfit-style text report of `scaling fit`.
+extension LawFit {
+  public var textReport: String {
+    var s = ""
+    let title = group.map { "\(file) [group \($0)]" } ?? file
+    s += "[[Fit]] \(title)\n"
+    s += "    law          = \(law): \(formula)\n"
+    s += "    points       = \(points) (of \(dataset.rowsRead) rows read)\n"
+    for (q, src) in dataset.sources.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      s += "    column       = \(q.rawValue) <- \(src)\n"
+    }
+    for d in dataset.derivations { s += "    derived      = \(d)\n" }
+    for f in dataset.filters { s += "    filter       = \(f.filter): removed \(f.removed)\n" }
+    s += "[[Fit Statistics]]\n"
+    s += "    objective    = \(String(format: "%.10g", objective))  (\(objectiveDefinition))\n"
+    s += "    converged    = \(converged ? "yes" : "NO") (\(termination.description))\n"
+    s += "    search       = \(search.rawValue): \(starts) starts, \(startsConverged) converged; \(iterations) iterations, \(evaluations) evaluations\n"
+    s += "    tolerances   = \(tolerances)\n"
+    s += "    |gradient|   = \(String(format: "%.3g", gradientNorm))\n"
+    s += "    RMSE (log)   = \(String(format: "%.6g", rmseLog))\n"
+    s += "    R^2 (log)    = \(String(format: "%.6f", r2Log))\n"
+    s += "    cond(J)      = \(conditionNumber.isFinite ? String(format: "%.3g", conditionNumber) : "inf")\n"
+    s += "[[Variables]]\n"
+    let width = parameterNames.map { $0.count }.max() ?? 5
+    for (i, name) in parameterNames.enumerated() {
+      let v = parameters[i]
+      var line = "    " + name.padding(toLength: width, withPad: " ", startingAt: 0) + ": "
+      line += String(format: "%.8g", v)
+      if let se = standardErrors?[i] {
+        line += " +/- " + String(format: "%.4g", se)
+        if v != 0 { line += String(format: " (%.2f%%)", abs(se / v) * 100) }
+      }
+      s += line + "\n"
+    }
+    if let c = correlation {
+      var pairs: [(Double, String)] = []
+      for a in 0..<parameterNames.count {
+        for b in (a + 1)..<max(a + 1, parameterNames.count) where abs(c[a, b]) >= 0.1 {
+          pairs.append((abs(c[a, b]), "    C(\(parameterNames[a]), \(parameterNames[b])) = \(String(format: "%+.4f", c[a, b]))"))
+        }
+      }
+      if !pairs.isEmpty {
+        s += "[[Correlations]] (|C| >= 0.1)\n"
+        for p in pairs.sorted(by: { $0.0 > $1.0 }) { s += p.1 + "\n" }
+      }
+    }
+    if !warnings.isEmpty {
+      s += "[[Warnings]]\n"
+      for w in warnings { s += "    - \(w)\n" }
+    }
+    return s
+  }
+}

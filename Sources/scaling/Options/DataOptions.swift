@@ -1,0 +1,69 @@
+import ArgumentParser
+import ScalingLaws
+
+/// Input files, column names, derivations and filters (shared by `fit` and later `report`).
+struct DataOptions: ParsableArguments {
+  @Argument(help: "CSV files of training results (one row per run or checkpoint).")
+  var files: [String] = []
+
+  @Option(help: "Column holding the parameter count N.")
+  var paramsColumn: String?
+  @Option(help: "Column holding training tokens D.")
+  var tokensColumn: String?
+  @Option(help: "Column holding training compute C in FLOPs.")
+  var flopsColumn: String?
+  @Option(help: "Column holding the loss (nats per token or byte).")
+  var lossColumn: String?
+  @Option(help: "Column holding the optimiser step.")
+  var stepColumn: String?
+  @Option(help: "Column naming the run (for --final-only and --exclude-run).")
+  var runColumn: String?
+  @Option(help: "Fit each value of this column separately.")
+  var groupColumn: String?
+
+  @Option(help: "Tokens per step, to derive D = step x this when there is no tokens column (Pythia: 2097152).")
+  var tokensPerStep: Count?
+
+  @Option(help: "Drop checkpoints before this step (warm-up).")
+  var minStep: Real?
+  @Option(help: "Drop points with fewer tokens (e.g. 1e8 or 100M).")
+  var minTokens: Count?
+  @Option(help: "Drop models larger than this (e.g. 1.4B).")
+  var maxParams: Count?
+  @Option(help: "Drop every point of this run (repeatable).")
+  var excludeRun: [String] = []
+  @Flag(help: "Keep only the last checkpoint of each run.")
+  var finalOnly = false
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("Give at least one CSV file.") }
+    if let t = tokensPerStep, !(t.value > 0) {
+      throw ValidationError("--tokens-per-step must be positive.")
+    }
+    if let m = minStep, !m.value.isFinite { throw ValidationError("--min-step must be finite.") }
+    if let m = minTokens, !(m.value >= 0) { throw ValidationError("--min-tokens must be non-negative.") }
+    if let m = maxParams, !(m.value > 0) { throw ValidationError("--max-params must be positive.") }
+  }
+
+  var loadOptions: LoadOptions {
+    var o = LoadOptions()
+    let explicit: [(Quantity, String?)] = [
+      (.params, paramsColumn), (.tokens, tokensColumn), (.flops, flopsColumn), (.loss, lossColumn),
+      (.step, stepColumn), (.run, runColumn), (.group, groupColumn),
+    ]
+    for (q, name) in explicit { if let name { o.columns[q] = name } }
+    o.tokensPerStep = tokensPerStep?.value
+    o.minStep = minStep?.value
+    o.minTokens = minTokens?.value
+    o.maxParams = maxParams?.value
+    o.excludeRuns = excludeRun
+    o.finalOnly = finalOnly
+    return o
+  }
+
+  /// Every (file, group) dataset, in file order then group order.
+  func loadDatasets(required: Set<Quantity>) throws -> [Dataset] {
+    let loader = DatasetLoader(options: loadOptions, required: required)
+    return try files.flatMap { try loader.load(path: $0) }
+  }
+}

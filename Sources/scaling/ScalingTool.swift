@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import ScalingLaws
+
+@main
+struct ScalingTool: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scaling",
+    abstract: "Fit neural scaling laws to training results, and plan compute budgets.",
+    version: "0.1.0",
+    subcommands: [Fit.self])
+
+  /// Exit codes: 0 success, 1 bad data or a failed computation, 2 bad usage (flags).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as UserFacingError {
+      FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+      Foundation.exit(1)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      var message = fullMessage(for: error)
+      if !message.hasPrefix("Error:") && !message.hasPrefix("error:") && !message.hasPrefix("Usage") {
+        message = "error: " + message
+      }
+      FileHandle.standardError.write(Data((message + "\n").utf8))
+      Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : (code.rawValue == 0 ? 0 : 2))
+    }
+  }
+}
+
+/// Errors about the data or the computation (exit code 1), printed as one line.
+protocol UserFacingError: Error, CustomStringConvertible {}
+extension CSVError: UserFacingError {}
+extension FitError: UserFacingError {}
+extension AtomicFile.WriteError: UserFacingError {}
