@@ -84,6 +84,20 @@ enum LAPACK {
     return out
   }
 
+  /// Solves `A X = B` for symmetric positive definite A by Cholesky (`dposv`).
+  static func dposv(_ a: Matrix, _ b: [Double], nrhs: Int) throws -> [Double] {
+    precondition(a.rows == a.columns, "dposv needs a square matrix.")
+    let n = a.rows
+    var aa = a.storage
+    var bb = b
+    try check(
+      LAPACKE_dposv(
+        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), clapacke_int(n), clapacke_int(nrhs), &aa,
+        clapacke_int(max(1, n)), &bb, clapacke_int(max(1, n))),
+      "dposv")
+    return bb
+  }
+
   /// Solves the square system `A X = B` by LU with partial pivoting (`dgesv`).
   static func dgesv(_ a: Matrix, _ b: [Double], nrhs: Int) throws -> [Double] {
     precondition(a.rows == a.columns, "dgesv needs a square matrix.")

@@ -36,6 +36,12 @@ extension Matrix {
       solution: x, rank: rank, singularValues: s, residualSumOfSquares: rss)
   }
 
+  /// Solves `A x = b` for symmetric positive definite A by Cholesky (LAPACK `dposv`); throws
+  /// ``LAPACKError`` (routine "dposv", info > 0) when A is not positive definite.
+  public func solveSymmetricPositiveDefinite(_ b: [Double]) throws -> [Double] {
+    try LAPACK.dposv(self, b, nrhs: 1)
+  }
+
   /// Solves the square system `A x = b` by LU with partial pivoting (LAPACK `dgesv`).
   public func solve(_ b: [Double]) throws -> [Double] {
     try LAPACK.dgesv(self, b, nrhs: 1)

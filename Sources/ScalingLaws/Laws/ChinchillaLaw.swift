@@ -266,11 +266,21 @@ func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([D
       for (q, j) in s.enumerated() { a[p, q] = G[i * dim + j] * scale[p] * scale[q] }
     }
     let b = s.enumerated().map { rhs[$0.element] * scale[$0.offset] }
-    guard let sol = try? a.leastSquares(b, rcond: 1e-12) else { continue }
+    // Cholesky when the scaled Gram matrix is well conditioned, the SVD (dgelsd) otherwise.
+    let solution: [Double]
+    if let x = try? a.solveSymmetricPositiveDefinite(b), a.diagonal.allSatisfy({ $0 > 0 }),
+      isWellConditioned(a)
+    {
+      solution = x
+    } else if let sol = try? a.leastSquares(b, rcond: 1e-12) {
+      solution = sol.solution
+    } else {
+      continue
+    }
     var c = [Double](repeating: 0, count: dim)
     var feasible = true
     for (p, i) in s.enumerated() {
-      c[i] = sol.solution[p] * scale[p]
+      c[i] = solution[p] * scale[p]
       if !(c[i] >= 0) || !c[i].isFinite { feasible = false }
     }
     if !feasible { continue }
@@ -279,6 +289,15 @@ func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([D
     if index == 0 { return best }  // the unconstrained optimum is feasible: it is the NNLS optimum
   }
   return best
+}
+
+/// A unit-diagonal symmetric matrix is safely Cholesky-solvable when no off-diagonal entry is
+/// within 1e-6 of ±1 (a cheap guard; near-collinear columns go to the SVD path).
+private func isWellConditioned(_ a: Matrix) -> Bool {
+  for i in 0..<a.rows {
+    for j in 0..<i where abs(a[i, j]) > 1 - 1e-6 { return false }
+  }
+  return true
 }
 
 func fmt(_ v: Double) -> String { String(format: "%.4g", v) }
