@@ -11,6 +11,7 @@ public struct LeastSquaresSolution: Sendable {
 
   /// The 2-norm condition number σ_max / σ_min (infinite when A is rank-deficient).
   public var conditionNumber: Double {
+    guard rank == singularValues.count else { return .infinity }
     guard let hi = singularValues.first, let lo = singularValues.last, lo > 0 else {
       return .infinity
     }

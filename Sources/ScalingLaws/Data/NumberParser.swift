@@ -31,6 +31,26 @@ public enum NumberParser {
     while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
     while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
     if start == end { return .failure(.empty) }
+    // Thousands separators ("1,000,000", from a quoted field): each comma must be followed by
+    // exactly three digits and preceded by a digit.
+    if bytes[start..<end].contains(UInt8(ascii: ",")) {
+      var cleaned: [UInt8] = []
+      var k = start
+      while k < end {
+        let c = bytes[k]
+        if c == UInt8(ascii: ",") {
+          let groupOK =
+            k > start && isDigit(bytes[k - 1]) && k + 3 <= end - 1
+            && isDigit(bytes[k + 1]) && isDigit(bytes[k + 2]) && isDigit(bytes[k + 3])
+            && (k + 4 >= end || !isDigit(bytes[k + 4]))
+          guard groupOK else { return .failure(.notANumber) }
+        } else {
+          cleaned.append(c)
+        }
+        k += 1
+      }
+      return parse(cleaned, 0, cleaned.count, allowSuffix: allowSuffix)
+    }
     var multiplier = 1.0
     if allowSuffix, end - start >= 2, let m = suffixMultiplier(bytes[end - 1]) {
       let prev = bytes[end - 2]
@@ -66,6 +86,8 @@ public enum NumberParser {
     if scaled.isInfinite { return .failure(.overflow) }
     return .success(scaled)
   }
+
+  @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
   private static func classifyWord(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Failure {
     var word = String(decoding: bytes[start..<end], as: UTF8.self).lowercased()

@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+
+final class FitCommandTests: XCTestCase {
+  /// Writes `text` to a file in a temp dir and returns its path.
+  func file(_ name: String, _ text: String) throws -> String {
+    let path = try temporaryDirectory(self) + "/" + name
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func testJSONOutputShape() throws {
+    let r = try CLI.run(["fit", fixture("small.csv"), "--format", "json", "--search", "hoffmann"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let fit = (json["fits"] as! [[String: Any]])[0]
+    XCTAssertTrue(fit["group"] is NSNull)
+    XCTAssertEqual(fit["law"] as? String, "chinchilla")
+    XCTAssertEqual(fit["points"] as? Int, 6)
+    XCTAssertNotNil(fit["objective"] as? Double)
+    XCTAssertNotNil(fit["converged"] as? Bool)
+    XCTAssertEqual((fit["parameters"] as! [String: Double]).keys.sorted(), ["A", "B", "E", "alpha", "beta"])
+    XCTAssertNotNil(fit["stderr"])
+    XCTAssertNotNil(fit["termination"] as? String)
+  }
+
+  func testSameInputSameBytes() throws {
+    let a = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
+    let b = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
+    XCTAssertEqual(a.stdout, b.stdout)
+  }
+
+  func testBatchGivesOneRowPerFileAndGroup() throws {
+    let g = try file("g.csv", "set,N,D,loss\n" + (0..<12).map { i -> String in
+      let n = 1e8 * pow(3, Double(i % 4)), d = 1e9 * pow(4, Double(i / 4))
+      let l = 1.8 + 480 / pow(n, 0.35) + 2000 / pow(d, 0.37)
+      return "\(i % 2 == 0 ? "even" : "odd"),\(n),\(d),\(l)"
+    }.joined(separator: "\n") + "\n")
+    let r = try CLI.run(["fit", fixture("small.csv"), g, "--group-column", "set", "--format", "csv"])
+    XCTAssertEqual(r.status, 1, "small.csv has no 'set' column")
+    XCTAssertTrue(r.stderr.hasPrefix("error: "), r.stderr)
+    let r2 = try CLI.run(["fit", g, g, "--group-column", "set", "--format", "csv"])
+    XCTAssertEqual(r2.status, 0, r2.stderr)
+    let lines = r2.stdout.split(separator: "\n")
+    XCTAssertEqual(lines.count, 5)
+    XCTAssertEqual(lines[1].split(separator: ",")[1], "even")
+    XCTAssertEqual(lines[2].split(separator: ",")[1], "odd")
+  }
+
+  func testOutputIsWrittenAtomicallyAndNotOnError() throws {
+    let dir = try temporaryDirectory(self)
+    let out = dir + "/fit.json"
+    let ok = try CLI.run(["fit", fixture("small.csv"), "--format", "json", "--output", out])
+    XCTAssertEqual(ok.status, 0, ok.stderr)
+    XCTAssertEqual(ok.stdout, "")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: out))
+    let out2 = dir + "/bad.json"
+    let bad = dir + "/bad.csv"
+    try "N,D,loss\n1,2,abc\n".write(toFile: bad, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["fit", bad, "--output", out2])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: out2))
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["bad.csv", "fit.json"])
+  }
+
+  func testDataErrorsExitOneWithOneLine() throws {
+    let bad = try file("bad.csv", "N,D,loss\n1,2,abc\n")
+    let r = try CLI.run(["fit", bad])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(r.stderr, "error: \(bad):2:5: column 'loss': 'abc' is not a number\n")
+    XCTAssertEqual(r.stdout, "")
+    let missing = try CLI.run(["fit", "/nonexistent/x.csv"])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertEqual(missing.stderr, "error: /nonexistent/x.csv: no such file\n")
+    let dir = try temporaryDirectory(self)
+    let d = try CLI.run(["fit", dir])
+    XCTAssertEqual(d.stderr, "error: \(dir): is a directory, not a CSV file\n")
+  }
+
+  func testUsageErrorsExitTwo() throws {
+    let r = try CLI.run(["fit", fixture("small.csv"), "--huber-delta=-1"])
+    XCTAssertEqual(r.status, 2)
+    XCTAssertTrue(r.stderr.hasPrefix("Error: --huber-delta must be a positive number (got -1.0).\n"), r.stderr)
+    let law = try CLI.run(["fit", fixture("small.csv"), "--law", "kaplan"])
+    XCTAssertEqual(law.status, 2)
+    XCTAssertTrue(law.stderr.contains("The value 'kaplan' is invalid for '--law <law>'"), law.stderr)
+    let none = try CLI.run(["fit"])
+    XCTAssertEqual(none.status, 2)
+    XCTAssertTrue(none.stderr.hasPrefix("Error: Give at least one CSV file."), none.stderr)
+  }
+
+  func testUnwritableOutput() throws {
+    let r = try CLI.run(["fit", fixture("small.csv"), "--output", "/nonexistent-dir/fit.txt"])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(r.stderr, "error: /nonexistent-dir/fit.txt: cannot write (directory /nonexistent-dir does not exist)\n")
+  }
+}
