@@ -35,14 +35,23 @@ public struct DatasetLoader: Sendable {
     var pending: [Pending] = []
     var rowCount = 0
     let numericRoles = Quantity.allCases.filter { $0.isNumeric }
+    // Hot-loop state: plain arrays indexed by slot, no dictionary lookups per field.
+    var numericColumns: [(Quantity, Int)] = []
+    var labelColumns: [(Quantity, Int)] = []
+    var numericValues: [[Double]] = []
+    var labelValues: [[String]] = []
+    var lastLabelField: [CSVField?] = []
 
     try doc.forEachRecord { fields in
       if header.isEmpty && headerFields.isEmpty {
         headerFields = fields
         header = fields.map { doc.string($0).trimmingCharacters(in: .whitespaces) }
         try resolveColumns(doc: doc, header: header, fields: fields, into: &columnOf)
-        for q in numericRoles where columnOf[q] != nil { numeric[q] = [] }
-        for q in [Quantity.run, .group] where columnOf[q] != nil { labels[q] = [] }
+        numericColumns = numericRoles.compactMap { q in columnOf[q].map { (q, $0) } }
+        labelColumns = [Quantity.run, .group].compactMap { q in columnOf[q].map { (q, $0) } }
+        numericValues = Array(repeating: [], count: numericColumns.count)
+        labelValues = Array(repeating: [], count: labelColumns.count)
+        lastLabelField = Array(repeating: nil, count: labelColumns.count)
         return
       }
       guard fields.count == header.count else {
@@ -55,10 +64,8 @@ public struct DatasetLoader: Sendable {
       let row = rowCount
       rowCount += 1
       lines.append(fields[0].line)
-      for q in numericRoles {
-        guard let c = columnOf[q] else { continue }
+      for (slot, (q, c)) in numericColumns.enumerated() {
         let f = fields[c]
-        let colName = header[c]
         switch NumberParser.parse(doc.bytes, f.start, f.end, allowSuffix: q.allowsSizeSuffix) {
         case .success(let v):
           if q == .step ? v < 0 : v <= 0 {
@@ -66,9 +73,9 @@ public struct DatasetLoader: Sendable {
               Pending(
                 row: row, quantity: q,
                 error: doc.error(
-                  f, "column '\(colName)': \(doc.string(f)) is not \(q == .step ? "non-negative" : "positive")")))
+                  f, "column '\(header[c])': \(doc.string(f)) is not \(q == .step ? "non-negative" : "positive")")))
           }
-          numeric[q]!.append(v)
+          numericValues[slot].append(v)
         case .failure(let failure):
           let text = doc.string(f)
           let what: String
@@ -79,14 +86,27 @@ public struct DatasetLoader: Sendable {
           case .infinite: what = "'\(text)' is infinite"
           case .overflow: what = "'\(text)' overflows a double"
           }
-          throw doc.error(f, "column '\(colName)': \(what)")
+          throw doc.error(f, "column '\(header[c])': \(what)")
         }
       }
-      for q in [Quantity.run, .group] {
-        guard let c = columnOf[q] else { continue }
-        labels[q]!.append(doc.string(fields[c]))
+      for (slot, (_, c)) in labelColumns.enumerated() {
+        let f = fields[c]
+        // Labels repeat row after row (one run's checkpoints are contiguous): reuse the last
+        // string when the bytes are the same instead of building a new one.
+        let previous = lastLabelField[slot]
+        if let p = previous, p.end - p.start == f.end - f.start, !f.hasEscapedQuotes,
+          !p.hasEscapedQuotes,
+          doc.bytes[p.start..<p.end].elementsEqual(doc.bytes[f.start..<f.end])
+        {
+          labelValues[slot].append(labelValues[slot][labelValues[slot].count - 1])
+        } else {
+          labelValues[slot].append(doc.string(f))
+        }
+        lastLabelField[slot] = f
       }
     }
+    for (slot, (q, _)) in numericColumns.enumerated() { numeric[q] = numericValues[slot] }
+    for (slot, (q, _)) in labelColumns.enumerated() { labels[q] = labelValues[slot] }
     if header.isEmpty { throw CSVError(file: name, "file is empty") }
     if rowCount == 0 { throw CSVError(file: name, "no data rows after the header") }
 
@@ -202,7 +222,7 @@ public struct DatasetLoader: Sendable {
     }
 
     // Values that must be positive, in rows that survived.
-    let kept = Set(keep)
+    let kept = pending.isEmpty ? Set<Int>() : Set(keep)
     let relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
     if let p = pending.filter({ kept.contains($0.row) && relevant.contains($0.quantity) })
       .min(by: { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) })

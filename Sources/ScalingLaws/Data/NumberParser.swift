@@ -69,6 +69,10 @@ public enum NumberParser {
         return .failure(classifyWord(bytes, start, end))
       }
     }
+    if let v = fastPath(bytes, start, end) {
+      let scaled = v * multiplier
+      return scaled.isInfinite ? .failure(.overflow) : .success(scaled)
+    }
     let len = end - start
     if len > 400 { return .failure(.notANumber) }
     var value = 0.0
@@ -85,6 +89,76 @@ public enum NumberParser {
     let scaled = value * multiplier
     if scaled.isInfinite { return .failure(.overflow) }
     return .success(scaled)
+  }
+
+  /// Clinger's fast path: at most 15 significant digits and a decimal exponent within ±22, where
+  /// one multiplication or division by an exact power of ten is correctly rounded. Anything else
+  /// returns nil and goes to strtod.
+  @inline(__always)
+  static func fastPath(_ b: [UInt8], _ start: Int, _ end: Int) -> Double? {
+    var i = start
+    var negative = false
+    if b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
+      negative = b[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var exponent = 0
+    var sawDigit = false
+    while i < end, isDigit(b[i]) {
+      sawDigit = true
+      if mantissa != 0 || b[i] != 0x30 { digits += 1 }
+      if digits > 15 { return nil }
+      mantissa = mantissa * 10 + UInt64(b[i] - 0x30)
+      i += 1
+    }
+    if i < end, b[i] == UInt8(ascii: ".") {
+      i += 1
+      while i < end, isDigit(b[i]) {
+        sawDigit = true
+        if mantissa != 0 || b[i] != 0x30 { digits += 1 }
+        if digits > 15 { return nil }
+        mantissa = mantissa * 10 + UInt64(b[i] - 0x30)
+        exponent -= 1
+        i += 1
+      }
+    }
+    guard sawDigit else { return nil }
+    if i < end, b[i] | 0x20 == UInt8(ascii: "e") {
+      i += 1
+      var expNegative = false
+      if i < end, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
+        expNegative = b[i] == UInt8(ascii: "-")
+        i += 1
+      }
+      var e = 0
+      var sawExp = false
+      while i < end, isDigit(b[i]) {
+        sawExp = true
+        e = e * 10 + Int(b[i] - 0x30)
+        if e > 10_000 { return nil }
+        i += 1
+      }
+      guard sawExp else { return nil }
+      exponent += expNegative ? -e : e
+    }
+    guard i == end else { return nil }
+    var v = Double(mantissa)
+    if exponent < 0 {
+      guard exponent >= -22 else { return nil }
+      v /= powersOfTen[-exponent]
+    } else if exponent > 0 {
+      guard exponent <= 22 else { return nil }
+      v *= powersOfTen[exponent]
+    }
+    return negative ? -v : v
+  }
+
+  static let powersOfTen: [Double] = (0...22).map { k in
+    var p = 1.0
+    for _ in 0..<k { p *= 10 }
+    return p
   }
 
   @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// What a dataset holds after derivations and filters: counts and ranges (`scaling inspect`,
+/// and the data section of reports).
+public struct DataSummary: Sendable {
+  public var file: String
+  public var group: String?
+  public var rowsRead: Int
+  public var points: Int
+  public var runs: Int?
+  public var modelSizes: [Double]
+  public var tokenRange: ClosedRange<Double>?
+  public var flopRange: ClosedRange<Double>?
+  public var lossRange: ClosedRange<Double>?
+  public var sources: [Quantity: String]
+  public var derivations: [String]
+  public var filters: [FilterReport]
+
+  public init(_ d: Dataset) {
+    file = d.file
+    group = d.group
+    rowsRead = d.rowsRead
+    points = d.count
+    runs = d.run.map { Set($0).count }
+    modelSizes = Set(d.params.filter { !$0.isNaN }).sorted()
+    func range(_ v: [Double]) -> ClosedRange<Double>? {
+      let f = v.filter { $0.isFinite }
+      guard let lo = f.min(), let hi = f.max() else { return nil }
+      return lo...hi
+    }
+    tokenRange = range(d.tokens)
+    flopRange = range(d.flops)
+    lossRange = range(d.loss)
+    sources = d.sources
+    derivations = d.derivations
+    filters = d.filters
+  }
+
+  public var text: String {
+    var s = "[[Data]] \(group.map { "\(file) [group \($0)]" } ?? file)\n"
+    s += "    rows read    = \(rowsRead)\n"
+    s += "    points kept  = \(points)\n"
+    for f in filters { s += "    filter       = \(f.filter): removed \(f.removed)\n" }
+    for q in Quantity.allCases { if let src = sources[q] { s += "    \(q.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) <- \(src)\n" } }
+    for d in derivations { s += "    derived      = \(d)\n" }
+    if let runs { s += "    runs         = \(runs)\n" }
+    if !modelSizes.isEmpty {
+      s += "    model sizes  = \(modelSizes.count): \(modelSizes.map(shortCount).joined(separator: ", "))\n"
+    }
+    if let r = tokenRange { s += "    tokens       = \(shortCount(r.lowerBound)) .. \(shortCount(r.upperBound))\n" }
+    if let r = flopRange { s += "    flops        = \(String(format: "%.3g", r.lowerBound)) .. \(String(format: "%.3g", r.upperBound))\n" }
+    if let r = lossRange { s += "    loss         = \(String(format: "%.4g", r.lowerBound)) .. \(String(format: "%.4g", r.upperBound))\n" }
+    return s
+  }
+}
+
+/// 70426624 → "70.4M", 3e11 → "300B".
+public func shortCount(_ v: Double) -> String {
+  let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+  for (scale, suffix) in units where abs(v) >= scale {
+    return String(format: "%.3g", v / scale) + suffix
+  }
+  return String(format: "%.3g", v)
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import ScalingLaws
+
+extension ScalingTool {
+  struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Read CSV files and summarise what a fit would use (columns, derivations, filters, ranges).")
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+      // Only the loss is required here; everything else is summarised if present.
+      let datasets = try data.loadDatasets(required: [.loss])
+      print(datasets.map { DataSummary($0).text }.joined(separator: "\n"), terminator: "")
+    }
+  }
+}

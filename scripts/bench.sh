@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make bench: time `scaling` against the SciPy reference (../shared/reference/python/ref_fit.py)
+# in the same run, one core each (taskset -c 0), and print one Markdown table.
+# Peak memory is /usr/bin/time -v's "Maximum resident set size".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/scaling
+OUT=bench-out
+SHARED=${SHARED:-../shared}
+REF=$SHARED/reference/python
+mkdir -p "$OUT"
+command -v /usr/bin/time >/dev/null || { echo "installing time"; apt-get install -y -qq time >/dev/null; }
+command -v taskset >/dev/null || { echo "taskset (util-linux) is required"; exit 1; }
+
+have_scipy=0
+if [ -f "$REF/ref_fit.py" ] && python3 -c 'import numpy, scipy' 2>/dev/null; then have_scipy=1; fi
+if [ ! -f "$OUT/synth_pythia_1232.csv" ]; then
+  if [ -f "$REF/make_synth.py" ] && python3 -c 'import numpy' 2>/dev/null; then
+    python3 "$REF/make_synth.py" "$OUT" >/dev/null
+  else
+    echo "need $REF/make_synth.py and numpy to make the synthetic inputs"; exit 1
+  fi
+fi
+
+# run LABEL CMD... : wall seconds and peak RSS (KB) of one command on core 0
+run() {
+  local log="$OUT/time.log"
+  taskset -c 0 /usr/bin/time -v -o "$log" "$@" >"$OUT/last.out" 2>"$OUT/last.err"
+  WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+}
+objective_of() { python3 -c 'import json,sys; print("%.10g" % json.load(open(sys.argv[1]))["fits"][0]["objective"])' "$1"; }
+ref_objective() { python3 -c 'import json,sys; print("%.10g" % json.load(open(sys.argv[1]))["best_fun"])' "$1"; }
+
+rows=()
+add() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"); }
+
+# 1. synthetic 1,232 rows
+run $BIN fit "$OUT/synth_pythia_1232.csv" --format json
+cp "$OUT/last.out" "$OUT/fit_1232.json"; s_wall=$WALL; s_rss=$RSS; s_obj=$(objective_of "$OUT/fit_1232.json")
+if [ $have_scipy = 1 ]; then
+  run env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 "$REF/ref_fit.py" fit --mode strong --data "$OUT/synth_pythia_1232.csv"
+  cp "$OUT/last.out" "$OUT/ref_1232.json"
+  r_wall=$WALL; r_obj=$(ref_objective "$OUT/ref_1232.json")
+  ratio=$(python3 -c "print('%.0fx' % ($r_wall/$s_wall))")
+  add "fit, synthetic 1,232 rows (4,500-start reference)" "${s_wall}s" "${r_wall}s" "$ratio" "$s_obj" "$r_obj" "${s_rss} KB"
+else
+  add "fit, synthetic 1,232 rows" "${s_wall}s" "skipped (no python3/numpy/scipy)" "-" "$s_obj" "-" "${s_rss} KB"
+fi
+
+# 2. synthetic 100,000 rows (the reference runs every 20th grid start; its time is extrapolated x20)
+run $BIN fit "$OUT/synth_100k.csv" --format json
+cp "$OUT/last.out" "$OUT/fit_100k.json"; s_wall=$WALL; s_rss=$RSS; s_obj=$(objective_of "$OUT/fit_100k.json")
+if [ $have_scipy = 1 ] && [ "${BENCH_SKIP_SLOW_REF:-0}" != 1 ]; then
+  run env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 "$REF/ref_fit.py" fit --mode strong --stride 20 --data "$OUT/synth_100k.csv"
+  cp "$OUT/last.out" "$OUT/ref_100k.json"
+  r_wall=$(python3 -c "print('%.1f' % ($WALL*20))"); r_obj=$(ref_objective "$OUT/ref_100k.json")
+  ratio=$(python3 -c "print('%.0fx' % ($r_wall/$s_wall))")
+  add "fit, synthetic 100,000 rows (reference: 225 starts x 20, extrapolated)" "${s_wall}s" "${r_wall}s" "$ratio" "$s_obj" "$r_obj (225 starts)" "${s_rss} KB"
+else
+  add "fit, synthetic 100,000 rows" "${s_wall}s" "skipped" "-" "$s_obj" "-" "${s_rss} KB"
+fi
+
+# 3. 1,000,000-row CSV parse (Pythia-like columns, quoted run names), through `scaling inspect`
+if [ ! -f "$OUT/rows_1m.csv" ]; then
+  python3 - "$OUT/rows_1m.csv" <<'PY'
+import sys, random
+random.seed(1)
+with open(sys.argv[1], "w") as f:
+    f.write("run,params,step,tokens,flops,loss\n")
+    for i in range(1_000_000):
+        n = 7e7 * (1 + i % 50); s = 1 + i // 50; d = s * 2097152
+        f.write(f'"run-{i % 50}",{n:.0f},{s},{d},{6*n*d:.6e},{1.8 + 480/n**0.35 + 2000/d**0.37 + random.random()*1e-3!r}\n')
+PY
+fi
+run $BIN inspect "$OUT/rows_1m.csv"
+add "parse 1,000,000-row CSV (scaling inspect)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%d)"
+echo
+echo "| case | scaling (1 core) | SciPy reference (1 core) | ratio | scaling objective | reference objective | scaling peak RSS |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
