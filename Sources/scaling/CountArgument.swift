@@ -15,8 +15,12 @@ struct Count: ExpressibleByArgument, Sendable {
 }
 
 /// A finite real number on the command line.
-struct Real: ExpressibleByArgument, Sendable {
+struct Real: ExpressibleByArgument, Sendable, CustomStringConvertible {
   let value: Double
+
+  init(_ value: Double) { self.value = value }
+  var description: String { "\(value)" }
+  var defaultValueDescription: String { "\(value)" }
 
   init?(argument: String) {
     let bytes = Array(argument.utf8)

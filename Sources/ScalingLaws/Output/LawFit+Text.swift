@@ -30,7 +30,10 @@ extension LawFit {
       line += String(format: "%.8g", v)
       if let se = standardErrors?[i] {
         line += " +/- " + String(format: "%.4g", se)
-        if v != 0 { line += String(format: " (%.2f%%)", abs(se / v) * 100) }
+        if v != 0 {
+          let pct = abs(se / v) * 100
+          line += pct > 1000 ? " (>1000%)" : String(format: " (%.2f%%)", pct)
+        }
       }
       s += line + "\n"
     }

@@ -19,8 +19,8 @@ extension ScalingTool {
     static let configuration = CommandConfiguration(
       abstract: "Fit a scaling law to one or more CSV files of training results.",
       discussion: """
-        The objective is the SUM over points of Huber_delta(log L_pred - log L_obs) (delta = 1e-3),
-        or of squared log residuals with --objective squared. Each fit states whether it converged
+        The objective is the SUM over points of Huber_delta(log L_pred - log L_obs) (delta = 1e-3), \
+        or of squared log residuals with --objective squared. Each fit states whether it converged \
         and why it stopped. One fit per file, or per (file, group) with --group-column.
         """)
 
@@ -33,7 +33,7 @@ extension ScalingTool {
     @Option(help: "Per-point loss on log residuals.")
     var objective: ObjectiveOption = .huber
     @Option(help: "Huber delta (with --objective huber).")
-    var huberDelta: Real = Real(argument: "1e-3")!
+    var huberDelta: Real = Real(1e-3)
     @Option(help: "Global search: fast (variable projection + polish) or hoffmann (4,500-start grid).")
     var search: SearchStrategy = .fast
     @Option(help: "Output format.")
