@@ -8,13 +8,16 @@ struct ScalingTool: ParsableCommand {
     commandName: "scaling",
     abstract: "Fit neural scaling laws to training results, and plan compute budgets.",
     version: "0.1.0",
-    subcommands: [Fit.self, Inspect.self])
+    subcommands: [Fit.self, Plan.self, Flops.self, Inspect.self])
 
   /// Exit codes: 0 success, 1 bad data or a failed computation, 2 bad usage (flags).
   static func main() {
     do {
       var command = try parseAsRoot()
       try command.run()
+    } catch let error as CommandUsageError {
+      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+      Foundation.exit(2)
     } catch let error as UserFacingError {
       FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
       Foundation.exit(1)
@@ -32,6 +35,12 @@ struct ScalingTool: ParsableCommand {
       Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : (code.rawValue == 0 ? 0 : 2))
     }
   }
+}
+
+/// A usage problem found after parsing (e.g. a target loss below the law's floor): one line,
+/// exit code 2.
+struct CommandUsageError: Error {
+  let message: String
 }
 
 /// Errors about the data or the computation (exit code 1), printed as one line.

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Text and JSON renderings of planner answers.
+extension Allocation {
+  public func json(law: PlanningLaw, hardware: Hardware?) -> JSONValue {
+    var kv: [(String, JSONValue)] = [
+      ("law", .string(law.name)),
+      ("law_source", .string(law.source)),
+      ("query", .string(query)),
+      ("flops", .num(flops)),
+      ("params", .num(params)),
+      ("tokens", .num(tokens)),
+      ("tokens_per_param", .num(tokensPerParam)),
+      ("loss", .num(loss)),
+    ]
+    if let u = uniqueTokens {
+      kv.append(("unique_tokens", .num(u)))
+      kv.append(("epochs", .num(tokens / u)))
+    }
+    if let r = inference {
+      kv.append((
+        "inference",
+        .object([
+          ("training_flops", .num(r.trainingFlops)), ("inference_flops", .num(r.inferenceFlops)),
+          ("total_flops", .num(r.totalFlops)), ("chinchilla_params", .num(r.chinchillaParams)),
+          ("chinchilla_tokens", .num(r.chinchillaTokens)),
+          ("chinchilla_total_flops", .num(r.chinchillaTotalFlops)),
+          ("saving_flops", .num(r.saving)), ("saving_fraction", .num(r.savingFraction)),
+        ])))
+    }
+    if let h = hardware {
+      kv.append(("gpu", .string(h.gpuName)))
+      kv.append(("peak_tflops", .num(h.peakTFLOPs)))
+      kv.append(("mfu", .num(h.mfu)))
+      kv.append(("gpus", .int(h.gpus)))
+      kv.append(("gpu_hours", .num(h.gpuHours(flops: flops))))
+      kv.append(("days", .num(h.days(flops: flops))))
+      kv.append(("cost_usd", .num(h.cost(flops: flops))))
+    }
+    if !intervals.isEmpty {
+      kv.append((
+        "intervals",
+        .object(["flops", "params", "tokens", "loss"].compactMap { k in
+          intervals[k].map { (k, .array([.num($0.0), .num($0.1)])) }
+        })))
+    }
+    kv.append(("notes", .array(notes.map { .string($0) })))
+    return .object(kv)
+  }
+
+  public func text(law: PlanningLaw, hardware: Hardware?) -> String {
+    func iv(_ k: String, _ f: (Double) -> String) -> String {
+      intervals[k].map { "  [\(f($0.0)), \(f($0.1))]" } ?? ""
+    }
+    var s = "[[Plan]] \(query)\n"
+    s += "    law          = \(law.name) (\(law.source))\n"
+    s += "    compute      = \(String(format: "%.4g", flops)) FLOPs\(iv("flops") { String(format: "%.3g", $0) })\n"
+    s += "    parameters N = \(shortCount(params)) (\(String(format: "%.4g", params)))\(iv("params", shortCount))\n"
+    s += "    tokens D     = \(shortCount(tokens)) (\(String(format: "%.4g", tokens)))\(iv("tokens", shortCount))\n"
+    s += "    tokens/param = \(String(format: "%.1f", tokensPerParam))\n"
+    if let e = epochs { s += "    epochs       = \(String(format: "%.2f", e))\n" }
+    s += "    loss         = \(String(format: "%.4f", loss))\(iv("loss") { String(format: "%.4f", $0) })\n"
+    if let r = inference {
+      s += "    training     = \(String(format: "%.4g", r.trainingFlops)) FLOPs; inference \(String(format: "%.4g", r.inferenceFlops)); total \(String(format: "%.4g", r.totalFlops))\n"
+      s += "    vs Chinchilla= \(shortCount(r.chinchillaParams)) params, \(shortCount(r.chinchillaTokens)) tokens, total \(String(format: "%.4g", r.chinchillaTotalFlops)) FLOPs; saving \(String(format: "%.3g", r.saving)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"
+    }
+    if let h = hardware {
+      s += "    hardware     = \(h.gpus) x \(h.gpuName) at \(h.peakTFLOPs) TFLOP/s dense BF16, MFU \(h.mfu)\n"
+      s += "    GPU-hours    = \(String(format: "%.4g", h.gpuHours(flops: flops)))\n"
+      s += "    wall-clock   = \(String(format: "%.3g", h.days(flops: flops))) days\n"
+      if let c = h.cost(flops: flops) { s += "    cost         = $\(String(format: "%.4g", c))\n" }
+    }
+    for n in notes { s += "    note         = \(n)\n" }
+    return s
+  }
+
+  /// A table of allocations (for --sweep).
+  public static func sweepTable(_ rows: [Allocation], law: PlanningLaw, hardware: Hardware?) -> String {
+    var s = "law: \(law.name) (\(law.source))\n"
+    var header = ["FLOPs", "params N", "tokens D", "D/N", "loss"]
+    if hardware != nil { header += ["GPU-hours", "days"] }
+    if hardware?.usdPerGPUHour != nil { header += ["cost $"] }
+    var table = [header]
+    for a in rows {
+      var r = [String(format: "%.3g", a.flops), shortCount(a.params), shortCount(a.tokens), String(format: "%.1f", a.tokensPerParam), String(format: "%.4f", a.loss)]
+      if let h = hardware {
+        r += [String(format: "%.4g", h.gpuHours(flops: a.flops)), String(format: "%.3g", h.days(flops: a.flops))]
+        if let c = h.cost(flops: a.flops) { r += [String(format: "%.4g", c)] }
+      }
+      table.append(r)
+    }
+    let widths = (0..<header.count).map { c in table.map { $0[c].count }.max()! }
+    for (i, row) in table.enumerated() {
+      s += row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        .trimmingCharacters(in: .whitespaces) + "\n"
+      if i == 0 { s += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+    }
+    return s
+  }
+}

@@ -1,0 +1,26 @@
+/// One planner answer: a model size, a token count, their compute and the predicted loss.
+public struct Allocation: Sendable {
+  /// The question, e.g. "flops", "target-loss", "params", "tokens".
+  public var query: String
+  public var flops: Double
+  public var params: Double
+  public var tokens: Double
+  public var loss: Double
+  /// Bootstrap intervals by key ("params", "tokens", "loss", "flops"), when the law has samples.
+  public var intervals: [String: (Double, Double)] = [:]
+  public var notes: [String] = []
+  public var inference: InferenceAwarePlanner.Result? = nil
+  /// Unique tokens and epochs for a data-constrained plan.
+  public var uniqueTokens: Double? = nil
+
+  public var tokensPerParam: Double { tokens / params }
+  public var epochs: Double? { uniqueTokens.map { tokens / $0 } }
+
+  public init(query: String, flops: Double, params: Double, tokens: Double, loss: Double) {
+    self.query = query
+    self.flops = flops
+    self.params = params
+    self.tokens = tokens
+    self.loss = loss
+  }
+}

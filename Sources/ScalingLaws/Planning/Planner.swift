@@ -1,0 +1,186 @@
+import Fitting
+import Foundation
+
+/// Answers budget questions with closed forms where they exist (Chinchilla: Hoffmann eq. 4)
+/// and safeguarded 1-D solvers where they do not (inference-aware, data-constrained).
+public struct Planner: Sendable {
+  public var law: PlanningLaw
+  /// Percentile interval level for answers from bootstrap samples.
+  public var confidence: Double = 0.95
+
+  public init(law: PlanningLaw) {
+    self.law = law
+  }
+
+  public struct PlanError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+  }
+
+  /// Compute-optimal N and D for a budget of C FLOPs.
+  public func allocation(flops C: Double) -> Allocation {
+    switch law {
+    case .chinchilla(let c, let samples):
+      var a = Allocation(
+        query: "flops", flops: C, params: c.optimalParams(flops: C), tokens: c.optimalTokens(flops: C),
+        loss: c.optimalLoss(flops: C))
+      addIntervals(&a, samples) { s in (C, s.optimalParams(flops: C), s.optimalTokens(flops: C), s.optimalLoss(flops: C)) }
+      return a
+    case .kaplan(let k):
+      var a = Allocation(
+        query: "flops", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C),
+        loss: k.optimalLoss(flops: C))
+      a.notes.append("Kaplan's N is non-embedding and his frontier does not satisfy C = 6ND exactly (6ND/C = \(String(format: "%.3g", 6 * a.params * a.tokens / C)))")
+      return a
+    }
+  }
+
+  /// The least compute that reaches loss L, and its N and D.
+  public func allocation(targetLoss L: Double) throws -> Allocation {
+    switch law {
+    case .chinchilla(let c, let samples):
+      guard L > c.E else {
+        throw PlanError("--target-loss \(L) is at or below the law's irreducible loss E = \(c.E) (\(c.name)): no amount of compute reaches it")
+      }
+      let C = c.flops(forLoss: L)
+      var a = Allocation(query: "target-loss", flops: C, params: c.optimalParams(flops: C), tokens: c.optimalTokens(flops: C), loss: L)
+      addIntervals(&a, samples) { s in
+        guard L > s.E else { return nil }
+        let C = s.flops(forLoss: L)
+        return (C, s.optimalParams(flops: C), s.optimalTokens(flops: C), L)
+      }
+      return a
+    case .kaplan(let k):
+      guard L > 0 else { throw PlanError("--target-loss must be positive") }
+      let C = k.flops(forLoss: L)
+      return Allocation(query: "target-loss", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C), loss: L)
+    }
+  }
+
+  /// A fixed model size: its compute-optimal tokens and loss, or with a target loss, the tokens
+  /// it needs to reach it.
+  public func allocation(params N: Double, targetLoss: Double? = nil) throws -> Allocation {
+    switch law {
+    case .chinchilla(let c, let samples):
+      if let L = targetLoss {
+        guard let D = c.tokens(params: N, loss: L) else {
+          let floor = c.E + c.A / pow(N, c.alpha)
+          throw PlanError("--target-loss \(L) is unreachable with \(shortCount(N)) parameters: that size's loss floor is E + A/N^alpha = \(String(format: "%.4f", floor)) (\(c.name))")
+        }
+        var a = Allocation(query: "params+target-loss", flops: 6 * N * D, params: N, tokens: D, loss: L)
+        let optimal = c.optimalTokens(params: N)
+        a.notes.append("compute-optimal for this size would be \(shortCount(optimal)) tokens (loss \(String(format: "%.4f", c.loss(params: N, tokens: optimal))))")
+        addIntervals(&a, samples) { s in s.tokens(params: N, loss: L).map { (6 * N * $0, N, $0, L) } }
+        return a
+      }
+      let D = c.optimalTokens(params: N)
+      var a = Allocation(query: "params", flops: 6 * N * D, params: N, tokens: D, loss: c.loss(params: N, tokens: D))
+      addIntervals(&a, samples) { s in
+        let D = s.optimalTokens(params: N)
+        return (6 * N * D, N, D, s.loss(params: N, tokens: D))
+      }
+      return a
+    case .kaplan(let k):
+      if let L = targetLoss {
+        // Kaplan's joint law L(N, D) (Table 2 fit: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13).
+        let r = pow(L, 1 / 0.103) - pow(6.4e13 / N, 0.076 / 0.103)
+        guard r > 0 else {
+          throw PlanError("--target-loss \(L) is unreachable with \(shortCount(N)) parameters under Kaplan's L(N, D) (its floor at this size is \(String(format: "%.4f", pow(6.4e13 / N, 0.076))))")
+        }
+        let D = 1.8e13 / r
+        var a = Allocation(query: "params+target-loss", flops: 6 * N * D, params: N, tokens: D, loss: L)
+        a.notes.append("tokens from Kaplan's joint L(N, D) fit (Table 2: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13)")
+        return a
+      }
+      let C = k.flops(forParams: N)
+      var a = Allocation(query: "params", flops: C, params: N, tokens: k.optimalTokens(flops: C), loss: k.optimalLoss(flops: C))
+      a.notes.append("C from inverting Kaplan's N_opt(C); Kaplan's frontier does not satisfy C = 6ND exactly")
+      return a
+    }
+  }
+
+  /// A fixed amount of data: the compute-optimal model size for it.
+  public func allocation(tokens D: Double) -> Allocation {
+    switch law {
+    case .chinchilla(let c, let samples):
+      let N = c.optimalParams(tokens: D)
+      var a = Allocation(query: "tokens", flops: 6 * N * D, params: N, tokens: D, loss: c.loss(params: N, tokens: D))
+      addIntervals(&a, samples) { s in
+        let N = s.optimalParams(tokens: D)
+        return (6 * N * D, N, D, s.loss(params: N, tokens: D))
+      }
+      return a
+    case .kaplan(let k):
+      let C = k.flops(forTokens: D)
+      return Allocation(query: "tokens", flops: C, params: k.optimalParams(flops: C), tokens: D, loss: k.optimalLoss(flops: C))
+    }
+  }
+
+  /// Sardana & Frankle 2023: the cheapest model over its lifetime (training + 2·N·T inference)
+  /// that reaches `loss` (default: the compute-optimal loss of the base allocation).
+  public func inferenceAware(_ base: Allocation, inferenceTokens T: Double) throws -> Allocation {
+    guard case .chinchilla(let c, _) = law else {
+      throw PlanError("--inference-tokens needs a Chinchilla-form law (not kaplan)")
+    }
+    let r = try InferenceAwarePlanner(constants: c).plan(loss: base.loss, inferenceTokens: T)
+    var a = Allocation(query: base.query + "+inference", flops: r.trainingFlops, params: r.params, tokens: r.tokens, loss: base.loss)
+    a.inference = r
+    a.notes.append(
+      "inference-aware (Sardana & Frankle 2023): \(shortCount(T)) inference tokens; lifetime FLOPs \(String(format: "%.4g", r.totalFlops)) vs \(String(format: "%.4g", r.chinchillaTotalFlops)) for the Chinchilla-optimal \(shortCount(r.chinchillaParams)) model at the same loss (saving \(String(format: "%.1f", 100 * r.savingFraction))%)")
+    return a
+  }
+
+  /// Muennighoff et al. 2023: the best allocation of C FLOPs with only U unique tokens.
+  public func dataConstrained(flops C: Double, uniqueTokens U: Double) throws -> Allocation {
+    guard case .chinchilla(let c, _) = law else {
+      throw PlanError("--unique-tokens needs a Chinchilla-form law (not kaplan)")
+    }
+    let law = DataConstrainedLaw(constants: c)
+    let r = law.optimalAllocation(flops: C, unique: U)
+    var a = Allocation(query: "flops+unique-tokens", flops: C, params: r.params, tokens: r.tokens, loss: r.loss)
+    a.uniqueTokens = U
+    let epochs = r.tokens / U
+    a.notes.append("data-constrained (Muennighoff et al. 2023, R_D* = \(DataConstrainedLaw.rDStar), R_N* = \(DataConstrainedLaw.rNStar)): \(String(format: "%.2f", epochs)) epochs over \(shortCount(U)) unique tokens")
+    if epochs > 4 {
+      a.notes.append("WARNING: \(String(format: "%.1f", epochs)) epochs; beyond about 4 epochs repeated tokens are worth markedly less than fresh ones (Muennighoff et al. 2023)")
+    }
+    if c.name != ChinchillaConstants.muennighoffC4.name {
+      a.notes.append("R_D* and R_N* were fitted with the muennighoff-c4 constants; combining them with \(c.name) is an approximation")
+    }
+    return a
+  }
+
+  /// Log-spaced budgets from `from` to `to` inclusive.
+  public static func sweep(from: Double, to: Double, count: Int) -> [Double] {
+    guard count > 1 else { return [from] }
+    return (0..<count).map { k in exp(log(from) + (log(to) - log(from)) * Double(k) / Double(count - 1)) }
+  }
+
+  private func addIntervals(
+    _ a: inout Allocation, _ samples: [ChinchillaConstants],
+    _ f: (ChinchillaConstants) -> (Double, Double, Double, Double)?
+  ) {
+    guard samples.count >= 2 else { return }
+    let values = samples.compactMap(f)
+    guard values.count >= 2 else { return }
+    let keys = ["flops", "params", "tokens", "loss"]
+    let columns = [values.map { $0.0 }, values.map { $0.1 }, values.map { $0.2 }, values.map { $0.3 }]
+    let lo = (1 - confidence) / 2
+    for (k, col) in zip(keys, columns) {
+      a.intervals[k] = (percentile(col, lo), percentile(col, 1 - lo))
+    }
+    if values.count < samples.count {
+      a.notes.append("\(samples.count - values.count) of \(samples.count) bootstrap samples cannot reach this target (E above it)")
+    }
+  }
+}
+
+/// Linear-interpolated percentile (numpy's default), q in [0, 1].
+public func percentile(_ values: [Double], _ q: Double) -> Double {
+  let s = values.sorted()
+  guard !s.isEmpty else { return .nan }
+  let pos = q * Double(s.count - 1)
+  let i = Int(pos.rounded(.down))
+  let f = pos - Double(i)
+  return i + 1 < s.count ? s[i] + f * (s[i + 1] - s[i]) : s[i]
+}

@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import ScalingLaws
+
+extension ScalingTool {
+  struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Answer compute-budget questions: which N and D, what loss, how long, what cost.",
+      discussion: """
+        Give one budget: --flops C, --gpu-hours H or --usd B (with --gpu), --target-loss L, \
+        --params N (optionally with --target-loss), --tokens D, or --sweep FROM:TO:COUNT. \
+        Every answer states the law it used and where its constants come from.
+        """)
+
+    @Option(help: "Law: \(PlanningLaw.namedLaws.joined(separator: ", ")), or a `scaling fit --format json` file.")
+    var law: String = "chinchilla-epoch"
+    @Option(help: "With a fit file holding several fits: the group to use.")
+    var group: String?
+    @Flag(help: "List the named laws with their constants and sources.")
+    var listLaws = false
+
+    @Option(help: "Compute budget in FLOPs (e.g. 1e23).") var flops: Real?
+    @Option(help: "Budget in GPU-hours (needs --gpu or --peak-tflops).") var gpuHours: Real?
+    @Option(help: "Budget in US dollars (needs --gpu and --usd-per-gpu-hour).") var usd: Real?
+    @Option(help: "Target loss: the least compute that reaches it.") var targetLoss: Real?
+    @Option(help: "A fixed model size N (e.g. 7B).") var params: Count?
+    @Option(help: "A fixed number of training tokens D (e.g. 1.4T).") var tokens: Count?
+    @Option(help: "Log-spaced budgets FROM:TO:COUNT, e.g. 1e18:1e25:8.") var sweep: String?
+
+    @Option(help: "GPU: \(GPU.known.map { $0.name }.joined(separator: ", ")) (dense BF16 peaks).") var gpu: String?
+    @Option(help: "Peak TFLOP/s per GPU (overrides --gpu's table value).") var peakTflops: Real?
+    @Option(help: "Model FLOPs utilisation, in (0, 1].") var mfu: Real = Real(0.4)
+    @Option(help: "Number of GPUs (for wall-clock days).") var gpus: Int = 1
+    @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: Real?
+
+    @Option(help: "Inference demand in tokens: minimise training + inference FLOPs (Sardana & Frankle 2023).")
+    var inferenceTokens: Count?
+    @Option(help: "Unique tokens available: data-constrained allocation (Muennighoff et al. 2023).")
+    var uniqueTokens: Count?
+
+    @Flag(help: "Propose transformer shapes near the planned N (see `scaling flops`).")
+    var shape = false
+
+    @Option(help: "Output format.") var format: PlanFormat = .text
+    @Option(help: "Write the output to this file (atomically).") var output: String?
+
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func positive(_ v: Double?, _ flag: String) throws {
+      if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be a positive finite number (got \(v)).") }
+    }
+
+    func validate() throws {
+      if listLaws { return }
+      let budgets = [flops != nil, gpuHours != nil, usd != nil, targetLoss != nil && params == nil, params != nil, tokens != nil, sweep != nil]
+      if budgets.filter({ $0 }).count != 1 {
+        throw ValidationError("Give exactly one of --flops, --gpu-hours, --usd, --target-loss, --params (with an optional --target-loss), --tokens or --sweep.")
+      }
+      try positive(flops?.value, "--flops")
+      try positive(gpuHours?.value, "--gpu-hours")
+      try positive(usd?.value, "--usd")
+      try positive(targetLoss?.value, "--target-loss")
+      try positive(params?.value, "--params")
+      try positive(tokens?.value, "--tokens")
+      try positive(peakTflops?.value, "--peak-tflops")
+      try positive(usdPerGpuHour?.value, "--usd-per-gpu-hour")
+      try positive(inferenceTokens?.value, "--inference-tokens")
+      try positive(uniqueTokens?.value, "--unique-tokens")
+      if !(mfu.value > 0 && mfu.value <= 1) { throw ValidationError("--mfu must be in (0, 1] (got \(mfu.value)).") }
+      if gpus < 1 { throw ValidationError("--gpus must be at least 1.") }
+      if let g = gpu, GPU.named(g) == nil {
+        throw ValidationError("Unknown GPU '\(g)'. Known: \(GPU.known.map { $0.name }.joined(separator: ", ")) (or give --peak-tflops).")
+      }
+      if (gpuHours != nil || usd != nil) && gpu == nil && peakTflops == nil {
+        throw ValidationError("--gpu-hours and --usd need --gpu or --peak-tflops to convert to FLOPs.")
+      }
+      if usd != nil && usdPerGpuHour == nil { throw ValidationError("--usd needs --usd-per-gpu-hour.") }
+      if let s = sweep { _ = try parseSweep(s) }
+      if uniqueTokens != nil && !(flops != nil || gpuHours != nil || usd != nil) {
+        throw ValidationError("--unique-tokens needs a compute budget (--flops, --gpu-hours or --usd).")
+      }
+    }
+
+    func parseSweep(_ s: String) throws -> (Double, Double, Int) {
+      let parts = s.split(separator: ":").map(String.init)
+      guard parts.count == 3, let a = Real(argument: parts[0])?.value, let b = Real(argument: parts[1])?.value,
+        let n = Int(parts[2]), a > 0, b > a, n >= 2, n <= 1000
+      else {
+        throw ValidationError("--sweep must be FROM:TO:COUNT with 0 < FROM < TO and 2 <= COUNT <= 1000 (got '\(s)').")
+      }
+      return (a, b, n)
+    }
+
+    var hardware: Hardware? {
+      guard gpu != nil || peakTflops != nil else { return nil }
+      let g = gpu.flatMap { GPU.named($0) }
+      return Hardware(
+        peakTFLOPs: peakTflops?.value ?? g!.denseBF16TFLOPs, gpuName: g?.name ?? "custom", mfu: mfu.value,
+        gpus: gpus, usdPerGPUHour: usdPerGpuHour?.value)
+    }
+
+    func resolveLaw() throws -> PlanningLaw {
+      if let named = PlanningLaw.named(law) { return named }
+      if FileManager.default.fileExists(atPath: law) {
+        do {
+          return try PlanningLaw.fromFitFile(law, group: group)
+        } catch let e as PlanningLaw.LawFileError {
+          throw CommandUsageError(message: e.description)
+        }
+      }
+      throw ValidationError("Unknown law '\(law)'. Named laws: \(PlanningLaw.namedLaws.joined(separator: ", ")); or give a `scaling fit --format json` file.")
+    }
+
+    func run() throws {
+      if listLaws {
+        print(listing(), terminator: "")
+        return
+      }
+      let planningLaw = try resolveLaw()
+      var planner = Planner(law: planningLaw)
+      planner.confidence = 0.95
+      let hw = hardware
+      do {
+        var answers: [Allocation] = []
+        var budget: Double? = flops?.value
+        if let h = gpuHours?.value { budget = hw!.flops(gpuHours: h) }
+        if let b = usd?.value { budget = hw!.flops(gpuHours: b / usdPerGpuHour!.value) }
+        if let s = sweep {
+          let (a, b, n) = try parseSweep(s)
+          answers = Planner.sweep(from: a, to: b, count: n).map { planner.allocation(flops: $0) }
+        } else if let C = budget {
+          if let u = uniqueTokens?.value {
+            answers = [try planner.dataConstrained(flops: C, uniqueTokens: u)]
+          } else {
+            answers = [planner.allocation(flops: C)]
+          }
+          if gpuHours != nil { answers[0].notes.insert("budget: \(gpuHours!.value) GPU-hours = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
+          if usd != nil { answers[0].notes.insert("budget: $\(usd!.value) / $\(usdPerGpuHour!.value) per GPU-hour = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
+        } else if let N = params?.value {
+          answers = [try planner.allocation(params: N, targetLoss: targetLoss?.value)]
+        } else if let L = targetLoss?.value {
+          answers = [try planner.allocation(targetLoss: L)]
+        } else if let D = tokens?.value {
+          answers = [planner.allocation(tokens: D)]
+        }
+        if let T = inferenceTokens?.value {
+          answers = try answers.map { try planner.inferenceAware($0, inferenceTokens: T) }
+        }
+        let shapes = shape && sweep == nil ? TransformerShape.proposals(near: answers[0].params) : []
+        var text: String
+        switch format {
+        case .text:
+          text = sweep != nil
+            ? Allocation.sweepTable(answers, law: planningLaw, hardware: hw)
+            : answers.map { $0.text(law: planningLaw, hardware: hw) }.joined(separator: "\n")
+          for s in shapes {
+            text += "    shape        = \(s.layers) layers x d_model \(s.dModel), \(s.heads) heads, d_ff \(Int(s.dFF)), vocab \(s.vocab): \(shortCount(s.totalParams)) params total, \(shortCount(s.nonEmbeddingParams)) non-embedding\n"
+          }
+        case .json:
+          let value: JSONValue = sweep != nil
+            ? .object([("law", .string(planningLaw.name)), ("law_source", .string(planningLaw.source)), ("plans", .array(answers.map { $0.json(law: planningLaw, hardware: hw) }))])
+            : answers[0].json(law: planningLaw, hardware: hw)
+          var v = value
+          if !shapes.isEmpty, case .object(var kv) = v {
+            kv.append((
+              "shapes",
+              .array(shapes.map { s in
+                .object([
+                  ("layers", .int(s.layers)), ("d_model", .int(s.dModel)), ("heads", .int(s.heads)),
+                  ("d_ff", .num(s.dFF)), ("vocab", .int(s.vocab)), ("params_total", .num(s.totalParams)),
+                  ("params_non_embedding", .num(s.nonEmbeddingParams)),
+                ])
+              })))
+            v = .object(kv)
+          }
+          text = v.rendered() + "\n"
+        }
+        if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+      } catch let e as Planner.PlanError {
+        throw CommandUsageError(message: e.description)
+      } catch let e as FitError {
+        throw CommandUsageError(message: e.description)
+      }
+    }
+
+    func listing() -> String {
+      var s = ""
+      for c in ChinchillaConstants.named {
+        s += "\(c.name)\n    L = E + A/N^alpha + B/D^beta: E = \(c.E), A = \(c.A), B = \(c.B), alpha = \(c.alpha), beta = \(c.beta)\n"
+        s += "    a = beta/(alpha+beta) = \(String(format: "%.4f", c.a)); D/N at 1e23 FLOPs = \(String(format: "%.1f", c.optimalTokens(flops: 1e23) / c.optimalParams(flops: 1e23)))\n"
+        s += "    source: \(c.source)\n"
+      }
+      let k = KaplanFrontier()
+      s += "kaplan\n    N_opt = 1.3e9 C^0.73, D_opt = 2e10 C^0.27, L = (3.1e8/C)^0.050 (C in PF-days = 8.64e19 FLOPs)\n    source: \(k.source)\n"
+      return s
+    }
+  }
+}

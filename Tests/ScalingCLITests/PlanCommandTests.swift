@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+final class PlanCommandTests: XCTestCase {
+  func json(_ args: [String]) throws -> [String: Any] {
+    let r = try CLI.run(["plan"] + args + ["--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+  }
+
+  func testFlopsQueryJSONKeys() throws {
+    let j = try json(["--flops", "1e23", "--gpu", "h100-sxm", "--gpus", "1024", "--usd-per-gpu-hour", "2"])
+    for k in ["law", "flops", "params", "tokens", "tokens_per_param", "loss", "gpu_hours", "days", "cost_usd"] {
+      XCTAssertNotNil(j[k], k)
+    }
+    XCTAssertEqual(j["law"] as? String, "chinchilla-epoch")
+    XCTAssertEqual((j["tokens_per_param"] as! Double), 19.2, accuracy: 0.05)
+    XCTAssertEqual((j["gpu_hours"] as! Double), 70_196, accuracy: 10)
+  }
+
+  func testGPUHoursAndUSDBudgetsConvertToFLOPs() throws {
+    let h = try json(["--gpu-hours", "50000", "--gpu", "h100-sxm"])
+    XCTAssertEqual(h["flops"] as! Double, 50_000 * 3600 * 989.4e12 * 0.4, accuracy: 1e10)
+    let u = try json(["--usd", "1e6", "--usd-per-gpu-hour", "2", "--gpu", "a100", "--mfu", "0.5"])
+    XCTAssertEqual(u["flops"] as! Double, 5e5 * 3600 * 312e12 * 0.5, accuracy: 1e10)
+    XCTAssertEqual(u["cost_usd"] as! Double, 1e6, accuracy: 1e-3)
+  }
+
+  func testSweepJSON() throws {
+    let j = try json(["--sweep", "1e18:1e25:8"])
+    let plans = j["plans"] as! [[String: Any]]
+    XCTAssertEqual(plans.count, 8)
+    XCTAssertEqual(plans.first!["flops"] as! Double, 1e18, accuracy: 1e6)
+    XCTAssertEqual(plans.last!["flops"] as! Double, 1e25, accuracy: 1e13)
+  }
+
+  func testLawFromFitFile() throws {
+    let dir = try temporaryDirectory(self)
+    let fit = dir + "/fit.json"
+    let r = try CLI.run(["fit", fixture("small.csv"), "--format", "json", "--output", fit])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let j = try json(["--law", fit, "--flops", "1e21"])
+    XCTAssertEqual(j["law"] as? String, "fit:\(fit)")
+    let kaplan = dir + "/kaplan.json"
+    _ = try CLI.run(["fit", fixture("small.csv"), "--law", "kaplan-n", "--format", "json", "--output", kaplan])
+    let bad = try CLI.run(["plan", "--law", kaplan, "--flops", "1e21"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertEqual(bad.stderr, "error: \(kaplan): holds no chinchilla fit (fit with --law chinchilla)\n")
+    let notJSON = try CLI.run(["plan", "--law", fixture("small.csv"), "--flops", "1e21"])
+    XCTAssertEqual(notJSON.status, 2)
+    XCTAssertEqual(notJSON.stderr, "error: \(fixture("small.csv")): not a `scaling fit --format json` file (no \"fits\" array)\n")
+  }
+
+  func testErrorsExitTwo() throws {
+    func check(_ args: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+      let r = try CLI.run(["plan"] + args)
+      XCTAssertEqual(r.status, 2, file: file, line: line)
+      XCTAssertTrue(r.stderr.contains(message), r.stderr, file: file, line: line)
+    }
+    try check(["--flops=-1e23"], "--flops must be a positive finite number (got -1e+23).")
+    try check(["--flops", "1e400"], "The value '1e400' is invalid for '--flops <flops>'")
+    try check(["--flops", "1e23", "--gpu", "h100-sxm", "--mfu", "1.5"], "--mfu must be in (0, 1] (got 1.5).")
+    try check(["--flops", "1e23", "--gpu", "v100"], "Unknown GPU 'v100'. Known: a100, h100-sxm, h100-pcie, h200, b200 (or give --peak-tflops).")
+    try check(["--target-loss", "1.5"], "error: --target-loss 1.5 is at or below the law's irreducible loss E = 1.8172 (chinchilla-epoch): no amount of compute reaches it")
+    try check(["--flops", "1e23", "--law", "gpt"], "Unknown law 'gpt'.")
+    try check([], "Give exactly one of --flops")
+  }
+
+  func testListLaws() throws {
+    let r = try CLI.run(["plan", "--list-laws"])
+    XCTAssertEqual(r.status, 0)
+    for name in ["chinchilla-epoch", "chinchilla-hoffmann", "chinchilla-hoffmann-unrounded", "kaplan", "muennighoff-c4"] {
+      XCTAssertTrue(r.stdout.contains(name + "\n"), name)
+    }
+    XCTAssertTrue(r.stdout.contains("E = 1.8172, A = 482.01, B = 2085.43, alpha = 0.3478, beta = 0.3658"))
+  }
+
+  func testFlopsCommand() throws {
+    let r = try CLI.run(["flops", "--layers", "32", "--d-model", "4096", "--heads", "32", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(j["params_non_embedding"] as! Double, 12 * 32 * 4096 * 4096)
+    let bad = try CLI.run(["flops", "--layers", "2", "--d-model", "100", "--heads", "3"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("--d-model (100) must be divisible by --heads (3)."), bad.stderr)
+  }
+}
