@@ -36,4 +36,8 @@ public struct LawFit: Sendable {
   public var internalParameters: [Double]
   /// The dataset it was fitted to (provenance: derivations, filters, columns).
   public var dataset: Dataset
+  /// Bootstrap uncertainty, when requested.
+  public var bootstrap: BootstrapResult? = nil
+  /// The extrapolation check, when requested.
+  public var holdout: HoldoutResult? = nil
 }

@@ -33,6 +33,16 @@ public struct LawFitter: Sendable {
   /// subsample first, and only the best candidate on all points.
   public static let subsampleThreshold = 20_000
 
+  /// The outcome of the global search and final polish, before diagnostics.
+  struct SearchOutcome {
+    var final: MinimizationResult
+    var starts: Int
+    var startsConverged: Int
+    var iterations: Int
+    var evaluations: Int
+    var warnings: [String]
+  }
+
   public func fit(_ dataset: Dataset) throws -> LawFit {
     let law = options.makeLaw()
     let k = law.parameterCount
@@ -41,6 +51,24 @@ public struct LawFitter: Sendable {
       throw FitError(
         "\(where_): \(dataset.count) point\(dataset.count == 1 ? "" : "s") after filters, fewer than the \(k) parameters of the \(law.name) law")
     }
+    let outcome = try search(dataset, law: law)
+    var warnings = outcome.warnings
+    if !outcome.final.converged {
+      warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
+    }
+    return try diagnose(
+      law: law, data: LogData(dataset), dataset: dataset, result: outcome.final, warnings: warnings,
+      starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
+      evaluations: outcome.evaluations)
+  }
+
+  /// The optimum only (used by the bootstrap, which needs no diagnostics per resample).
+  func minimize(_ dataset: Dataset, law: any ScalingLaw) throws -> MinimizationResult {
+    try search(dataset, law: law).final
+  }
+
+  func search(_ dataset: Dataset, law: any ScalingLaw) throws -> SearchOutcome {
+    let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
     let data = LogData(dataset)
     let loss = options.loss
     let objective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
@@ -86,16 +114,11 @@ public struct LawFitter: Sendable {
     if polished.objective <= chosen.objective && (polished.converged || !chosen.converged) {
       final = polished
     }
-    let iterations = results.reduce(0) { $0 + $1.iterations } + polished.iterations
-    let evaluations = results.reduce(0) { $0 + $1.evaluations } + polished.evaluations
-    let startsConverged = results.filter { $0.converged }.count
-    if !final.converged {
-      warnings.insert("NOT CONVERGED: \(final.termination.description)", at: 0)
-    }
-    return try diagnose(
-      law: law, data: data, dataset: dataset, result: final, warnings: warnings,
-      starts: startCount, startsConverged: startsConverged, iterations: iterations,
-      evaluations: evaluations)
+    return SearchOutcome(
+      final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
+      iterations: results.reduce(0) { $0 + $1.iterations } + polished.iterations,
+      evaluations: results.reduce(0) { $0 + $1.evaluations } + polished.evaluations,
+      warnings: warnings)
   }
 
   /// The lowest objective among converged runs; if none converged, the lowest overall.

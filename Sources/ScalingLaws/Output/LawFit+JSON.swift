@@ -13,6 +13,41 @@ extension LawFit {
         })
     }
     let d = dataset
+    var extra: [(String, JSONValue)] = []
+    if let b = bootstrap {
+      extra.append(("intervals", .object(zip(parameterNames, b.intervals).map { ($0, .array([.num($1.0), .num($1.1)])) })))
+      extra.append((
+        "bootstrap",
+        .object([
+          ("resamples", .int(b.resamples)), ("seed", .number(Double(b.seed))), ("unit", .string(b.unit.rawValue)),
+          ("search", .string(b.search.rawValue)), ("confidence", .num(b.confidence)), ("failed", .int(b.failed)),
+          ("stderr", dict(b.standardErrors)),
+          ("covariance", .object(parameterNames.enumerated().map { (i, n) in
+            (n, .object(parameterNames.enumerated().map { (j, m) in (m, .num(b.covariance[i, j])) }))
+          })),
+          ("derived", .array(b.derived.map { q in
+            .object([("name", .string(q.name)), ("value", .num(q.value)), ("interval", .array([.num(q.interval.0), .num(q.interval.1)]))])
+          })),
+        ])))
+      extra.append(("bootstrap_samples", .array(b.samples.map { dict($0) })))
+    }
+    if let h = holdout {
+      extra.append((
+        "holdout",
+        .object([
+          ("criterion", .string(h.criterion.description)),
+          ("points", .int(h.points)),
+          ("mean_abs_rel_error", .num(h.meanAbsRelError)),
+          ("max_abs_rel_error", .num(h.maxAbsRelError)),
+          ("predictions", .array(h.predictions.map { p in
+            .object([
+              ("line", .int(p.line)), ("params", .num(p.params)), ("tokens", .num(p.tokens)), ("flops", .num(p.flops)),
+              ("observed", .num(p.observed)), ("predicted", .num(p.predicted)), ("rel_error", .num(p.relativeError)),
+              ("interval", p.interval.map { .array([.num($0.0), .num($0.1)]) } ?? .null),
+            ])
+          })),
+        ])))
+    }
     return .object([
       ("file", .string(file)),
       ("group", group.map { .string($0) } ?? .null),
@@ -55,7 +90,23 @@ extension LawFit {
           ),
         ])
       ),
-    ])
+    ] + extra)
+  }
+
+  /// Every bootstrap resample's parameters, one CSV row each (`--bootstrap-samples FILE`).
+  public static func bootstrapSamplesCSV(_ fits: [LawFit]) -> String {
+    var names: [String] = []
+    for f in fits { for n in f.parameterNames where !names.contains(n) { names.append(n) } }
+    var out = (["file", "group", "law", "resample"] + names).joined(separator: ",") + "\n"
+    for f in fits {
+      guard let b = f.bootstrap else { continue }
+      for (k, s) in b.samples.enumerated() {
+        var row = [csvEscape(f.file), csvEscape(f.group ?? ""), f.law, String(k)]
+        for n in names { row.append(f.parameterNames.firstIndex(of: n).map { "\(s[$0])" } ?? "") }
+        out += row.joined(separator: ",") + "\n"
+      }
+    }
+    return out
   }
 
   /// The whole document for a list of fits.

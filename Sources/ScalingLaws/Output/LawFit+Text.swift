@@ -49,6 +49,25 @@ extension LawFit {
         for p in pairs.sorted(by: { $0.0 > $1.0 }) { s += p.1 + "\n" }
       }
     }
+    if let b = bootstrap {
+      s += "[[Bootstrap]] \(b.resamples) resamples by \(b.unit.rawValue), seed \(b.seed), \(b.search.rawValue) search, \(b.failed) failed; \(String(format: "%g", b.confidence * 100))% percentile intervals\n"
+      let width = parameterNames.map { $0.count }.max() ?? 5
+      for (i, name) in parameterNames.enumerated() {
+        s += "    " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+          + ": [\(String(format: "%.6g", b.intervals[i].0)), \(String(format: "%.6g", b.intervals[i].1))]  se \(String(format: "%.4g", b.standardErrors[i]))\n"
+      }
+      for q in b.derived {
+        s += "    \(q.name) = \(String(format: "%.4g", q.value)) [\(String(format: "%.4g", q.interval.0)), \(String(format: "%.4g", q.interval.1))]\n"
+      }
+    }
+    if let h = holdout {
+      s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |rel. error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%\n"
+      for p in h.predictions {
+        var line = "    line \(p.line): N \(shortCount(p.params)), D \(shortCount(p.tokens)): observed \(String(format: "%.4f", p.observed)), predicted \(String(format: "%.4f", p.predicted))"
+        if let iv = p.interval { line += " [\(String(format: "%.4f", iv.0)), \(String(format: "%.4f", iv.1))]" }
+        s += line + String(format: " (%+.2f%%)", 100 * p.relativeError) + "\n"
+      }
+    }
     if !warnings.isEmpty {
       s += "[[Warnings]]\n"
       for w in warnings { s += "    - \(w)\n" }

@@ -1,0 +1,131 @@
+import Fitting
+import Foundation
+import LinearAlgebra
+
+extension LawFitter {
+  /// The unit to resample when none is given: whole runs if the data have runs with more than
+  /// one point (checkpoint curves), else points.
+  public static func defaultUnit(_ d: Dataset) -> BootstrapUnit {
+    if let runs = d.run, Set(runs).count < runs.count { return .run }
+    return .point
+  }
+
+  /// Resample with replacement and refit each resample; summarise the parameters.
+  public func bootstrap(_ dataset: Dataset, fit: LawFit, options: BootstrapOptions) throws -> BootstrapResult {
+    let law = self.options.makeLaw()
+    let unit = options.unit ?? Self.defaultUnit(dataset)
+    // The resampling blocks: indices of the points in each block.
+    var blocks: [[Int]]
+    switch unit {
+    case .point:
+      blocks = (0..<dataset.count).map { [$0] }
+    case .run:
+      guard let runs = dataset.run else {
+        throw FitError("\(dataset.file): --bootstrap-unit run needs a run column (name it with --run-column)")
+      }
+      var order: [String] = []
+      var members: [String: [Int]] = [:]
+      for (i, r) in runs.enumerated() {
+        if members[r] == nil { order.append(r); members[r] = [] }
+        members[r]!.append(i)
+      }
+      blocks = order.map { members[$0]! }
+    case .group:
+      var order: [Double] = []
+      var members: [Double: [Int]] = [:]
+      for (i, n) in dataset.params.enumerated() {
+        if members[n] == nil { order.append(n); members[n] = [] }
+        members[n]!.append(i)
+      }
+      blocks = order.map { members[$0]! }
+    }
+    if blocks.count < 2 {
+      throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue)")
+    }
+    let blockList = blocks
+    let localSolver = LBFGS(options: LawFitter.polishOptions)
+    let mainTheta = fit.internalParameters
+    let seed = options.seed
+    let progress = options.progress
+    let counter = ProgressCounter()
+    let results: [[Double]?] = parallelMap(options.resamples) { k in
+      var rng = SplitMix64(seed: seed, stream: UInt64(k))
+      var indices: [Int] = []
+      indices.reserveCapacity(dataset.count)
+      for _ in 0..<blockList.count { indices += blockList[rng.index(below: blockList.count)] }
+      let sample = dataset.subset(indices)
+      defer { progress?(counter.increment()) }
+      guard sample.count >= law.parameterCount else { return nil }
+      switch options.search {
+      case .global:
+        guard let r = try? self.minimize(sample, law: law), r.converged else { return nil }
+        return law.reported(r.parameters)
+      case .local:
+        let data = LogData(sample)
+        let loss = self.options.loss
+        let r = localSolver.minimize(start: mainTheta) { t, g in law.objective(t, data, loss: loss, gradient: &g) }
+        return r.converged ? law.reported(r.parameters) : nil
+      }
+    }
+    let samples = results.compactMap { $0 }
+    let k = law.parameterCount
+    let lo = (1 - options.confidence) / 2
+    var intervals: [(Double, Double)] = []
+    var se: [Double] = []
+    var cov = Matrix(rows: k, columns: k)
+    var means = [Double](repeating: 0, count: k)
+    for j in 0..<k {
+      let col = samples.map { $0[j] }
+      intervals.append(samples.isEmpty ? (.nan, .nan) : (percentile(col, lo), percentile(col, 1 - lo)))
+      means[j] = col.isEmpty ? .nan : col.reduce(0, +) / Double(col.count)
+    }
+    let m = Double(max(1, samples.count - 1))
+    for a in 0..<k {
+      for b in 0..<k {
+        var s = 0.0
+        for x in samples { s += (x[a] - means[a]) * (x[b] - means[b]) }
+        cov[a, b] = s / m
+      }
+      se.append(cov[a, a].squareRoot())
+    }
+    var derived: [DerivedQuantity] = []
+    if law.kind == .chinchilla {
+      func chin(_ p: [Double]) -> ChinchillaConstants {
+        ChinchillaConstants(name: "", source: "", E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
+      }
+      let main = chin(fit.parameters)
+      var quantities: [(String, (ChinchillaConstants) -> Double)] = [
+        ("a = beta/(alpha+beta)", { $0.a }),
+        ("b = alpha/(alpha+beta)", { $0.b }),
+      ]
+      for C in [1e21, 1e23, 1e25] {
+        quantities.append((
+          "tokens per parameter at \(String(format: "%.0e", C)) FLOPs",
+          { $0.optimalTokens(flops: C) / $0.optimalParams(flops: C) }
+        ))
+      }
+      for (name, f) in quantities {
+        let col = samples.map { f(chin($0)) }.filter { $0.isFinite }
+        guard !col.isEmpty else { continue }
+        derived.append(DerivedQuantity(name: name, value: f(main), interval: (percentile(col, lo), percentile(col, 1 - lo))))
+      }
+    }
+    return BootstrapResult(
+      resamples: options.resamples, seed: options.seed, unit: unit, search: options.search,
+      confidence: options.confidence, failed: options.resamples - samples.count,
+      parameterNames: law.parameterNames, samples: samples, intervals: intervals, standardErrors: se,
+      covariance: cov, derived: derived)
+  }
+}
+
+/// A thread-safe counter for progress reporting.
+final class ProgressCounter: @unchecked Sendable {
+  private var value = 0
+  private let lock = NSLock()
+  func increment() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += 1
+    return value
+  }
+}

@@ -1,0 +1,95 @@
+/// Which points an extrapolation check holds out: the largest models or the largest budgets.
+public enum HoldoutCriterion: Sendable, Equatable {
+  case paramsAbove(Double)
+  case flopsAbove(Double)
+
+  public var description: String {
+    switch self {
+    case .paramsAbove(let x): return "params > \(shortCount(x))"
+    case .flopsAbove(let c): return "flops > \(String(format: "%.3g", c))"
+    }
+  }
+
+  func isHeldOut(_ d: Dataset, _ i: Int) -> Bool {
+    switch self {
+    case .paramsAbove(let x): return d.params[i] > x
+    case .flopsAbove(let c): return d.flops[i] > c
+    }
+  }
+}
+
+/// One held-out point: what the law fitted on the rest predicts, against what was observed.
+public struct HoldoutPrediction: Sendable {
+  public var line: Int
+  public var params: Double
+  public var tokens: Double
+  public var flops: Double
+  public var observed: Double
+  public var predicted: Double
+  /// Bootstrap percentile interval of the prediction, when the fit was bootstrapped.
+  public var interval: (Double, Double)?
+  public var relativeError: Double { (predicted - observed) / observed }
+}
+
+/// The extrapolation check: "do the small models predict the big one?"
+public struct HoldoutResult: Sendable {
+  public var criterion: HoldoutCriterion
+  public var predictions: [HoldoutPrediction]
+  public var points: Int { predictions.count }
+  public var meanAbsRelError: Double {
+    predictions.isEmpty ? .nan : predictions.reduce(0) { $0 + abs($1.relativeError) } / Double(predictions.count)
+  }
+  public var maxAbsRelError: Double { predictions.map { abs($0.relativeError) }.max() ?? .nan }
+}
+
+/// Everything `scaling fit` and `scaling report` compute for one dataset: the fit, and
+/// optionally its bootstrap and an extrapolation check.
+public struct FitAnalysis: Sendable {
+  public var fitOptions: FitOptions
+  public var bootstrap: BootstrapOptions?
+  public var holdout: HoldoutCriterion?
+
+  public init(fitOptions: FitOptions, bootstrap: BootstrapOptions? = nil, holdout: HoldoutCriterion? = nil) {
+    self.fitOptions = fitOptions
+    self.bootstrap = bootstrap
+    self.holdout = holdout
+  }
+
+  public func run(_ dataset: Dataset) throws -> LawFit {
+    let fitter = LawFitter(options: fitOptions)
+    var training = dataset
+    var heldOut: [Int] = []
+    if let h = holdout {
+      heldOut = (0..<dataset.count).filter { h.isHeldOut(dataset, $0) }
+      guard !heldOut.isEmpty else {
+        throw FitError("\(dataset.file): the holdout (\(h.description)) selects no points")
+      }
+      let kept = Set(heldOut)
+      training = dataset.subset((0..<dataset.count).filter { !kept.contains($0) })
+      training.filters.append(FilterReport(filter: "holdout \(h.description)", removed: heldOut.count))
+    }
+    var fit = try fitter.fit(training)
+    if let b = bootstrap {
+      fit.bootstrap = try fitter.bootstrap(training, fit: fit, options: b)
+    }
+    if let h = holdout {
+      let law = fitOptions.makeLaw()
+      let predictions = heldOut.map { i -> HoldoutPrediction in
+        let predict = { (p: [Double]) in
+          law.predict(p, params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i])
+        }
+        var interval: (Double, Double)? = nil
+        if let b = fit.bootstrap, !b.samples.isEmpty {
+          let values = b.samples.map(predict).filter { $0.isFinite }
+          let lo = (1 - b.confidence) / 2
+          interval = (percentile(values, lo), percentile(values, 1 - lo))
+        }
+        return HoldoutPrediction(
+          line: dataset.lines[i], params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i],
+          observed: dataset.loss[i], predicted: predict(fit.parameters), interval: interval)
+      }
+      fit.holdout = HoldoutResult(criterion: h, predictions: predictions)
+    }
+    return fit
+  }
+}
