@@ -110,91 +110,28 @@ public struct ChinchillaLaw: ScalingLaw {
     return out
   }
 
-  /// The exponent grid of the variable-projection search: 48 log-spaced values in
-  /// [0.01, 2.5], so that flat valleys with α near 0.01 are reachable.
-  public static let exponentGrid: [Double] = (0..<48).map {
-    0.01 * pow(250.0, Double($0) / 47.0)
-  }
+  /// The coarse exponent grid of the variable-projection search: 24 log-spaced values in
+  /// [0.01, 2.5], so that flat valleys with α near 0.01 are reachable. Each local minimum of the
+  /// coarse surface is refined on a 5 × 5 grid at a quarter of the coarse spacing.
+  public static let exponentGrid: [Double] = (0..<24).map { 0.01 * pow(250.0, Double($0) / 23.0) }
 
   /// Variable projection: for fixed (α, β) the law is linear in (E, A, B). On the exponent grid,
   /// solve the weighted non-negative least squares Σ (E + A N^−α + B D^−β − L)² / L² (weights
-  /// make it a relative, i.e. log-like, error) with LAPACK, and return the local minima of the
-  /// grid surface as starts for the Huber polish.
+  /// make it a relative, i.e. log-like, error) with LAPACK, and return the refined local minima
+  /// of the grid surface, best first, as starts for the Huber polish.
   public func fastStarts(_ data: LogData) throws -> FastStarts {
+    let vp = ChinchillaProjection(data)
     let grid = Self.exponentGrid
-    let n = data.count
     let k = grid.count
-    // Per-exponent columns and sums. w = 1/L², so w·L = 1/L and w·L² = 1.
-    var sw = 0.0, swL = 0.0
-    var invL = [Double](repeating: 0, count: n)
-    var w = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      let L = data.loss[i]
-      w[i] = 1 / (L * L)
-      invL[i] = 1 / L
-      sw += w[i]
-      swL += invL[i]
-    }
-    func columns(_ logs: [Double]) -> (cols: [[Double]], s1: [Double], s2: [Double], sL: [Double]) {
-      var cols = [[Double]](), s1 = [Double](), s2 = [Double](), sL = [Double]()
-      for ex in grid {
-        var c = [Double](repeating: 0, count: n)
-        var a1 = 0.0, a2 = 0.0, aL = 0.0
-        for i in 0..<n {
-          let x = exp(-ex * logs[i])
-          let wx = w[i] * x
-          c[i] = wx
-          a1 += wx
-          a2 += wx * x
-          aL += x * invL[i]
-        }
-        cols.append(c)
-        s1.append(a1)
-        s2.append(a2)
-        sL.append(aL)
-      }
-      return (cols, s1, s2, sL)
-    }
-    let (cn, n1, n2, nL) = columns(data.logParams)
-    // For the cross term Σ w x1 x2 we need the unweighted x2 column.
-    var x2cols = [[Double]]()
-    var d1 = [Double](), d2 = [Double](), dL = [Double]()
-    for ex in grid {
-      var c = [Double](repeating: 0, count: n)
-      var a1 = 0.0, a2 = 0.0, aL = 0.0
-      for i in 0..<n {
-        let x = exp(-ex * data.logTokens[i])
-        c[i] = x
-        a1 += w[i] * x
-        a2 += w[i] * x * x
-        aL += x * invL[i]
-      }
-      x2cols.append(c)
-      d1.append(a1)
-      d2.append(a2)
-      dL.append(aL)
-    }
+    let colsN = grid.map { vp.column(data.logParams, $0) }
+    let colsD = grid.map { vp.column(data.logTokens, $0) }
     var rss = [Double](repeating: .infinity, count: k * k)
-    var coef = [[Double]](repeating: [0, 0, 0], count: k * k)
     for ia in 0..<k {
-      let c1 = cn[ia]
       for ib in 0..<k {
-        let x2 = x2cols[ib]
-        var cross = 0.0
-        c1.withUnsafeBufferPointer { p in
-          x2.withUnsafeBufferPointer { q in
-            for i in 0..<n { cross += p[i] * q[i] }
-          }
-        }
-        let G = [sw, n1[ia], d1[ib], n1[ia], n2[ia], cross, d1[ib], cross, d2[ib]]
-        let rhs = [swL, nL[ia], dL[ib]]
-        if let (c, r) = try nonNegativeSolve(gram: G, rhs: rhs, yy: sw == 0 ? 0 : Double(n)) {
-          rss[ia * k + ib] = r
-          coef[ia * k + ib] = c
-        }
+        if let (r, _) = try vp.cell(colsN[ia], colsD[ib]) { rss[ia * k + ib] = r }
       }
     }
-    // Local minima of the surface (8-neighbourhood), best first.
+    // Local minima of the coarse surface (8-neighbourhood), best first.
     var minima: [(Double, Int)] = []
     for ia in 0..<k {
       for ib in 0..<k {
@@ -212,15 +149,29 @@ public struct ChinchillaLaw: ScalingLaw {
       }
     }
     minima.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    // Refine each of the best minima on a finer local grid.
+    let ratio = pow(250.0, 1.0 / 23.0)
     let minLoss = data.loss.min() ?? 1
-    let starts = minima.prefix(6).map { (_, cell) -> [Double] in
-      let c = coef[cell]
-      let al = grid[cell / k], be = grid[cell % k]
-      let e = max(c[0], 1e-4 * minLoss)
-      let A = max(c[1], 1e-8)
-      let B = max(c[2], 1e-8)
-      return [log(A), log(B), log(e), al, be]
+    var refined: [(Double, [Double])] = []
+    for (_, cell) in minima.prefix(6) {
+      let a0 = grid[cell / k], b0 = grid[cell % k]
+      let fineA = (-2...2).map { a0 * pow(ratio, Double($0) / 4) }
+      let fineB = (-2...2).map { b0 * pow(ratio, Double($0) / 4) }
+      let fa = fineA.map { vp.column(data.logParams, $0) }
+      let fb = fineB.map { vp.column(data.logTokens, $0) }
+      var best: (Double, [Double])? = nil
+      for i in 0..<5 {
+        for j in 0..<5 {
+          guard let (r, c) = try vp.cell(fa[i], fb[j]) else { continue }
+          if best == nil || r < best!.0 {
+            let e = max(c[0], 1e-4 * minLoss)
+            best = (r, [log(max(c[1], 1e-8)), log(max(c[2], 1e-8)), log(e), fineA[i], fineB[j]])
+          }
+        }
+      }
+      if let best { refined.append(best) }
     }
+    refined.sort { $0.0 < $1.0 }
     var warnings: [String] = []
     if let best = minima.first?.1 {
       let ia = best / k, ib = best % k
@@ -229,7 +180,7 @@ public struct ChinchillaLaw: ScalingLaw {
           "the best cell of the (alpha, beta) search grid is on its edge (alpha = \(fmt(grid[ia])), beta = \(fmt(grid[ib])); grid [0.01, 2.5])")
       }
     }
-    return FastStarts(starts: starts, warnings: warnings, gridCells: k * k)
+    return FastStarts(starts: refined.map { $0.1 }, warnings: warnings, gridCells: k * k + 25 * refined.count)
   }
 
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {
@@ -237,9 +188,78 @@ public struct ChinchillaLaw: ScalingLaw {
   }
 }
 
-/// Non-negative least squares on a 3-variable normal-equation system (G c = rhs), by
-/// enumerating the active sets, each solved with LAPACK (`dgelsd`) after Jacobi scaling.
-/// `yy` is Σ w y², so that RSS = yy − 2 cᵀrhs + cᵀ G c. Returns nil if nothing is solvable.
+/// The data side of the Chinchilla variable projection: weights w = 1/L², and per-exponent
+/// columns x = X^−e with the sums the 3 × 3 normal equations need.
+struct ChinchillaProjection {
+  struct Column {
+    /// w·x per point.
+    var weighted: [Double]
+    /// x per point.
+    var plain: [Double]
+    var sumWX: Double
+    var sumWXX: Double
+    /// Σ w x L = Σ x / L.
+    var sumWXL: Double
+  }
+
+  let n: Int
+  let w: [Double]
+  let invL: [Double]
+  let sumW: Double
+  let sumWL: Double
+
+  init(_ data: LogData) {
+    n = data.count
+    w = data.loss.map { 1 / ($0 * $0) }
+    invL = data.loss.map { 1 / $0 }
+    sumW = w.reduce(0, +)
+    sumWL = invL.reduce(0, +)
+  }
+
+  func column(_ logs: [Double], _ exponent: Double) -> Column {
+    var weighted = [Double](repeating: 0, count: n)
+    var plain = [Double](repeating: 0, count: n)
+    var a1 = 0.0, a2 = 0.0, aL = 0.0
+    for i in 0..<n {
+      let x = exp(-exponent * logs[i])
+      let wx = w[i] * x
+      plain[i] = x
+      weighted[i] = wx
+      a1 += wx
+      a2 += wx * x
+      aL += x * invL[i]
+    }
+    return Column(weighted: weighted, plain: plain, sumWX: a1, sumWXX: a2, sumWXL: aL)
+  }
+
+  /// The weighted NNLS fit of (E, A, B) for one (α, β) cell: (rss, [E, A, B]).
+  func cell(_ cn: Column, _ cd: Column) throws -> (Double, [Double])? {
+    guard let (c, r) = try solve(cn, cd) else { return nil }
+    return (r, c)
+  }
+
+  private func solve(_ cn: Column, _ cd: Column) throws -> ([Double], Double)? {
+    var cross = 0.0
+    cn.weighted.withUnsafeBufferPointer { p in
+      cd.plain.withUnsafeBufferPointer { q in
+        for i in 0..<n { cross += p[i] * q[i] }
+      }
+    }
+    let G = [sumW, cn.sumWX, cd.sumWX, cn.sumWX, cn.sumWXX, cross, cd.sumWX, cross, cd.sumWXX]
+    return try nonNegativeSolve(gram: G, rhs: [sumWL, cn.sumWXL, cd.sumWXL], yy: Double(n))
+  }
+}
+
+/// Active sets tried after the unconstrained solve, for 2 and 3 variables (largest first).
+private let activeSets: [Int: [[Int]]] = [
+  2: [[0], [1]],
+  3: [[0, 1], [0, 2], [1, 2], [0], [1], [2]],
+]
+
+/// Non-negative least squares on a small normal-equation system (G c = rhs, dim ≤ 3), by
+/// enumerating the active sets, each solved with LAPACK (Cholesky `dposv`, or the SVD `dgelsd`
+/// when near-singular) after Jacobi scaling. `yy` is Σ w y², so that
+/// RSS = yy − 2 cᵀrhs + cᵀ G c. Returns nil if nothing is solvable.
 func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([Double], Double)? {
   let dim = rhs.count
   var best: ([Double], Double)? = nil
@@ -251,21 +271,20 @@ func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([D
     }
     return r
   }
-  // Try the unconstrained solution first; enumerate subsets only if it is infeasible.
-  let full = Array(0..<dim)
-  var subsets: [[Int]] = [full]
-  for mask in stride(from: (1 << dim) - 2, through: 1, by: -1) {
-    subsets.append((0..<dim).filter { mask & (1 << $0) != 0 })
-  }
+  let subsets = [Array(0..<dim)] + (activeSets[dim] ?? [])
   for (index, s) in subsets.enumerated() {
     let m = s.count
     var a = Matrix(rows: m, columns: m)
+    var b = [Double](repeating: 0, count: m)
     var scale = [Double](repeating: 1, count: m)
-    for (p, i) in s.enumerated() { scale[p] = G[i * dim + i] > 0 ? 1 / G[i * dim + i].squareRoot() : 1 }
-    for (p, i) in s.enumerated() {
-      for (q, j) in s.enumerated() { a[p, q] = G[i * dim + j] * scale[p] * scale[q] }
+    for p in 0..<m {
+      let d = G[s[p] * dim + s[p]]
+      scale[p] = d > 0 ? 1 / d.squareRoot() : 1
     }
-    let b = s.enumerated().map { rhs[$0.element] * scale[$0.offset] }
+    for p in 0..<m {
+      b[p] = rhs[s[p]] * scale[p]
+      for q in 0..<m { a[p, q] = G[s[p] * dim + s[q]] * scale[p] * scale[q] }
+    }
     // Cholesky when the scaled Gram matrix is well conditioned, the SVD (dgelsd) otherwise.
     let solution: [Double]
     if let x = try? a.solveSymmetricPositiveDefinite(b), a.diagonal.allSatisfy({ $0 > 0 }),

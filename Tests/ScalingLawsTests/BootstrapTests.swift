@@ -1,0 +1,98 @@
+import Fitting
+import XCTest
+@testable import ScalingLaws
+
+final class BootstrapTests: XCTestCase {
+  func analysis(resamples: Int, seed: UInt64 = 1, unit: BootstrapUnit? = nil, holdout: HoldoutCriterion? = nil) -> FitAnalysis {
+    var b = BootstrapOptions(resamples: resamples, seed: seed)
+    b.unit = unit
+    return FitAnalysis(fitOptions: FitOptions(), bootstrap: b, holdout: holdout)
+  }
+
+  /// About 95% of seeded replicates' 95% intervals contain the true α.
+  func testIntervalCoverageOnSyntheticData() throws {
+    var covered = 0
+    let replicates = 40
+    for r in 0..<replicates {
+      let d = Synthetic.chinchilla(sizes: 6, checkpoints: 8, noise: 0.02, seed: UInt64(100 + r))
+      let fit = try analysis(resamples: 150, seed: UInt64(r)).run(d)
+      let iv = fit.bootstrap!.intervals[3]
+      if iv.0 <= 0.35 && 0.35 <= iv.1 { covered += 1 }
+    }
+    let rate = Double(covered) / Double(replicates)
+    XCTAssertGreaterThanOrEqual(rate, 0.85, "coverage \(rate)")
+    XCTAssertLessThanOrEqual(rate, 1.0)
+  }
+
+  func testSameSeedSameSamplesAndDifferentSeedDiffers() throws {
+    let d = Synthetic.chinchilla(sizes: 5, checkpoints: 6, noise: 0.02, seed: 9)
+    let a = try analysis(resamples: 30, seed: 5).run(d).bootstrap!
+    let b = try analysis(resamples: 30, seed: 5).run(d).bootstrap!
+    let c = try analysis(resamples: 30, seed: 6).run(d).bootstrap!
+    XCTAssertEqual(a.samples, b.samples)
+    XCTAssertNotEqual(a.samples, c.samples)
+    XCTAssertEqual(a.failed, 0)
+  }
+
+  func testResampleStreamsDoNotDependOnOrder() {
+    // Stream k is a pure function of (seed, k): drawing stream 7 before or after 3 is the same.
+    var s7 = SplitMix64(seed: 42, stream: 7)
+    var s3 = SplitMix64(seed: 42, stream: 3)
+    let a = (s7.next(), s3.next())
+    var t3 = SplitMix64(seed: 42, stream: 3)
+    var t7 = SplitMix64(seed: 42, stream: 7)
+    XCTAssertEqual(a.1, t3.next())
+    XCTAssertEqual(a.0, t7.next())
+    var u = SplitMix64(seed: 1)
+    for _ in 0..<1000 { XCTAssertLessThan(u.index(below: 7), 7) }
+  }
+
+  func testRunLevelResamplingKeepsRunsWhole() throws {
+    var d = Synthetic.chinchilla(sizes: 4, checkpoints: 5, noise: 0.01, seed: 3)
+    d.run = (0..<d.count).map { "run\($0 / 5)" }
+    XCTAssertEqual(LawFitter.defaultUnit(d), .run)
+    // Every resample holds each drawn run with all of its 5 points: point count is a multiple of 5.
+    let fitter = LawFitter(options: FitOptions())
+    let fit = try fitter.fit(d)
+    var opts = BootstrapOptions(resamples: 20, seed: 2)
+    opts.unit = .run
+    let b = try fitter.bootstrap(d, fit: fit, options: opts)
+    XCTAssertEqual(b.unit, .run)
+    XCTAssertEqual(b.samples.count + b.failed, 20)
+    // The blocks: replicate the resampling and check.
+    var rng = SplitMix64(seed: 2, stream: 0)
+    var counts: [Int] = []
+    for _ in 0..<4 { counts.append(rng.index(below: 4)) }
+    XCTAssertEqual(counts.count * 5, 20)
+    var pointData = d
+    pointData.run = nil
+    XCTAssertEqual(LawFitter.defaultUnit(pointData), .point)
+  }
+
+  func testHoldoutSplitsByParamsAndPredicts() throws {
+    let d = Synthetic.chinchilla(sizes: 6, checkpoints: 10, noise: 0, seed: 1)
+    let largest = d.params.max()!
+    let fit = try analysis(resamples: 20, holdout: .paramsAbove(largest * 0.99)).run(d)
+    let h = fit.holdout!
+    XCTAssertEqual(h.points, 10)
+    XCTAssertEqual(fit.points, 50)
+    XCTAssertTrue(fit.dataset.filters.contains(FilterReport(filter: "holdout params > \(shortCount(largest * 0.99))", removed: 10)))
+    // Noise-free data: the small models predict the big one exactly.
+    XCTAssertLessThan(h.maxAbsRelError, 1e-6)
+    for p in h.predictions {
+      XCTAssertNotNil(p.interval)
+      XCTAssertEqual(p.params, largest)
+    }
+    XCTAssertThrowsError(try analysis(resamples: 0, holdout: .flopsAbove(1e40)).run(d)) {
+      XCTAssertEqual("\($0)", "synthetic: the holdout (flops > 1e+40) selects no points")
+    }
+  }
+
+  func testDerivedExponentsForChinchilla() throws {
+    let d = Synthetic.chinchilla(sizes: 6, checkpoints: 8, noise: 0.01, seed: 4)
+    let b = try analysis(resamples: 50).run(d).bootstrap!
+    let a = b.derived.first { $0.name == "a = beta/(alpha+beta)" }!
+    XCTAssertEqual(a.value, 0.37 / 0.72, accuracy: 0.03)
+    XCTAssertLessThan(a.interval.0, a.interval.1)
+  }
+}
