@@ -6,13 +6,10 @@ CONFIG       ?= release
 APT_PACKAGES := liblapacke-dev gnuplot-nox
 BIN          := .build/$(CONFIG)/scaling
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_CONFIG  := datasets/minipythia.analysis.yaml
 DEMO_OUT     := notebooks-out/minipythia
-# The demo's filters (see datasets/README.md): drop warm-up checkpoints (step < 100) and the
-# four 600-step runs of the larger models, which stall on an early plateau.
-DEMO_FILTERS := --min-step 100 --exclude-run L4-D192-S600 --exclude-run L6-D256-S600 \
-                --exclude-run L8-D320-S600 --exclude-run L8-D448-S600
 
-.PHONY: all deps build test demo bench fuzz clean
+.PHONY: all deps build test demo bench fuzz clean snapshots
 
 all: build
 
@@ -34,14 +31,19 @@ test: deps
 	$(SWIFT) build -c $(CONFIG) --product scaling
 	$(SWIFT) test -c $(CONFIG)
 
+# The main job: fit, bootstrap, extrapolation check, plan and plots for the shipped dataset
+# (settings and their reasons in $(DEMO_CONFIG)).
 demo: build
-	@mkdir -p $(DEMO_OUT)
-	$(BIN) fit datasets/minipythia.csv $(DEMO_FILTERS)
-	$(BIN) fit datasets/minipythia.csv $(DEMO_FILTERS) --format json --output $(DEMO_OUT)/fit.json
-	@echo "wrote $(DEMO_OUT)/fit.json"
+	$(BIN) report --config $(DEMO_CONFIG)
+	@echo "open $(DEMO_OUT)/report.md"
 
 bench: build
 	bash scripts/bench.sh
 
 clean:
 	rm -rf .build notebooks-out/*/
+
+# Re-record the snapshot files of the script builders and report.md; review with git diff.
+snapshots:
+	RECORD_SNAPSHOTS=1 $(SWIFT) test -c $(CONFIG) --filter ReportTests
+	git diff --stat -- Tests/ScalingLawsTests/Snapshots

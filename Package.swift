@@ -9,6 +9,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - C system library (Debian: liblapacke-dev)
@@ -27,6 +28,7 @@ let package = Package(
       dependencies: [
         "ScalingLaws",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
       ]),
 
     // MARK: - Tests
@@ -34,7 +36,7 @@ let package = Package(
     .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
     .testTarget(
       name: "ScalingLawsTests", dependencies: ["ScalingLaws", "Fitting"],
-      resources: [.copy("Fixtures")]),
+      exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "ScalingCLITests", dependencies: ["ScalingLaws"],
       resources: [.copy("Fixtures")]),

@@ -28,6 +28,7 @@ extension ScalingTool {
     var bootstrapSamples: String?
 
     func validate() throws {
+      try data.requireFiles()
       if bootstrapSamples != nil && analysis.bootstrap == 0 {
         throw ValidationError("--bootstrap-samples needs --bootstrap N.")
       }

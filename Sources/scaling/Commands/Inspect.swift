@@ -8,6 +8,8 @@ extension ScalingTool {
 
     @OptionGroup var data: DataOptions
 
+    func validate() throws { try data.requireFiles() }
+
     func run() throws {
       // Only the loss is required here; everything else is summarised if present.
       let datasets = try data.loadDatasets(required: [.loss])

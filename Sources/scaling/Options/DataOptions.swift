@@ -36,13 +36,18 @@ struct DataOptions: ParsableArguments {
   var finalOnly = false
 
   func validate() throws {
-    if files.isEmpty { throw ValidationError("Give at least one CSV file.") }
     if let t = tokensPerStep, !(t.value > 0) {
       throw ValidationError("--tokens-per-step must be positive.")
     }
     if let m = minStep, !m.value.isFinite { throw ValidationError("--min-step must be finite.") }
     if let m = minTokens, !(m.value >= 0) { throw ValidationError("--min-tokens must be non-negative.") }
     if let m = maxParams, !(m.value > 0) { throw ValidationError("--max-params must be positive.") }
+  }
+
+  /// Commands that read data call this from their own validate() (a --config file may supply
+  /// the files instead).
+  func requireFiles() throws {
+    if files.isEmpty { throw ValidationError("Give at least one CSV file.") }
   }
 
   var loadOptions: LoadOptions {

@@ -1,0 +1,188 @@
+import Foundation
+
+/// A complete analysis report as values: `report.md`, `fit.json`, `plan.json` and the figure
+/// scripts. Building it touches no files (``ReportWriter`` does that), so the whole report can
+/// be snapshot-tested.
+public struct Report: Sendable {
+  public var markdown: String
+  public var fitJSON: String
+  public var planJSON: String
+  public var figures: [GnuplotScript]
+
+  /// Every file of the report except the rendered images, by name.
+  public var files: [(String, String)] {
+    [("report.md", markdown), ("fit.json", fitJSON), ("plan.json", planJSON)]
+      + figures.map { ("\($0.name).gp", $0.rendered()) }
+  }
+
+  /// - Parameters:
+  ///   - fits: one fit per (file, group).
+  ///   - unfiltered: the same data before filters (for faded points), aligned with `fits`.
+  ///   - budgets: extra budgets (FLOPs) for the plan table.
+  ///   - command: the command line that made the report, recorded in it.
+  public init(fits: [LawFit], unfiltered: [Dataset?], budgets: [Double], command: String) {
+    var figures: [GnuplotScript] = []
+    var md = "# Scaling-law report\n\n"
+    md += "Made by `\(command)`.\n"
+    md += "Same input, same bytes: re-run the command to reproduce every number and figure here.\n\n"
+
+    // Plan: from the (first) converged Chinchilla fit, else the default named law.
+    let standard = Planner.sweep(from: 1e18, to: 1e25, count: 8)
+    let allBudgets = (standard + budgets).sorted()
+    var planLaw = PlanningLaw.chinchilla(.epoch, samples: [])
+    var planNote = "No converged Chinchilla fit: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
+    if let f = fits.first(where: { $0.law == "chinchilla" && $0.converged }), let c = ReportFigures.chinchilla(f) {
+      var cc = c
+      cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
+      cc.source = "fitted to \(f.file)"
+      let samples = (f.bootstrap?.samples ?? []).map {
+        ChinchillaConstants(name: cc.name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
+      }
+      planLaw = .chinchilla(cc, samples: samples)
+      planNote = "The plan uses this report's Chinchilla fit" + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
+    }
+    var planner = Planner(law: planLaw)
+    planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
+    let plan = allBudgets.map { planner.allocation(flops: $0) }
+
+    for (k, fit) in fits.enumerated() {
+      let suffix = fits.count > 1 ? "-\(k + 1)" : ""
+      let heading = fit.group.map { "\(fit.file), group \($0)" } ?? fit.file
+      md += "## \(fits.count > 1 ? "\(k + 1). " : "")\(heading)\n\n"
+      md += Report.dataSection(fit)
+      md += Report.fitSection(fit)
+      if let h = fit.holdout { md += Report.holdoutSection(h) }
+      md += "### Warnings\n\n"
+      md += fit.warnings.isEmpty ? "None.\n\n" : fit.warnings.map { "- \($0)\n" }.joined() + "\n"
+
+      var figs: [GnuplotScript] = []
+      if ReportFigures.usesNAndD(fit) || fit.law.hasPrefix("kaplan-c") {
+        figs.append(ReportFigures.lossVsCompute(fit, name: "loss-vs-compute" + suffix))
+      }
+      if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
+        figs.append(ReportFigures.checkpointCurves(fit, all: k < unfiltered.count ? unfiltered[k] : nil, name: "checkpoint-curves" + suffix))
+      }
+      if let f = ReportFigures.optimalAllocation(fit, name: "optimal-allocation" + suffix) { figs.append(f) }
+      figs.append(ReportFigures.residuals(fit, name: "residuals" + suffix))
+      figs.append(ReportFigures.predictedVsObserved(fit, name: "predicted-vs-observed" + suffix))
+      if let f = ReportFigures.bootstrapExponents(fit, name: "bootstrap-exponents" + suffix) { figs.append(f) }
+      md += "### Figures\n\n"
+      for f in figs { md += Report.figureMarkdown(f) }
+      figures += figs
+    }
+
+    md += "## Plan\n\n\(planNote) Law: \(planLaw.name) (\(planLaw.source)).\n\n"
+    let hasIntervals = plan.contains { !$0.intervals.isEmpty }
+    md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
+    md += "|---:|---:|---:|---:|---:|" + (hasIntervals ? "---|---|---|" : "") + "\n"
+    for a in plan {
+      md += "| \(String(format: "%.3g", a.flops))\(budgets.contains(a.flops) ? " (yours)" : "") | \(shortCount(a.params)) | \(shortCount(a.tokens)) | \(String(format: "%.1f", a.tokensPerParam)) | \(String(format: "%.4f", a.loss)) |"
+      if hasIntervals {
+        let iv = { (k: String, f: (Double) -> String) -> String in a.intervals[k].map { "\(f($0.0)) – \(f($0.1))" } ?? "" }
+        md += " \(iv("params", shortCount)) | \(iv("tokens", shortCount)) | \(iv("loss") { String(format: "%.4f", $0) }) |"
+      }
+      md += "\n"
+    }
+    md += "\nClosed forms (Hoffmann et al. 2022 eq. 4): N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b, a = beta/(alpha+beta), b = alpha/(alpha+beta). "
+    md += "Extrapolating far beyond the fitted compute range multiplies every error in the exponents; read the large budgets with their intervals.\n\n"
+    let tpp = ReportFigures.tokensPerParameter(plan, lawName: planLaw.name)
+    md += Report.figureMarkdown(tpp)
+    figures.append(tpp)
+
+    md += Report.howToRead
+    self.markdown = md
+    self.fitJSON = LawFit.jsonDocument(fits)
+    self.planJSON = JSONValue.object([
+      ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
+      ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),
+    ]).rendered() + "\n"
+    self.figures = figures
+  }
+
+  static func figureMarkdown(_ f: GnuplotScript) -> String {
+    let lines = f.caption.split(separator: "\n").map(String.init)
+    let alt = lines.first ?? f.name
+    var s = "![\(alt)](\(f.name).png)\n\n"
+    s += "*\(lines.joined(separator: " "))* (script: `\(f.name).gp`, vector: `\(f.name).svg`)\n\n"
+    return s
+  }
+
+  static func dataSection(_ fit: LawFit) -> String {
+    let s = DataSummary(fit.dataset)
+    var md = "### Data\n\n| item | value |\n|---|---|\n"
+    md += "| file | `\(fit.file)` |\n"
+    md += "| rows read | \(s.rowsRead) |\n"
+    md += "| points used | \(s.points) |\n"
+    if let r = s.runs { md += "| runs | \(r) |\n" }
+    md += "| model sizes | \(s.modelSizes.count): \(s.modelSizes.map(shortCount).joined(separator: ", ")) |\n"
+    if let r = s.tokenRange { md += "| tokens | \(shortCount(r.lowerBound)) – \(shortCount(r.upperBound)) |\n" }
+    if let r = s.flopRange { md += "| compute (FLOPs) | \(String(format: "%.3g", r.lowerBound)) – \(String(format: "%.3g", r.upperBound)) |\n" }
+    if let r = s.lossRange { md += "| loss | \(String(format: "%.4f", r.lowerBound)) – \(String(format: "%.4f", r.upperBound)) |\n" }
+    for q in Quantity.allCases { if let src = s.sources[q] { md += "| \(q.rawValue) from | `\(src)` |\n" } }
+    md += "\n"
+    if !s.derivations.isEmpty {
+      md += "Derived: " + s.derivations.joined(separator: "; ") + ".\n\n"
+    }
+    if !s.filters.isEmpty {
+      md += "| filter | points removed |\n|---|---:|\n"
+      for f in s.filters { md += "| `\(f.filter)` | \(f.removed) |\n" }
+      md += "\n"
+    }
+    return md
+  }
+
+  static func fitSection(_ fit: LawFit) -> String {
+    var md = "### Fit: \(fit.law), \(fit.formula)\n\n"
+    md += "Objective \(String(format: "%.10g", fit.objective)) (\(fit.objectiveDefinition)). "
+    md += "Converged: **\(fit.converged ? "yes" : "NO")** (\(fit.termination.description)). "
+    md += "Search: \(fit.search.rawValue), \(fit.starts) starts (\(fit.startsConverged) converged), \(fit.iterations) iterations. "
+    md += "RMSE (log) \(String(format: "%.4g", fit.rmseLog)), R² (log) \(String(format: "%.4f", fit.r2Log)), cond(J) \(fit.conditionNumber.isFinite ? String(format: "%.3g", fit.conditionNumber) : "inf").\n\n"
+    let b = fit.bootstrap
+    md += "| parameter | value | standard error (Gauss–Newton) |" + (b != nil ? " bootstrap \(Int(100 * b!.confidence))% interval | bootstrap s.e. |" : "") + "\n"
+    md += "|---|---:|---:|" + (b != nil ? "---:|---:|" : "") + "\n"
+    for (i, n) in fit.parameterNames.enumerated() {
+      md += "| \(n) | \(String(format: "%.6g", fit.parameters[i])) | \(fit.standardErrors.map { String(format: "%.3g", $0[i]) } ?? "n/a") |"
+      if let b { md += " \(String(format: "%.5g", b.intervals[i].0)) – \(String(format: "%.5g", b.intervals[i].1)) | \(String(format: "%.3g", b.standardErrors[i])) |" }
+      md += "\n"
+    }
+    md += "\n"
+    if let b {
+      md += "Bootstrap: \(b.resamples) resamples by \(b.unit.rawValue), seed \(b.seed), \(b.search.rawValue) search, \(b.failed) failed.\n\n"
+      if !b.derived.isEmpty {
+        md += "| derived quantity | value | \(Int(100 * b.confidence))% interval |\n|---|---:|---:|\n"
+        for q in b.derived {
+          md += "| \(q.name) | \(String(format: "%.4g", q.value)) | \(String(format: "%.4g", q.interval.0)) – \(String(format: "%.4g", q.interval.1)) |\n"
+        }
+        md += "\n"
+      }
+    }
+    return md
+  }
+
+  static func holdoutSection(_ h: HoldoutResult) -> String {
+    var md = "### Extrapolation check\n\n"
+    md += "Fitted without the points with \(h.criterion.description) (\(h.points) points), then predicted them: "
+    md += "mean |relative error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%.\n\n"
+    md += "| line | N | D | observed | predicted | interval | error |\n|---:|---:|---:|---:|---:|---|---:|\n"
+    for p in h.predictions {
+      md += "| \(p.line) | \(shortCount(p.params)) | \(shortCount(p.tokens)) | \(String(format: "%.4f", p.observed)) | \(String(format: "%.4f", p.predicted)) | \(p.interval.map { "\(String(format: "%.4f", $0.0)) – \(String(format: "%.4f", $0.1))" } ?? "") | \(String(format: "%+.2f%%", 100 * p.relativeError)) |\n"
+    }
+    return md + "\n"
+  }
+
+  static let howToRead = """
+    ## How to read this report
+
+    - **Converged** says whether the local solver met its tolerances, and why it stopped. A fit that \
+    did not converge is marked NO and carries a warning; do not plan with it.
+    - **Standard errors** are the Gauss–Newton approximation, s²(JᵀJ)⁻¹ from the Jacobian of the log \
+    residuals. The **bootstrap intervals** refit every resample with the same global search and are the \
+    more honest measure, especially for A and B, which trade off against the exponents (see the \
+    correlations in `fit.json`).
+    - **Warnings** name what the data cannot support: flat valleys, an exponent at the edge of the \
+    searched range, E driven to zero, one model size, or N and D moving together.
+    - **E** is a fitted asymptote for this data, tokenizer and loss; it is not a universal floor.
+    - The **plan** extrapolates the fitted law; compare its budgets with the compute range in the data.
+
+    """
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Fitting
+import Foundation
+import ScalingLaws
+
+extension ScalingTool {
+  struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Fit, check, plan and plot in one go: report.md, fit.json, plan.json and figures.",
+      discussion: """
+        Takes the same column, filter and law flags as `scaling fit`, or --config FILE.yaml \
+        (print a commented template with --write-config). Each figure is a self-contained gnuplot \
+        script NAME.gp (data inline) rendered to NAME.png and NAME.svg.
+        """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "Output folder, e.g. notebooks-out/NAME.")
+    var out: String?
+    @Option(parsing: .upToNextOption, help: "Extra budgets in FLOPs for the plan table.")
+    var budgets: [Real] = []
+    @Flag(help: "Write the .gp scripts without running gnuplot.")
+    var scriptsOnly = false
+    @Option(help: "Read the analysis from a YAML file (see --write-config).")
+    var config: String?
+    @Flag(help: "Print a commented YAML template of every setting and exit.")
+    var writeConfig = false
+
+    func validate() throws {
+      if writeConfig || config != nil { return }
+      try data.requireFiles()
+      if out == nil { throw ValidationError("Give --out FOLDER (e.g. notebooks-out/NAME).") }
+      for b in budgets where !(b.value > 0 && b.value.isFinite) {
+        throw ValidationError("--budgets must be positive FLOP counts (got \(b.value)).")
+      }
+    }
+
+    func run() throws {
+      if writeConfig {
+        print(AnalysisConfig.template, terminator: "")
+        return
+      }
+      if let config {
+        // The YAML becomes the equivalent command line, parsed and validated like one.
+        let args = try AnalysisConfig.arguments(fromFile: config)
+        let extra = CommandLine.arguments.dropFirst(2).filter { $0 != "--config" && $0 != config }
+        var command = try Report.parse(args + extra)
+        try command.validate()
+        try command.run()
+        return
+      }
+      let law = analysis.fitOptions.makeLaw()
+      let datasets = try data.loadDatasets(required: law.required)
+      // The same files without filters, for the faded points of the checkpoint figure.
+      var unfilteredOptions = data.loadOptions
+      unfilteredOptions.minStep = nil
+      unfilteredOptions.minTokens = nil
+      unfilteredOptions.maxParams = nil
+      unfilteredOptions.excludeRuns = []
+      unfilteredOptions.finalOnly = false
+      let loader = DatasetLoader(options: unfilteredOptions, required: [.loss])
+      let unfiltered: [Dataset?] = data.files.flatMap { path -> [Dataset?] in
+        (try? loader.load(path: path)) ?? []
+      }
+      let plan = analysis.analysis(progressTotal: datasets.count)
+      let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
+      let fits = try results.map { try $0.get() }
+      let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
+        arg.contains(" ") ? "'\(arg)'" : arg
+      }.joined(separator: " ")
+      let report = ScalingLaws.Report(
+        fits: fits, unfiltered: datasets.count == unfiltered.count ? unfiltered : [], budgets: budgets.map { $0.value },
+        command: command)
+      let folder = out!
+      do {
+        try ReportWriter().write(report, to: folder, render: !scriptsOnly)
+      } catch let e as Gnuplot.GnuplotError {
+        throw ReportFailure(message: e.description)
+      }
+      print(summary(fits, report: report, folder: folder), terminator: "")
+    }
+
+    func summary(_ fits: [LawFit], report: ScalingLaws.Report, folder: String) -> String {
+      var s = ""
+      for f in fits {
+        s += "\(f.group.map { "\(f.file) [\($0)]" } ?? f.file): \(f.law), \(f.points) points, objective \(String(format: "%.6g", f.objective)), converged \(f.converged ? "yes" : "NO")\n"
+        s += "    " + zip(f.parameterNames, f.parameters).map { "\($0) = \(String(format: "%.4g", $1))" }.joined(separator: ", ") + "\n"
+        if let b = f.bootstrap, let i = f.parameterNames.firstIndex(where: { $0.hasPrefix("alpha") }) {
+          s += "    \(f.parameterNames[i]) \(Int(100 * b.confidence))% interval [\(String(format: "%.4g", b.intervals[i].0)), \(String(format: "%.4g", b.intervals[i].1))] (\(b.resamples) resamples)\n"
+        }
+        if let h = f.holdout {
+          s += "    holdout \(h.criterion.description): mean |error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%\n"
+        }
+        for w in f.warnings { s += "    warning: \(w)\n" }
+      }
+      s += "\(report.figures.count) figures\(scriptsOnly ? " (scripts only)" : ""); report: \(folder)/report.md\n"
+      return s
+    }
+  }
+}
+
+/// The report's files were written but a figure could not be rendered (exit 1).
+struct ReportFailure: Error, CustomStringConvertible {
+  let message: String
+  var description: String { message }
+}
+extension ReportFailure: UserFacingError {}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Yams
+
+/// `scaling report --config analysis.yaml`: a file that records an analysis (files, columns,
+/// filters, law, search, bootstrap, seed, budgets, holdout, output folder) so it can be re-run
+/// and reviewed. It is turned into the equivalent command line, so it is validated exactly
+/// like flags are.
+enum AnalysisConfig {
+  static let template = """
+    # scaling report configuration. Run: scaling report --config THIS_FILE
+    files:                      # CSV files of training results
+      - datasets/minipythia.csv
+    out: notebooks-out/minipythia
+    columns:                    # explicit column names (omit to find them by common names)
+      params: params_total
+      # tokens: tokens
+      # flops: flops
+      # loss: val_loss
+      # step: step
+      # run: run
+      # group: dataset
+    # tokens_per_step: 2097152  # derive D = step x this when there is no tokens column
+    filters:
+      min_step: 100             # drop warm-up checkpoints
+      # min_tokens: 1e8
+      # max_params: 1.4e9
+      exclude_runs: [L4-D192-S600, L6-D256-S600, L8-D320-S600, L8-D448-S600]
+      final_only: false
+    law: chinchilla             # chinchilla, kaplan-n, kaplan-d, kaplan-c, kaplan-nd
+    irreducible: false          # add E to kaplan-n/d/c
+    objective: huber            # huber or squared (on log residuals)
+    huber_delta: 0.001
+    search: fast                # fast or hoffmann
+    bootstrap:
+      resamples: 200
+      seed: 42
+      unit: run                 # point, run or group
+      search: global            # global or local
+      confidence: 0.95
+    # holdout:
+    #   above_params: 1e7       # or above_flops: 1e15
+    budgets: [1e20, 3e21]       # extra budgets (FLOPs) for the plan table
+
+    """
+
+  struct ConfigError: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  static func arguments(fromFile path: String) throws -> [String] {
+    guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+      throw ValidationError("--config \(path): cannot read the file")
+    }
+    let node: Any?
+    do {
+      node = try Yams.load(yaml: text)
+    } catch let e as YamlError {
+      throw ValidationError("--config \(path): not valid YAML (\(e))")
+    }
+    guard let root = node as? [String: Any] else {
+      throw ValidationError("--config \(path): the top level must be a mapping of settings")
+    }
+    let known: Set<String> = [
+      "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
+      "search", "bootstrap", "holdout", "budgets",
+    ]
+    for key in root.keys.sorted() where !known.contains(key) {
+      throw ValidationError("--config \(path): unknown setting '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
+    }
+    func scalar(_ v: Any, _ key: String) throws -> String {
+      switch v {
+      case let s as String: return s
+      case let i as Int: return String(i)
+      case let d as Double: return "\(d)"
+      case let b as Bool: return b ? "true" : "false"
+      default: throw ValidationError("--config \(path): '\(key)' must be a single value")
+      }
+    }
+    func map(_ v: Any?, _ key: String) throws -> [String: Any] {
+      guard let v else { return [:] }
+      guard let m = v as? [String: Any] else { throw ValidationError("--config \(path): '\(key)' must be a mapping") }
+      return m
+    }
+    var args: [String] = []
+    if let files = root["files"] {
+      guard let list = files as? [Any] else { throw ValidationError("--config \(path): 'files' must be a list") }
+      args += try list.map { try scalar($0, "files") }
+    }
+    if let out = root["out"] { args += ["--out", try scalar(out, "out")] }
+    let columnKeys = ["params", "tokens", "flops", "loss", "step", "run", "group"]
+    for (k, v) in try map(root["columns"], "columns").sorted(by: { $0.key < $1.key }) {
+      guard columnKeys.contains(k) else {
+        throw ValidationError("--config \(path): unknown column role '\(k)' (known: \(columnKeys.joined(separator: ", ")))")
+      }
+      args += ["--\(k)-column", try scalar(v, "columns.\(k)")]
+    }
+    if let t = root["tokens_per_step"] { args += ["--tokens-per-step", try scalar(t, "tokens_per_step")] }
+    let filters = try map(root["filters"], "filters")
+    for (k, v) in filters.sorted(by: { $0.key < $1.key }) {
+      switch k {
+      case "min_step": args += ["--min-step", try scalar(v, "filters.min_step")]
+      case "min_tokens": args += ["--min-tokens", try scalar(v, "filters.min_tokens")]
+      case "max_params": args += ["--max-params", try scalar(v, "filters.max_params")]
+      case "final_only": if try scalar(v, "filters.final_only") == "true" { args.append("--final-only") }
+      case "exclude_runs":
+        guard let list = v as? [Any] else { throw ValidationError("--config \(path): 'filters.exclude_runs' must be a list") }
+        for r in list { args += ["--exclude-run", try scalar(r, "filters.exclude_runs")] }
+      default:
+        throw ValidationError("--config \(path): unknown filter '\(k)' (known: exclude_runs, final_only, max_params, min_step, min_tokens)")
+      }
+    }
+    for (key, flag) in [("law", "--law"), ("objective", "--objective"), ("huber_delta", "--huber-delta"), ("search", "--search")] {
+      if let v = root[key] { args += [flag, try scalar(v, key)] }
+    }
+    if let v = root["irreducible"], try scalar(v, "irreducible") == "true" { args.append("--irreducible") }
+    let boot = try map(root["bootstrap"], "bootstrap")
+    for (k, v) in boot.sorted(by: { $0.key < $1.key }) {
+      let flag = ["resamples": "--bootstrap", "seed": "--seed", "unit": "--bootstrap-unit", "search": "--bootstrap-search", "confidence": "--confidence"][k]
+      guard let flag else { throw ValidationError("--config \(path): unknown bootstrap setting '\(k)' (known: confidence, resamples, search, seed, unit)") }
+      args += [flag, try scalar(v, "bootstrap.\(k)")]
+    }
+    for (k, v) in try map(root["holdout"], "holdout").sorted(by: { $0.key < $1.key }) {
+      switch k {
+      case "above_params": args += ["--holdout-above-params", try scalar(v, "holdout.above_params")]
+      case "above_flops": args += ["--holdout-above-flops", try scalar(v, "holdout.above_flops")]
+      default: throw ValidationError("--config \(path): unknown holdout setting '\(k)' (known: above_flops, above_params)")
+      }
+    }
+    if let b = root["budgets"] {
+      guard let list = b as? [Any] else { throw ValidationError("--config \(path): 'budgets' must be a list") }
+      if !list.isEmpty { args += ["--budgets"] + (try list.map { try scalar($0, "budgets") }) }
+    }
+    return args
+  }
+}
