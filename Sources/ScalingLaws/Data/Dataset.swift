@@ -13,6 +13,8 @@ public struct Dataset: Sendable {
   public var step: [Double]?
   /// Run label per point, when the file has a run column.
   public var run: [String]?
+  /// The IsoFLOP budget each point belongs to, when the file has a budget column.
+  public var budget: [Double]? = nil
   /// 1-based line of each point in the file.
   public var lines: [Int]
   /// Which column supplied each role (or how it was derived).
@@ -56,6 +58,7 @@ public struct Dataset: Sendable {
     d.loss = indices.map { loss[$0] }
     d.step = step.map { s in indices.map { s[$0] } }
     d.run = run.map { r in indices.map { r[$0] } }
+    d.budget = budget.map { b in indices.map { b[$0] } }
     d.lines = indices.map { lines[$0] }
     return d
   }

@@ -161,6 +161,7 @@ public struct DatasetLoader: Sendable {
       case .flops: present = flops != nil
       case .loss, .step: present = numeric[q] != nil
       case .run, .group: present = labels[q] != nil
+      case .budget: present = numeric[q] != nil
       }
       if !present {
         throw CSVError(
@@ -250,8 +251,10 @@ public struct DatasetLoader: Sendable {
       file: name, group: nil, params: params ?? nan, tokens: tokens ?? nan, flops: flops ?? nan,
       loss: numeric[.loss] ?? nan, step: numeric[.step], run: runs, lines: lines,
       sources: sources, derivations: derivations, filters: filters, rowsRead: rowCount)
+    var withBudget = full
+    withBudget.budget = numeric[.budget]
     return groupsInOrder.map { g in
-      var d = full.subset(members[g] ?? [])
+      var d = withBudget.subset(members[g] ?? [])
       d.group = g
       return d
     }

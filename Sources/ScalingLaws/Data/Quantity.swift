@@ -1,6 +1,6 @@
 /// A column role in a training-results file.
 public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
-  case params, tokens, flops, loss, step, run, group
+  case params, tokens, flops, loss, step, run, group, budget
 
   /// The column names recognised for this role when no explicit column is given
   /// (compared case-insensitively, in this order).
@@ -20,6 +20,7 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
     case .step: return ["step", "steps", "iteration", "iter"]
     case .run: return ["run", "model", "run_name", "run_id"]
     case .group: return []
+    case .budget: return ["budget", "flop_budget", "compute_budget", "isoflop_budget"]
     }
   }
 
@@ -30,5 +31,5 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
   public var isNumeric: Bool { self != .run && self != .group }
 
   /// Counts that may be written with K/M/B/T suffixes.
-  public var allowsSizeSuffix: Bool { self == .params || self == .tokens || self == .flops }
+  public var allowsSizeSuffix: Bool { self == .params || self == .tokens || self == .flops || self == .budget }
 }

@@ -76,7 +76,9 @@ public struct FitAnalysis: Sendable {
       let law = fitOptions.makeLaw()
       let predictions = heldOut.map { i -> HoldoutPrediction in
         let predict = { (p: [Double]) in
-          law.predict(p, params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i])
+          law.predict(
+            p, params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i],
+            steps: dataset.step?[i] ?? .nan)
         }
         var interval: (Double, Double)? = nil
         if let b = fit.bootstrap, !b.samples.isEmpty {

@@ -183,7 +183,7 @@ public struct ChinchillaLaw: ScalingLaw {
     return FastStarts(starts: refined.map { $0.1 }, warnings: warnings, gridCells: k * k + 25 * refined.count)
   }
 
-  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {
+  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {
     p[0] + p[1] / pow(params, p[3]) + p[2] / pow(tokens, p[4])
   }
 }

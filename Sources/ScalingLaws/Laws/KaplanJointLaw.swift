@@ -79,7 +79,7 @@ public struct KaplanJointLaw: ScalingLaw {
     return FastStarts(starts: best.prefix(6).map { $0.1 }, gridCells: grid.count * grid.count)
   }
 
-  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {
+  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {
     pow(pow(p[0] / params, p[1] / p[3]) + p[2] / tokens, p[3])
   }
 }

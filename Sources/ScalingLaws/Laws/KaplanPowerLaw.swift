@@ -151,7 +151,7 @@ public struct KaplanPowerLaw: ScalingLaw {
     return FastStarts(starts: starts, gridCells: grid.count)
   }
 
-  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {
+  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {
     let x: Double
     switch variable {
     case .params: x = params

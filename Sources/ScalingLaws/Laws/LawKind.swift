@@ -10,6 +10,8 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
   case kaplanC = "kaplan-c"
   /// L = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D (Kaplan eq. 1.5).
   case kaplanND = "kaplan-nd"
+  /// L = (N_c/N)^α_N + (S_c/S)^α_S over optimiser steps (Kaplan eq. 1.6).
+  case kaplanNS = "kaplan-ns"
 
   /// Builds the law; `irreducible` adds E to the single-variable Kaplan laws.
   public func makeLaw(irreducible: Bool) -> any ScalingLaw {
@@ -19,6 +21,7 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
     case .kaplanD: return KaplanPowerLaw(variable: .tokens, irreducible: irreducible)
     case .kaplanC: return KaplanPowerLaw(variable: .flops, irreducible: irreducible)
     case .kaplanND: return KaplanJointLaw()
+    case .kaplanNS: return KaplanStepsLaw()
     }
   }
 }

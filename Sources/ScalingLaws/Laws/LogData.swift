@@ -6,6 +6,8 @@ public struct LogData: Sendable {
   public let logLoss: [Double]
   public let loss: [Double]
   public let steps: [Double]?
+  /// ln S per point (NaN without a step column; −∞ at step 0).
+  public let logSteps: [Double]
 
   public var count: Int { logLoss.count }
 
@@ -16,6 +18,7 @@ public struct LogData: Sendable {
     logLoss = d.loss.map { Foundation.log($0) }
     loss = d.loss
     steps = d.step
+    logSteps = d.step.map { $0.map { Foundation.log($0) } } ?? [Double](repeating: .nan, count: d.count)
   }
 }
 

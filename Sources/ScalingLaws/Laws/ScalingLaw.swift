@@ -34,8 +34,8 @@ public protocol ScalingLaw: Sendable {
   /// Starting points from the law's own global strategy (variable projection, linear fits).
   func fastStarts(_ data: LogData) throws -> FastStarts
 
-  /// L̂ for reported parameters at a point (N, D, C); unused inputs may be NaN.
-  func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double
+  /// L̂ for reported parameters at a point (N, D, C, step); unused inputs may be NaN.
+  func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double
 }
 
 /// Starting points from a law's global search, best first, with any grid-edge warning.
@@ -54,6 +54,11 @@ public struct FastStarts: Sendable {
 
 extension ScalingLaw {
   public var parameterCount: Int { parameterNames.count }
+
+  /// L̂ at a point without a step (every law but kaplan-ns).
+  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {
+    predict(p, params: params, tokens: tokens, flops: flops, steps: .nan)
+  }
   public var reportedOrder: [Int] { Array(0..<parameterNames.count) }
 
   /// Generic objective through `logPrediction` (laws with a hot path override it).

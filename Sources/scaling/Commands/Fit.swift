@@ -20,6 +20,13 @@ extension ScalingTool {
     @OptionGroup var data: DataOptions
     @OptionGroup var analysis: AnalysisOptions
 
+    @Option(help: "parametric (fit --law), envelope (Hoffmann Approach 1) or isoflop (Approach 2).")
+    var approach: Approach = .parametric
+    @Option(help: "IsoFLOP binning: relative tolerance within which final points share a budget.")
+    var isoflopTolerance: Real = Real(0.15)
+    @Flag(help: "IsoFLOP: keep budgets whose parabola vertex lies outside the sampled model sizes.")
+    var allowEdgeMinima = false
+
     @Option(help: "Output format.")
     var format: OutputFormat = .text
     @Option(help: "Write the output to this file (atomically) instead of standard output.")
@@ -35,6 +42,7 @@ extension ScalingTool {
     }
 
     func run() throws {
+      if approach != .parametric { return try runApproach() }
       let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required)
       let plan = analysis.analysis(progressTotal: datasets.count)
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
@@ -53,6 +61,34 @@ extension ScalingTool {
       } else {
         print(text, terminator: "")
       }
+    }
+
+    func runApproach() throws {
+      var required: Set<Quantity> = [.params, .tokens, .flops, .loss]
+      if approach == .envelope { required.insert(.run) }
+      let datasets = try data.loadDatasets(required: required)
+      var o = ApproachOptions(approach: approach)
+      o.isoflopTolerance = isoflopTolerance.value
+      o.allowEdgeMinima = allowEdgeMinima
+      o.bootstrap = analysis.bootstrap
+      o.seed = analysis.seed
+      o.confidence = analysis.confidence.value
+      let fitter = ApproachFitter(options: o)
+      let results = try parallelMap(datasets.count) { i in Result { try fitter.run(datasets[i]) } }.map { try $0.get() }
+      let text: String
+      switch format {
+      case .text: text = results.map { $0.textReport }.joined(separator: "\n")
+      case .json: text = JSONValue.object([("fits", .array(results.map { $0.json }))]).rendered() + "\n"
+      case .csv:
+        text = "file,group,approach,points,a,b,a_lo,a_hi,b_lo,b_hi,largest_budget,params_at_largest,tokens_at_largest\n"
+          + results.map { r in
+            [r.file, r.group ?? "", r.approach.rawValue, String(r.dataset.count), "\(r.a)", "\(r.b)",
+             r.intervals["a"].map { "\($0.0)" } ?? "", r.intervals["a"].map { "\($0.1)" } ?? "",
+             r.intervals["b"].map { "\($0.0)" } ?? "", r.intervals["b"].map { "\($0.1)" } ?? "",
+             "\(r.largestBudget)", "\(r.paramsAtLargest)", "\(r.tokensAtLargest)"].joined(separator: ",")
+          }.joined(separator: "\n") + "\n"
+      }
+      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
     }
   }
 }

@@ -7,6 +7,7 @@ extension LawKind: ExpressibleByArgument {}
 extension SearchStrategy: ExpressibleByArgument {}
 extension BootstrapUnit: ExpressibleByArgument {}
 extension BootstrapSearch: ExpressibleByArgument {}
+extension Approach: ExpressibleByArgument {}
 
 enum ObjectiveOption: String, ExpressibleByArgument, CaseIterable {
   case huber, squared

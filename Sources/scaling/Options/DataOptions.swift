@@ -20,6 +20,8 @@ struct DataOptions: ParsableArguments {
   var runColumn: String?
   @Option(help: "Fit each value of this column separately.")
   var groupColumn: String?
+  @Option(help: "Column giving each run's IsoFLOP budget (for --approach isoflop).")
+  var budgetColumn: String?
 
   @Option(help: "Tokens per step, to derive D = step x this when there is no tokens column (Pythia: 2097152).")
   var tokensPerStep: Count?
@@ -54,7 +56,7 @@ struct DataOptions: ParsableArguments {
     var o = LoadOptions()
     let explicit: [(Quantity, String?)] = [
       (.params, paramsColumn), (.tokens, tokensColumn), (.flops, flopsColumn), (.loss, lossColumn),
-      (.step, stepColumn), (.run, runColumn), (.group, groupColumn),
+      (.step, stepColumn), (.run, runColumn), (.group, groupColumn), (.budget, budgetColumn),
     ]
     for (q, name) in explicit { if let name { o.columns[q] = name } }
     o.tokensPerStep = tokensPerStep?.value

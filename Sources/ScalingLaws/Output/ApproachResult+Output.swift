@@ -1,0 +1,58 @@
+import Foundation
+
+extension ApproachResult {
+  public var json: JSONValue {
+    func iv(_ k: String) -> JSONValue { intervals[k].map { .array([.num($0.0), .num($0.1)]) } ?? .null }
+    return .object([
+      ("file", .string(file)),
+      ("group", group.map { .string($0) } ?? .null),
+      ("approach", .string(approach.rawValue)),
+      ("points", .int(dataset.count)),
+      ("a", .num(a)), ("b", .num(b)),
+      ("n_opt_scale", .num(kN)), ("d_opt_scale", .num(kD)),
+      ("intervals", .object([("a", iv("a")), ("b", iv("b")), ("params_at_largest", iv("params_at_largest")), ("tokens_at_largest", iv("tokens_at_largest"))])),
+      ("bootstrap", bootstrapResamples > 0
+        ? .object([("resamples", .int(bootstrapResamples)), ("seed", .number(Double(seed))), ("failed", .int(bootstrapFailed)), ("confidence", .num(confidence))])
+        : .null),
+      ("largest_budget", .object([("flops", .num(largestBudget)), ("params", .num(paramsAtLargest)), ("tokens", .num(tokensAtLargest))])),
+      ("budgets", .array(budgets.map { b in
+        .object([
+          ("flops", .num(b.flops)), ("params", .num(b.params)), ("tokens", .num(b.tokens)), ("loss", .num(b.loss)),
+          ("points", .int(b.points)), ("used", .bool(b.used)), ("vertex_in_range", .bool(b.vertexInRange)),
+          ("sampled_params", b.sampledParams.map { .array([.num($0.lowerBound), .num($0.upperBound)]) } ?? .null),
+        ])
+      })),
+      ("warnings", .array(warnings.map { .string($0) })),
+      ("notes", .array(notes.map { .string($0) })),
+    ])
+  }
+
+  public var textReport: String {
+    var s = "[[\(approach == .envelope ? "Approach 1: envelope" : "Approach 2: IsoFLOP")]] \(group.map { "\(file) [group \($0)]" } ?? file)\n"
+    s += "    points       = \(dataset.count)\n"
+    s += "    budgets      = \(budgets.count) (\(budgets.filter { $0.used }.count) used)\n"
+    func iv(_ k: String) -> String { intervals[k].map { String(format: " [%.4g, %.4g]", $0.0, $0.1) } ?? "" }
+    s += "    a (N_opt ~ C^a) = \(String(format: "%.4f", a))\(iv("a"))\n"
+    s += "    b (D_opt ~ C^b) = \(String(format: "%.4f", b))\(iv("b"))\n"
+    if bootstrapResamples > 0 {
+      s += "    bootstrap    = \(bootstrapResamples) resamples, seed \(seed), \(bootstrapFailed) failed; \(Int(100 * confidence))% intervals\n"
+    }
+    s += "    at the largest budget \(String(format: "%.3g", largestBudget)) FLOPs: N = \(shortCount(paramsAtLargest))\(intervals["params_at_largest"].map { " [\(shortCount($0.0)), \(shortCount($0.1))]" } ?? ""), D = \(shortCount(tokensAtLargest))\(intervals["tokens_at_largest"].map { " [\(shortCount($0.0)), \(shortCount($0.1))]" } ?? "")\n"
+    s += "    budget       N_opt      D_opt      loss     points\(approach == .isoflop ? "  vertex" : "")\n"
+    for b in budgets {
+      var line = "    " + String(format: "%-12.4g", b.flops) + shortCount(b.params).padding(toLength: 11, withPad: " ", startingAt: 0)
+        + shortCount(b.tokens).padding(toLength: 11, withPad: " ", startingAt: 0) + String(format: "%-9.4f", b.loss) + String(format: "%-8d", b.points)
+      if approach == .isoflop || !b.vertexInRange {
+        line += b.vertexInRange ? "inside" : (approach == .isoflop ? "OUTSIDE sampled range" : "edge size") + (b.used ? " (kept)" : " (excluded)")
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      s += line + "\n"
+    }
+    for n in notes { s += "    note: \(n)\n" }
+    if !warnings.isEmpty {
+      s += "[[Warnings]]\n"
+      for w in warnings { s += "    - \(w)\n" }
+    }
+    return s
+  }
+}
