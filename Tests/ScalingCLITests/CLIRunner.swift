@@ -7,6 +7,7 @@ struct CLIResult {
   let stdout: String
   let stderr: String
   let status: Int32
+  var timedOut = false
 }
 
 enum CLI {
@@ -23,7 +24,9 @@ enum CLI {
 
   final class Marker {}
 
-  static func run(_ args: [String], environment: [String: String]? = nil, cwd: String? = nil) throws -> CLIResult {
+  static func run(
+    _ args: [String], environment: [String: String]? = nil, cwd: String? = nil, timeout: Double = 300
+  ) throws -> CLIResult {
     let p = Process()
     p.executableURL = executable
     p.arguments = args
@@ -34,12 +37,15 @@ enum CLI {
     p.standardError = err
     p.standardInput = FileHandle.nullDevice
     try p.run()
+    let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
+    killer.cancel()
     return CLIResult(
       stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-      status: p.terminationStatus)
+      status: p.terminationStatus, timedOut: p.terminationReason == .uncaughtSignal)
   }
 }
 

@@ -77,7 +77,7 @@ public struct DatasetLoader: Sendable {
           }
           numericValues[slot].append(v)
         case .failure(let failure):
-          let text = doc.string(f)
+          let text = clipped(doc.string(f))
           let what: String
           switch failure {
           case .empty: what = "empty value (a number is required)"
@@ -290,6 +290,12 @@ public struct DatasetLoader: Sendable {
       }
     }
   }
+}
+
+/// A field's text for an error message: at most 40 characters, with the full length noted.
+func clipped(_ text: String) -> String {
+  guard text.count > 40 else { return text }
+  return String(text.prefix(40)) + "... (\(text.count) characters)"
 }
 
 func quoted(_ names: [String]) -> String {
