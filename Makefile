@@ -9,7 +9,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_CONFIG  := datasets/minipythia.analysis.yaml
 DEMO_OUT     := notebooks-out/minipythia
 
-.PHONY: all deps build test demo bench fuzz clean snapshots
+.PHONY: all deps build test demo bench fuzz fuzz-build fuzz-smoke clean snapshots
 
 all: build
 
@@ -40,8 +40,29 @@ demo: build
 bench: build
 	bash scripts/bench.sh
 
+# libFuzzer targets for the CSV reader and the fitter, built with -sanitize=fuzzer,address in
+# their own scratch folder (scripts/fuzz-toolset.json; lld, since gold fails on these links).
+FUZZ_BUILD := $(SWIFT) build -c release --scratch-path .build-fuzz --toolset scripts/fuzz-toolset.json
+FUZZ_BIN   := .build-fuzz/release
+
+fuzz-build: deps
+	$(FUZZ_BUILD) --product fuzz-csv
+	$(FUZZ_BUILD) --product fuzz-fit
+
+# The full run: 1,000,000 executions of the CSV target, 5 minutes of the fit target.
+fuzz: fuzz-build
+	@mkdir -p fuzz-out/csv fuzz-out/fit
+	$(FUZZ_BIN)/fuzz-csv fuzz-out/csv Tests/Fixtures/fuzz-seeds -runs=1000000 -max_len=4096 -print_final_stats=1
+	$(FUZZ_BIN)/fuzz-fit fuzz-out/fit -max_total_time=300 -max_len=150 -print_final_stats=1
+
+# A 30-second smoke run (CI).
+fuzz-smoke: fuzz-build
+	@mkdir -p fuzz-out/csv fuzz-out/fit
+	$(FUZZ_BIN)/fuzz-csv fuzz-out/csv Tests/Fixtures/fuzz-seeds -max_total_time=15 -max_len=4096 -print_final_stats=1
+	$(FUZZ_BIN)/fuzz-fit fuzz-out/fit -max_total_time=15 -max_len=150 -print_final_stats=1
+
 clean:
-	rm -rf .build notebooks-out/*/
+	rm -rf .build .build-fuzz fuzz-out bench-out notebooks-out/*/
 
 # Re-record the snapshot files of the script builders and report.md; review with git diff.
 snapshots:

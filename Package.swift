@@ -31,6 +31,11 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]),
 
+    // MARK: - Fuzz targets (`make fuzz` builds them with -sanitize=fuzzer,address -DFUZZING;
+    // a plain build gives replay tools that run the same checks on saved inputs)
+    .executableTarget(name: "fuzz-csv", dependencies: ["ScalingLaws"]),
+    .executableTarget(name: "fuzz-fit", dependencies: ["ScalingLaws"]),
+
     // MARK: - Tests
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
