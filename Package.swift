@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // MARK: - C system library (Debian: liblapacke-dev)
@@ -42,6 +43,10 @@ let package = Package(
     .testTarget(
       name: "ScalingLawsTests", dependencies: ["ScalingLaws", "Fitting"],
       exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
+    // Property tests (Swift Testing + PropertyBased); the other targets use XCTest.
+    .testTarget(
+      name: "PropertyTests",
+      dependencies: ["ScalingLaws", .product(name: "PropertyBased", package: "swift-property-based")]),
     .testTarget(
       name: "ScalingCLITests", dependencies: ["ScalingLaws"],
       resources: [.copy("Fixtures")]),

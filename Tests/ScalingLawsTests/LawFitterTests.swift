@@ -160,3 +160,14 @@ final class LawFitterTests: XCTestCase {
     XCTAssertEqual(value(f, "E"), 1.788833, accuracy: 1e-5)
   }
 }
+
+extension LawFitterTests {
+  func testLossesRisingWithSizeAreFlagged() throws {
+    var d = Synthetic.chinchilla(sizes: 5, checkpoints: 8, noise: 0.005, seed: 8)
+    // Flip the size effect: bigger models get the smaller models' losses.
+    let sizes = Set(d.params).sorted()
+    d.params = d.params.map { sizes[sizes.count - 1 - sizes.firstIndex(of: $0)!] }
+    let f = try fit(d)
+    XCTAssertTrue(f.warnings.contains { $0.hasPrefix("losses do not fall with model size (slope of log L on log N at fixed D = +") }, "\(f.warnings)")
+  }
+}

@@ -202,6 +202,15 @@ public struct LawFitter: Sendable {
     if usesD && Set(dataset.tokens).count < 2 {
       warnings.append("only one token count: the D exponent and scale are not identifiable")
     }
+    if usesN && Set(dataset.params).count >= 2 {
+      // Do losses fall with model size? The slope of log L on log N (holding log D when the law
+      // uses it), by linear least squares.
+      let rows = (0..<n).map { i in usesD ? [1, data.logParams[i], data.logTokens[i]] : [1, data.logParams[i]] }
+      if let slope = try? Matrix(rowArrays: rows).leastSquares(data.logLoss).solution[1], slope >= 0 {
+        warnings.append(
+          "losses do not fall with model size (slope of log L on log N\(usesD ? " at fixed D" : "") = \(String(format: "%+.3g", slope))): the N term of the law is not supported by these data")
+      }
+    }
     if usesN && usesD && Set(dataset.params).count >= 2 {
       let r = correlation(data.logParams, data.logTokens)
       if abs(r) > 0.999 {
