@@ -102,3 +102,24 @@ final class ReportTests: XCTestCase {
     }
   }
 }
+
+extension ReportTests {
+  func testIsoflopProfilesSnapshot() throws {
+    let truth = ChinchillaConstants.epoch
+    var N = [Double](), D = [Double](), L = [Double](), budget = [Double]()
+    for C in [1e18, 1e19, 1e20] {
+      let n0 = truth.optimalParams(flops: C)
+      for k in -3...3 {
+        let n = n0 * pow(10, Double(k) / 3)
+        N.append(n)
+        D.append(C / (6 * n))
+        L.append(truth.loss(params: n, tokens: C / (6 * n)))
+        budget.append(C)
+      }
+    }
+    var d = Dataset(file: "iso.csv", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L)
+    d.budget = budget
+    let r = try ApproachFitter(options: ApproachOptions(approach: .isoflop)).run(d)
+    assertSnapshot(ReportFigures.isoflopProfiles(r).rendered(), named: "isoflop-profiles.gp")
+  }
+}

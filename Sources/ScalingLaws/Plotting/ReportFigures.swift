@@ -152,6 +152,46 @@ public enum ReportFigures {
       plot: "plot " + plots.joined(separator: ", \\\n     "))
   }
 
+  /// 3. IsoFLOP profiles: loss against N at each budget, the parabola fitted in ln N, and its
+  /// vertex (hollow when outside the sampled sizes).
+  public static func isoflopProfiles(_ r: ApproachResult, name: String = "isoflop-profiles") -> GnuplotScript {
+    var blocks: [Block] = []
+    var plots: [String] = []
+    var vertices: [[Double]] = [], edges: [[Double]] = []
+    for (k, b) in r.budgets.enumerated() {
+      let color = GnuplotScript.color(k)
+      blocks.append(Block(name: "points\(k)", columns: ["params", "loss"], rows: b.samples.map { [$0.0, $0.1] }.sorted { $0[0] < $1[0] }))
+      plots.append("$points\(k) using 1:2 with points pt 7 ps 1 lc rgb '\(color)' title 'C = \(String(format: "%.2g", b.flops))'")
+      if let p = b.parabola, let range = b.sampledParams {
+        let curve = logSpace(range.lowerBound, range.upperBound, 60).map { n -> [Double] in
+          let x = log(n)
+          return [n, p[0] + p[1] * x + p[2] * x * x]
+        }
+        blocks.append(Block(name: "parabola\(k)", columns: ["params", "parabola"], rows: curve))
+        plots.append("$parabola\(k) using 1:2 with lines lw 1.5 lc rgb '\(color)' notitle")
+      }
+      if b.vertexInRange { vertices.append([b.params, b.loss]) } else { edges.append([b.params, b.loss]) }
+    }
+    if !vertices.isEmpty {
+      blocks.append(Block(name: "vertices", columns: ["params", "loss"], rows: vertices))
+      plots.append("$vertices using 1:2 with points pt 3 ps 2.5 lw 2 lc rgb 'black' title 'vertex (optimum)'")
+    }
+    if !edges.isEmpty {
+      blocks.append(Block(name: "edges", columns: ["params", "loss"], rows: edges))
+      plots.append("$edges using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb '#d62728' title 'vertex outside sampled sizes'")
+    }
+    return GnuplotScript(
+      name: name,
+      caption: "IsoFLOP profiles: loss against model size at each compute budget, with the parabola in ln N and its vertex.\nLook for: vertices inside the sampled sizes (red circles are not), and a grid centred on each vertex (off-centre grids bias it).",
+      blocks: blocks,
+      settings: [
+        "set title 'IsoFLOP profiles (Approach 2): a = \(String(format: "%.3f", r.a)), b = \(String(format: "%.3f", r.b))'",
+        "set logscale x", "set format x '10^{%L}'", "set xlabel 'parameters N'", "set ylabel 'loss'",
+        "set key outside right top", "set grid",
+      ],
+      plot: "plot " + plots.joined(separator: ", \\\n     "))
+  }
+
   /// 4. N_opt(C) and D_opt(C) from the fit, with bootstrap bands, against Kaplan's and
   /// Chinchilla's (Epoch) lines.
   public static func optimalAllocation(_ fit: LawFit, name: String = "optimal-allocation") -> GnuplotScript? {

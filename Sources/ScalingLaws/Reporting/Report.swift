@@ -62,6 +62,17 @@ public struct Report: Sendable {
       if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
         figs.append(ReportFigures.checkpointCurves(fit, all: k < unfiltered.count ? unfiltered[k] : nil, name: "checkpoint-curves" + suffix))
       }
+      if fit.dataset.budget != nil,
+        let iso = try? ApproachFitter(options: ApproachOptions(approach: .isoflop)).run(fit.dataset)
+      {
+        md += "### IsoFLOP check (Approach 2)\n\n"
+        md += "From the budget column: a = \(String(format: "%.4f", iso.a)), b = \(String(format: "%.4f", iso.b)) over \(iso.budgets.filter { $0.used }.count) budgets"
+        if let f = ReportFigures.chinchilla(fit) {
+          md += " (this fit's a = beta/(alpha+beta) = \(String(format: "%.4f", f.a)))"
+        }
+        md += ". " + iso.warnings.joined(separator: " ") + "\n\n"
+        figs.append(ReportFigures.isoflopProfiles(iso, name: "isoflop-profiles" + suffix))
+      }
       if let f = ReportFigures.optimalAllocation(fit, name: "optimal-allocation" + suffix) { figs.append(f) }
       figs.append(ReportFigures.residuals(fit, name: "residuals" + suffix))
       figs.append(ReportFigures.predictedVsObserved(fit, name: "predicted-vs-observed" + suffix))
