@@ -95,3 +95,26 @@ final class FitCommandTests: XCTestCase {
     XCTAssertEqual(r.stderr, "error: /nonexistent-dir/fit.txt: cannot write (directory /nonexistent-dir does not exist)\n")
   }
 }
+
+extension FitCommandTests {
+  /// The same seed gives byte-identical output on one core and on all of them.
+  func testBootstrapIsIdenticalAcrossCoreCounts() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset") else {
+      throw XCTSkip("taskset is not available")
+    }
+    let args = ["fit", fixture("small.csv"), "--bootstrap", "60", "--seed", "9", "--format", "json"]
+    let all = try CLI.run(args)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+    p.arguments = ["-c", "0", CLI.executable.path] + args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let one = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(all.status, 0)
+    XCTAssertTrue(all.stdout.contains("\"bootstrap_samples\""))
+    XCTAssertEqual(one, all.stdout)
+  }
+}

@@ -59,11 +59,16 @@ final class BootstrapTests: XCTestCase {
     let b = try fitter.bootstrap(d, fit: fit, options: opts)
     XCTAssertEqual(b.unit, .run)
     XCTAssertEqual(b.samples.count + b.failed, 20)
-    // The blocks: replicate the resampling and check.
-    var rng = SplitMix64(seed: 2, stream: 0)
-    var counts: [Int] = []
-    for _ in 0..<4 { counts.append(rng.index(below: 4)) }
-    XCTAssertEqual(counts.count * 5, 20)
+    // Every resample holds whole runs: each run's 5 points appear together, all or none.
+    let blocks = (0..<4).map { r in Array((r * 5)..<(r * 5 + 5)) }
+    for k in 0..<50 {
+      let idx = LawFitter.resample(blocks: blocks, seed: 2, index: k)
+      XCTAssertEqual(idx.count, 20)
+      for chunk in stride(from: 0, to: idx.count, by: 5) {
+        let run = Array(idx[chunk..<(chunk + 5)])
+        XCTAssertTrue(blocks.contains(run), "resample \(k) split a run: \(run)")
+      }
+    }
     var pointData = d
     pointData.run = nil
     XCTAssertEqual(LawFitter.defaultUnit(pointData), .point)

@@ -10,6 +10,15 @@ extension LawFitter {
     return .point
   }
 
+  /// The points of resample `index`: as many blocks as there are, drawn with replacement from
+  /// the stream (seed, index); each drawn block contributes all of its points.
+  public static func resample(blocks: [[Int]], seed: UInt64, index: Int) -> [Int] {
+    var rng = SplitMix64(seed: seed, stream: UInt64(index))
+    var indices: [Int] = []
+    for _ in 0..<blocks.count { indices += blocks[rng.index(below: blocks.count)] }
+    return indices
+  }
+
   /// Resample with replacement and refit each resample; summarise the parameters.
   public func bootstrap(_ dataset: Dataset, fit: LawFit, options: BootstrapOptions) throws -> BootstrapResult {
     let law = self.options.makeLaw()
@@ -49,11 +58,7 @@ extension LawFitter {
     let progress = options.progress
     let counter = ProgressCounter()
     let results: [[Double]?] = parallelMap(options.resamples) { k in
-      var rng = SplitMix64(seed: seed, stream: UInt64(k))
-      var indices: [Int] = []
-      indices.reserveCapacity(dataset.count)
-      for _ in 0..<blockList.count { indices += blockList[rng.index(below: blockList.count)] }
-      let sample = dataset.subset(indices)
+      let sample = dataset.subset(Self.resample(blocks: blockList, seed: seed, index: k))
       defer { progress?(counter.increment()) }
       guard sample.count >= law.parameterCount else { return nil }
       switch options.search {

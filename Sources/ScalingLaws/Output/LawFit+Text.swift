@@ -20,7 +20,7 @@ extension LawFit {
     s += "    tolerances   = \(tolerances)\n"
     s += "    |gradient|   = \(String(format: "%.3g", gradientNorm))\n"
     s += "    RMSE (log)   = \(String(format: "%.6g", rmseLog))\n"
-    s += "    R^2 (log)    = \(String(format: "%.6f", r2Log))\n"
+    s += "    R^2 (log)    = \(r2Log.isFinite ? String(format: "%.6f", r2Log) : "n/a (the losses do not vary)")\n"
     s += "    cond(J)      = \(conditionNumber.isFinite ? String(format: "%.3g", conditionNumber) : "inf")\n"
     s += "[[Variables]]\n"
     let width = parameterNames.map { $0.count }.max() ?? 5
