@@ -70,7 +70,7 @@ N = 10 ** rng.uniform(7.5, 10.5, 240); C = 10 ** rng.uniform(18, 22, 240); D = C
 L = (1.8172 + 482.01 / N ** 0.3478 + 2085.43 / D ** 0.3658) * np.exp(0.02 * rng.standard_normal(240))
 with open(sys.argv[1], "w") as f:
     f.write("N,D,loss\n")
-    for n, d, l in zip(N, D, L): f.write(f"{n!r},{d!r},{l!r}\n")
+    for n, d, l in zip(N, D, L): f.write(f"{float(n)!r},{float(d)!r},{float(l)!r}\n")
 PY
 fi
 /usr/bin/time -v -o "$OUT/time.log" $BIN fit "$OUT/chin240.csv" --bootstrap 1000 --seed 42 --format json >"$OUT/boot.json" 2>/dev/null

@@ -32,21 +32,9 @@ extension LawFitter {
       guard let runs = dataset.run else {
         throw FitError("\(dataset.file): --bootstrap-unit run needs a run column (name it with --run-column)")
       }
-      var order: [String] = []
-      var members: [String: [Int]] = [:]
-      for (i, r) in runs.enumerated() {
-        if members[r] == nil { order.append(r); members[r] = [] }
-        members[r]!.append(i)
-      }
-      blocks = order.map { members[$0]! }
+      blocks = runs.groupedIndices()
     case .group:
-      var order: [Double] = []
-      var members: [Double: [Int]] = [:]
-      for (i, n) in dataset.params.enumerated() {
-        if members[n] == nil { order.append(n); members[n] = [] }
-        members[n]!.append(i)
-      }
-      blocks = order.map { members[$0]! }
+      blocks = dataset.params.groupedIndices()
     }
     if blocks.count < 2 {
       throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue)")

@@ -137,15 +137,9 @@ public struct ApproachFitter: Sendable {
     guard let runs = d.run else {
       throw FitError("\(d.file): --approach envelope needs a run column (training curves); name it with --run-column")
     }
-    var order: [String] = []
-    var members: [String: [Int]] = [:]
-    for (i, r) in runs.enumerated() {
-      if members[r] == nil { order.append(r); members[r] = [] }
-      members[r]!.append(i)
-    }
     struct Curve { let params: Double; let logC: [Double]; let logL: [Double] }
-    let curves: [Curve] = order.compactMap { r in
-      let idx = members[r]!.filter { d.flops[$0] > 0 }.sorted { d.flops[$0] < d.flops[$1] }
+    let curves: [Curve] = runs.groupedIndices().compactMap { members in
+      let idx = members.filter { d.flops[$0] > 0 }.sorted { d.flops[$0] < d.flops[$1] }
       guard idx.count >= 2 else { return nil }
       return Curve(params: d.params[idx[0]], logC: idx.map { log(d.flops[$0]) }, logL: idx.map { log(d.loss[$0]) })
     }
@@ -194,13 +188,8 @@ public struct ApproachFitter: Sendable {
     // Bins: the budget column, or consecutive FLOPs within the relative tolerance.
     var bins: [[Int]] = []
     if let budget = d.budget {
-      var order: [Double] = []
-      var members: [Double: [Int]] = [:]
-      for i in idx {
-        if members[budget[i]] == nil { order.append(budget[i]); members[budget[i]] = [] }
-        members[budget[i]]!.append(i)
-      }
-      bins = order.sorted().map { members[$0]! }
+      let keys = idx.map { budget[$0] }
+      bins = keys.groupedIndices().map { g in g.map { idx[$0] } }.sorted { budget[$0[0]] < budget[$1[0]] }
     } else {
       let sorted = idx.sorted { d.flops[$0] < d.flops[$1] }
       var start = -1.0
@@ -272,13 +261,7 @@ public struct ApproachFitter: Sendable {
     let approach = options.approach
     // Envelope: resample whole runs. IsoFLOP: resample points within each budget's bin.
     let runs = d.run ?? (0..<d.count).map { String($0) }
-    var order: [String] = []
-    var members: [String: [Int]] = [:]
-    for (i, r) in runs.enumerated() {
-      if members[r] == nil { order.append(r); members[r] = [] }
-      members[r]!.append(i)
-    }
-    let runBlocks = order.map { members[$0]! }
+    let runBlocks = runs.groupedIndices()
     let binBlocks = result.budgets.map { $0.indices }.filter { !$0.isEmpty }
     let largest = result.largestBudget
     let samples: [(Double, Double, Double, Double)?] = parallelMap(n) { k in

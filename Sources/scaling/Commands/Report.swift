@@ -45,7 +45,7 @@ extension ScalingTool {
         // The YAML becomes the equivalent command line, parsed and validated like one.
         let args = try AnalysisConfig.arguments(fromFile: config)
         let extra = CommandLine.arguments.dropFirst(2).filter { $0 != "--config" && $0 != config }
-        var command = try Report.parse(args + extra)
+        let command = try Report.parse(args + extra)
         try command.validate()
         try command.run()
         return
