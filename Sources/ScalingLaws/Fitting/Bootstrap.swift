@@ -84,7 +84,7 @@ extension LawFitter {
     var derived: [DerivedQuantity] = []
     if law.kind == .chinchilla {
       func chin(_ p: [Double]) -> ChinchillaConstants {
-        ChinchillaConstants(name: "", source: "", E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
+        ChinchillaConstants(fitted: p)
       }
       let main = chin(fit.parameters)
       var quantities: [(String, (ChinchillaConstants) -> Double)] = [

@@ -20,6 +20,12 @@ public struct ChinchillaConstants: Sendable, Equatable {
     self.beta = beta
   }
 
+  /// From a Chinchilla fit's reported parameters, in `scaling fit` order (E, A, B, alpha, beta).
+  public init(fitted p: [Double], name: String = "fit", source: String = "") {
+    precondition(p.count == 5, "a Chinchilla fit has five parameters")
+    self.init(name: name, source: source, E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
+  }
+
   /// Besiroglu, Erdil, Barnett & You 2024 ("Chinchilla Scaling: A replication attempt"),
   /// paper headline values (SCALING_REFERENCE.md §3.3). The default.
   public static let epoch = ChinchillaConstants(

@@ -20,7 +20,7 @@ public enum ReportFigures {
   static func chinchilla(_ fit: LawFit) -> ChinchillaConstants? {
     guard fit.law == "chinchilla" else { return nil }
     let p = fit.parameters
-    return ChinchillaConstants(name: "fit", source: "", E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
+    return ChinchillaConstants(fitted: p)
   }
 
   static func usesNAndD(_ fit: LawFit) -> Bool { fit.law == "chinchilla" || fit.law == "kaplan-nd" }
@@ -201,7 +201,7 @@ public enum ReportFigures {
     let kaplan = KaplanFrontier()
     var rows: [[Double]] = []
     let samples = (fit.bootstrap?.samples ?? []).map {
-      ChinchillaConstants(name: "", source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
+      ChinchillaConstants(fitted: $0)
     }
     let lo = (1 - (fit.bootstrap?.confidence ?? 0.95)) / 2
     for C in budgets {

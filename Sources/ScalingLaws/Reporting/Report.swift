@@ -36,7 +36,7 @@ public struct Report: Sendable {
       cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
       cc.source = "fitted to \(f.file)"
       let samples = (f.bootstrap?.samples ?? []).map {
-        ChinchillaConstants(name: cc.name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
+        ChinchillaConstants(fitted: $0, name: cc.name)
       }
       planLaw = .chinchilla(cc, samples: samples)
       planNote = "The plan uses this report's Chinchilla fit" + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
