@@ -34,8 +34,9 @@ let package = Package(
 
     // MARK: - Fuzz targets (`make fuzz` builds them with -sanitize=fuzzer,address -DFUZZING;
     // a plain build gives replay tools that run the same checks on saved inputs)
-    .executableTarget(name: "fuzz-csv", dependencies: ["ScalingLaws"]),
-    .executableTarget(name: "fuzz-fit", dependencies: ["ScalingLaws"]),
+    .target(name: "FuzzSupport"),
+    .executableTarget(name: "fuzz-csv", dependencies: ["ScalingLaws", "FuzzSupport"]),
+    .executableTarget(name: "fuzz-fit", dependencies: ["ScalingLaws", "FuzzSupport"]),
 
     // MARK: - Tests
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

@@ -2,6 +2,7 @@
 // dataset (sizes, tokens and losses spread over realistic and degenerate ranges) and a law.
 // Every fit must return a result without NaN in its parameters, or throw a clear error.
 import Foundation
+import FuzzSupport
 import ScalingLaws
 
 func fuzzFit(_ bytes: [UInt8]) {
@@ -27,36 +28,7 @@ func fuzzFit(_ bytes: [UInt8]) {
   _ = fit.textReport
 }
 
-#if FUZZING
-  // libFuzzer's driver, entered from our own main (SwiftPM names the executable's entry point,
-  // so libFuzzer's main cannot be used). It has no header to import; this is its C signature.
-  @_silgen_name("LLVMFuzzerRunDriver")
-  func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-  ) -> CInt
-
-  @main
-  struct FuzzMain {
-    static func main() {
-      var argc = CommandLine.argc
-      var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-      let status = LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        fuzzFit(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-        return 0
-      }
-      exit(status)
-    }
-  }
-#else
-  @main
-  struct ReplayFit {
-    static func main() throws {
-      for path in CommandLine.arguments.dropFirst() {
-        fuzzFit([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
-        print("ok \(path)")
-      }
-    }
-  }
-#endif
+@main
+struct FuzzFitMain {
+  static func main() throws { try fuzzOrReplay(fuzzFit) }
+}
