@@ -22,13 +22,15 @@ if [ ! -f "$OUT/synth_pythia_1232.csv" ]; then
   fi
 fi
 
-# run LABEL CMD... : wall seconds and peak RSS (KB) of one command on core 0
-run() {
+# measure CMD...: wall seconds (WALL) and peak RSS in KB (RSS) of one command, output in last.*
+measure() {
   local log="$OUT/time.log"
-  taskset -c 0 /usr/bin/time -v -o "$log" "$@" >"$OUT/last.out" 2>"$OUT/last.err"
+  /usr/bin/time -v -o "$log" "$@" >"$OUT/last.out" 2>"$OUT/last.err"
   WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
 }
+# run CMD...: the same, pinned to core 0
+run() { measure taskset -c 0 "$@"; }
 objective_of() { python3 -c 'import json,sys; print("%.10g" % json.load(open(sys.argv[1]))["fits"][0]["objective"])' "$1"; }
 ref_objective() { python3 -c 'import json,sys; print("%.10g" % json.load(open(sys.argv[1]))["best_fun"])' "$1"; }
 
@@ -73,15 +75,15 @@ with open(sys.argv[1], "w") as f:
     for n, d, l in zip(N, D, L): f.write(f"{float(n)!r},{float(d)!r},{float(l)!r}\n")
 PY
 fi
-/usr/bin/time -v -o "$OUT/time.log" $BIN fit "$OUT/chin240.csv" --bootstrap 1000 --seed 42 --format json >"$OUT/boot.json" 2>/dev/null
-s_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$OUT/time.log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-s_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.log")
+measure $BIN fit "$OUT/chin240.csv" --bootstrap 1000 --seed 42 --format json
+cp "$OUT/last.out" "$OUT/boot.json"; s_wall=$WALL; s_rss=$RSS
 s_obj=$(objective_of "$OUT/boot.json")
 if [ $have_scipy = 1 ] && [ "${BENCH_SKIP_SLOW_REF:-0}" != 1 ]; then
   # The reference refits every resample from all 4,500 starts: time 2 resamples on 2 workers and
   # extrapolate to 1,000.
-  /usr/bin/time -v -o "$OUT/time.log" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
-    python3 "$REF/ref_fit.py" boot-grid --n 2 --jobs 2 --seed 42 --data "$OUT/chin240.csv" >"$OUT/ref_boot.json" 2>/dev/null
+  measure env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+    python3 "$REF/ref_fit.py" boot-grid --n 2 --jobs 2 --seed 42 --data "$OUT/chin240.csv"
+  cp "$OUT/last.out" "$OUT/ref_boot.json"
   r_wall=$(python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["extrapolated_1000_s"])' "$OUT/ref_boot.json")
   ratio=$(python3 -c "print('%.0fx' % ($r_wall/$s_wall))")
   add "bootstrap 1,000 x global search, 240 points (2 cores; reference: 2 resamples x 500)" "${s_wall}s" "${r_wall}s" "$ratio" "$s_obj (main fit)" "-" "${s_rss} KB"
@@ -105,9 +107,8 @@ run $BIN inspect "$OUT/rows_1m.csv"
 add "parse 1,000,000-row CSV (scaling inspect)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
 # 5. make demo after the build: the report with 1,000 bootstrap resamples, plots included
-/usr/bin/time -v -o "$OUT/time.log" $BIN report --config datasets/minipythia.analysis.yaml >/dev/null 2>&1
-d_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$OUT/time.log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-d_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.log")
+measure $BIN report --config datasets/minipythia.analysis.yaml
+d_wall=$WALL; d_rss=$RSS
 add "make demo after build (scaling report, 1,000 run-level resamples, 7 figures; 2 cores)" "${d_wall}s" "-" "-" "-" "-" "${d_rss} KB"
 
 echo

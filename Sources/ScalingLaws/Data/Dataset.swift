@@ -42,7 +42,7 @@ public struct Dataset: Sendable {
     self.loss = loss
     self.step = step
     self.run = run
-    self.lines = lines ?? Array(1...max(1, loss.count)).prefix(loss.count).map { $0 + 1 }
+    self.lines = lines ?? Array(2..<(loss.count + 2))  // line 1 is the header
     self.sources = sources
     self.derivations = derivations
     self.filters = filters

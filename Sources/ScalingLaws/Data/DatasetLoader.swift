@@ -231,31 +231,23 @@ public struct DatasetLoader: Sendable {
       throw p.error
     }
 
-    // Split by group (order of first appearance).
-    var groupsInOrder: [String?] = [nil]
-    var members: [String?: [Int]] = [nil: keep]
-    if let g = labels[.group] {
-      groupsInOrder = []
-      members = [:]
-      for i in keep {
-        if members[g[i]] == nil {
-          groupsInOrder.append(g[i])
-          members[g[i]] = []
-        }
-        members[g[i]]!.append(i)
-      }
-      if groupsInOrder.isEmpty { groupsInOrder = [nil]; members[nil] = [] }
-    }
     let nan = [Double](repeating: .nan, count: rowCount)
-    let full = Dataset(
+    var full = Dataset(
       file: name, group: nil, params: params ?? nan, tokens: tokens ?? nan, flops: flops ?? nan,
       loss: numeric[.loss] ?? nan, step: numeric[.step], run: runs, lines: lines,
       sources: sources, derivations: derivations, filters: filters, rowsRead: rowCount)
-    var withBudget = full
-    withBudget.budget = numeric[.budget]
-    return groupsInOrder.map { g in
-      var d = withBudget.subset(members[g] ?? [])
-      d.group = g
+    full.budget = numeric[.budget]
+    // Split by group (order of first appearance); one dataset when there is no group column.
+    guard let g = labels[.group] else { return [full.subset(keep)] }
+    let groups = keep.map { g[$0] }.groupedIndices()
+    if groups.isEmpty {
+      var d = full.subset([])
+      d.group = nil
+      return [d]
+    }
+    return groups.map { members in
+      var d = full.subset(members.map { keep[$0] })
+      d.group = g[keep[members[0]]]
       return d
     }
   }

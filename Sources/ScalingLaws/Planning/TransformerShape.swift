@@ -85,8 +85,8 @@ public struct TransformerShape: Sendable, Equatable {
   ) -> [TransformerShape] {
     var found: [(Double, TransformerShape)] = []
     for layers in stride(from: 2, through: 160, by: 2) {
-      let perLayerCoefficient = swiglu ? 12.0 : 12.0  // 4d² attention + 8d² MLP either way at the usual multipliers
-      let dEstimate = (target / (perLayerCoefficient * Double(layers))).squareRoot()
+      // About 12 d² per layer either way: 4d² attention + 8d² MLP (2 × 4d or 3 × 8d/3 with SwiGLU).
+      let dEstimate = (target / (12 * Double(layers))).squareRoot()
       for dm in [floor(dEstimate / 128) * 128, ceil(dEstimate / 128) * 128] where dm >= 128 {
         let ratio = dm / Double(layers)
         guard ratio >= 32 && ratio <= 256 else { continue }

@@ -140,11 +140,7 @@ public enum ReportFigures {
     return GnuplotScript(
       name: name,
       caption: "Training curves: loss against tokens for every run, with the fitted law for each size (dashed).\nGrey circles are points the filters removed (warm-up, excluded runs). Look for: where the curves leave the fitted law.",
-      blocks: blocks.map { b in
-        var b = b
-        b.rows = b.rows
-        return b
-      },
+      blocks: blocks,
       settings: [
         "set title 'Checkpoint curves and the \(fit.law) fit'", "set logscale x", "set format x '10^{%L}'",
         "set xlabel 'tokens D'", "set ylabel 'loss'", "set key outside right top", "set grid",
