@@ -24,6 +24,25 @@ final class FitCommandTests: XCTestCase {
     XCTAssertNotNil(fit["termination"] as? String)
   }
 
+  func testKaplanCFitsAFileWithOnlyFlopsAndLoss() throws {
+    let rows = (0..<10).map { k -> String in
+      let c = 1e17 * pow(10, Double(k) / 2)
+      return "\(c),\(pow(2.3e8 * 8.64e19 / c, 0.05))"
+    }
+    let path = try file("kc.csv", "flops,loss\n" + rows.joined(separator: "\n") + "\n")
+    let r = try CLI.run(["fit", path, "--law", "kaplan-c", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let fit = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["fits"] as! [[String: Any]]
+    let p = fit[0]["parameters"] as! [String: Double]
+    XCTAssertEqual(p["alpha_C"]!, 0.05, accuracy: 1e-9)
+    XCTAssertEqual(p["Cc"]! / (2.3e8 * 8.64e19), 1, accuracy: 1e-7)
+  }
+
+  func testHelpStatesTheSquaredObjectiveAsHalfTheSum() throws {
+    let r = try CLI.run(["fit", "--help"])
+    XCTAssertTrue(r.stdout.contains("half the sum of squared log residuals (sum r^2/2)"), r.stdout)
+  }
+
   func testSameInputSameBytes() throws {
     let a = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
     let b = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])

@@ -117,7 +117,8 @@ public struct DatasetLoader: Sendable {
     var tokens = numeric[.tokens]
     var flops = numeric[.flops]
     let params = numeric[.params]
-    let needTokens = required.contains(.tokens) || required.contains(.flops)
+    // Tokens are needed for a law that uses them, or to derive C = 6ND when there is no flops column.
+    let needTokens = required.contains(.tokens) || (required.contains(.flops) && flops == nil)
     if tokens == nil {
       if let tps = options.tokensPerStep, let steps = numeric[.step] {
         tokens = steps.map { $0 * tps }

@@ -276,10 +276,18 @@ public struct ApproachFitter: Sendable {
           names += block.map { "\(runs[$0])#\(draw)" }
         }
       } else {
-        for block in binBlocks { for _ in 0..<block.count { indices.append(block[rng.index(below: block.count)]) } }
+        // Each drawn point is a point of its own, even when it is drawn twice: a unique run
+        // name keeps the "final point of each run" step from merging the copies.
+        for block in binBlocks {
+          for _ in 0..<block.count {
+            let i = block[rng.index(below: block.count)]
+            names.append("\(runs[i])#\(indices.count)")
+            indices.append(i)
+          }
+        }
       }
       var sub = d.subset(indices)
-      if approach == .envelope { sub.run = names }
+      sub.run = names
       guard let res = try? fitter.run(sub) else { return nil }
       return (res.a, res.b, res.kN * pow(largest, res.a), res.kD * pow(largest, res.b))
     }

@@ -16,6 +16,8 @@ public struct LawFit: Sendable {
   /// Tolerances of the final local solve, as text.
   public var tolerances: String
   public var search: SearchStrategy
+  /// How the search chose its basin when that is not the plain multistart, e.g. on a subsample.
+  public var searchNote: String?
   public var starts: Int
   public var startsConverged: Int
   /// Iterations and evaluations summed over every start and the final polish.

@@ -41,6 +41,8 @@ public struct LawFitter: Sendable {
     var iterations: Int
     var evaluations: Int
     var warnings: [String]
+    /// How the search worked when it is not the plain multistart (subsampled basin choice).
+    var note: String? = nil
   }
 
   public func fit(_ dataset: Dataset) throws -> LawFit {
@@ -59,7 +61,7 @@ public struct LawFitter: Sendable {
     return try diagnose(
       law: law, data: LogData(dataset), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
-      evaluations: outcome.evaluations)
+      evaluations: outcome.evaluations, searchNote: outcome.note)
   }
 
   /// The optimum only (used by the bootstrap, which needs no diagnostics per resample).
@@ -75,8 +77,12 @@ public struct LawFitter: Sendable {
       law.objective(t, data, loss: loss, gradient: &g)
     }
     var warnings: [String] = []
+    // Every result in `results` is a minimisation of the objective on all points; only those are
+    // compared and reported.
     var results: [MinimizationResult] = []
     var startCount = 0
+    var note: String? = nil
+    var extraIterations = 0, extraEvaluations = 0
     switch options.search {
     case .hoffmann:
       let starts = law.gridStarts()
@@ -84,21 +90,29 @@ public struct LawFitter: Sendable {
       let solver = LBFGS(options: .scipyDefaults)
       results = parallelMap(starts.count) { i in solver.minimize(start: starts[i], objective) }
     case .fast:
-      let fs = try law.fastStarts(data)
+        let fs = try law.fastStarts(data, loss: loss)
       warnings += fs.warnings
       let starts = fs.starts.isEmpty ? law.gridStarts() : fs.starts
       startCount = starts.count
       let solver = LBFGS(options: Self.polishOptions)
+      let newton = NewtonRefinement()
       if data.count > Self.subsampleThreshold {
+        // Basin choice on an evenly strided subsample (every k-th row), then the chosen start is
+        // polished on all points: the subsample only picks which start to polish.
         let stride = (data.count + 9_999) / 10_000
         let sub = LogData(dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))))
         let subObjective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
           law.objective(t, sub, loss: loss, gradient: &g)
         }
         let pre = parallelMap(starts.count) { i in solver.minimize(start: starts[i], subObjective) }
-        results = pre
-        if let best = Self.best(pre) {
-          results.append(solver.minimize(start: best.parameters, objective))
+        extraIterations = pre.reduce(0) { $0 + $1.iterations }
+        extraEvaluations = pre.reduce(0) { $0 + $1.evaluations }
+        note = "basin chosen on a subsample of \(sub.count) of \(data.count) points (every \(ordinal(stride)) row); polished on all points"
+        // The two best subsample basins are polished on all points (one polish is milliseconds).
+        let ranked = pre.filter { $0.objective.isFinite }.sorted { $0.objective < $1.objective }
+        let chosen = ranked.prefix(2).map { $0.parameters }
+        results = chosen.map { start in
+          newton.minimize(start: start, objective)
         }
       } else {
         results = parallelMap(starts.count) { i in solver.minimize(start: starts[i], objective) }
@@ -107,18 +121,44 @@ public struct LawFitter: Sendable {
     guard let chosen = Self.best(results) else {
       throw FitError("\(where_): the objective is not finite at any starting point")
     }
-    // Final tight polish from the chosen point (for the Hoffmann search this goes beyond the
-    // literal recipe's loose scipy tolerances; it can only lower the objective).
-    let polished = LBFGS(options: Self.polishOptions).minimize(start: chosen.parameters, objective)
+    // Final polish from the chosen point, on all points. Each stage is kept only if it lowers
+    // the objective (and converged, or the point before it had not).
+    // 1. Damped Newton (difference Hessian of the analytic gradient, SVD solve): it walks down
+    //    flat valleys where L-BFGS stalls short of the minimum (Hessian condition numbers of
+    //    1e12), and it stops only when the Newton decrement ½gᵀH⁻¹g predicts no decrease above
+    //    1e-15 relative, or at ‖g‖∞ ≤ 1e-11.
+    // 2. If Newton did not converge: tight L-BFGS, restarted from its own result while the
+    //    objective still falls by more than 1e-12 relative (at most 5 rounds), then Newton again.
+    // Every search (fast, hoffmann, subsampled) ends with the same stopping rules.
+    let polisher = LBFGS(options: Self.polishOptions)
+    let newton = NewtonRefinement()
     var final = chosen
-    if polished.objective <= chosen.objective && (polished.converged || !chosen.converged) {
-      final = polished
+    var polishIterations = 0, polishEvaluations = 0
+    func keep(_ r: MinimizationResult) -> Bool {
+      polishIterations += r.iterations
+      polishEvaluations += r.evaluations
+      guard r.objective <= final.objective && (r.converged || !final.converged) else { return false }
+      let improved = r.objective < final.objective
+      final = r
+      return improved
+    }
+    let first = newton.minimize(start: final.parameters, objective)
+    _ = keep(first)
+    if !first.converged {
+      var moved = false
+      for _ in 0..<5 {
+        let before = final.objective
+        guard keep(polisher.minimize(start: final.parameters, objective)) else { break }
+        moved = true
+        if before - final.objective <= 1e-12 * abs(final.objective) { break }
+      }
+      if moved { _ = keep(newton.minimize(start: final.parameters, objective)) }
     }
     return SearchOutcome(
       final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
-      iterations: results.reduce(0) { $0 + $1.iterations } + polished.iterations,
-      evaluations: results.reduce(0) { $0 + $1.evaluations } + polished.evaluations,
-      warnings: warnings)
+      iterations: results.reduce(0) { $0 + $1.iterations } + polishIterations + extraIterations,
+      evaluations: results.reduce(0) { $0 + $1.evaluations } + polishEvaluations + extraEvaluations,
+      warnings: warnings, note: note)
   }
 
   /// The lowest objective among converged runs; if none converged, the lowest overall.
@@ -133,7 +173,7 @@ public struct LawFitter: Sendable {
   private func diagnose(
     law: any ScalingLaw, data: LogData, dataset: Dataset, result: MinimizationResult,
     warnings inWarnings: [String], starts: Int, startsConverged: Int, iterations: Int,
-    evaluations: Int
+    evaluations: Int, searchNote: String?
   ) throws -> LawFit {
     var warnings = inWarnings
     let theta = result.parameters
@@ -219,13 +259,14 @@ public struct LawFitter: Sendable {
       }
     }
     let tol = LawFitter.polishOptions
+    let nt = NewtonRefinement.Options()
     let tolerances =
-      "L-BFGS m=\(tol.memory): gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
+      "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
     return LawFit(
       file: dataset.file, group: dataset.group, law: law.name, formula: law.formula, points: n,
       objectiveDefinition: objectiveDefinition, objective: result.objective,
       converged: result.converged, termination: result.termination, tolerances: tolerances,
-      search: options.search, starts: starts, startsConverged: startsConverged,
+      search: options.search, searchNote: searchNote, starts: starts, startsConverged: startsConverged,
       iterations: iterations, evaluations: evaluations, gradientNorm: result.gradientNorm,
       parameterNames: names, parameters: params, standardErrors: se, correlation: corr,
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
@@ -241,6 +282,13 @@ public struct LawFitter: Sendable {
       return "sum over points of (log L_pred - log L_obs)^2 / 2"
     }
   }
+}
+
+/// 2 → "2nd", 3 → "3rd", 11 → "11th".
+func ordinal(_ n: Int) -> String {
+  let tens = (n / 10) % 10, ones = n % 10
+  let suffix = tens == 1 ? "th" : (ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th")
+  return "\(n)\(suffix)"
 }
 
 private func correlation(_ x: [Double], _ y: [Double]) -> Double {

@@ -119,7 +119,7 @@ public struct ChinchillaLaw: ScalingLaw {
   /// solve the weighted non-negative least squares Σ (E + A N^−α + B D^−β − L)² / L² (weights
   /// make it a relative, i.e. log-like, error) with LAPACK, and return the refined local minima
   /// of the grid surface, best first, as starts for the Huber polish.
-  public func fastStarts(_ data: LogData) throws -> FastStarts {
+  public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     let vp = ChinchillaProjection(data)
     let grid = Self.exponentGrid
     let k = grid.count
@@ -132,28 +132,12 @@ public struct ChinchillaLaw: ScalingLaw {
       }
     }
     // Local minima of the coarse surface (8-neighbourhood), best first.
-    var minima: [(Double, Int)] = []
-    for ia in 0..<k {
-      for ib in 0..<k {
-        let v = rss[ia * k + ib]
-        guard v.isFinite else { continue }
-        var isMin = true
-        for da in -1...1 {
-          for db in -1...1 where !(da == 0 && db == 0) {
-            let ja = ia + da, jb = ib + db
-            if ja < 0 || jb < 0 || ja >= k || jb >= k { continue }
-            if rss[ja * k + jb] < v { isMin = false }
-          }
-        }
-        if isMin { minima.append((v, ia * k + ib)) }
-      }
-    }
-    minima.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    let minima = gridLocalMinima(rss, rows: k, columns: k)
     // Refine each of the best minima on a finer local grid.
     let ratio = pow(250.0, 1.0 / 23.0)
     let minLoss = data.loss.min() ?? 1
     var refined: [(Double, [Double])] = []
-    for (_, cell) in minima.prefix(6) {
+    for cell in minima.prefix(6) {
       let a0 = grid[cell / k], b0 = grid[cell % k]
       let fineA = (-2...2).map { a0 * pow(ratio, Double($0) / 4) }
       let fineB = (-2...2).map { b0 * pow(ratio, Double($0) / 4) }
@@ -173,7 +157,7 @@ public struct ChinchillaLaw: ScalingLaw {
     }
     refined.sort { $0.0 < $1.0 }
     var warnings: [String] = []
-    if let best = minima.first?.1 {
+    if let best = minima.first {
       let ia = best / k, ib = best % k
       if ia == 0 || ia == k - 1 || ib == 0 || ib == k - 1 {
         warnings.append(

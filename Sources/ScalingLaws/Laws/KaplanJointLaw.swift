@@ -1,3 +1,4 @@
+import Fitting
 import Foundation
 import LinearAlgebra
 
@@ -46,14 +47,26 @@ public struct KaplanJointLaw: ScalingLaw {
     return out
   }
 
+  /// The (α_N, α_D) grid of the fast search: 40 log-spaced values in [0.01, 2].
+  static let exponentGrid: [Double] = (0..<40).map { 0.01 * pow(200.0, Double($0) / 39.0) }
+
   /// Variable projection: for fixed (α_N, α_D), L^(1/α_D) = K N^(−α_N/α_D) + D_c D^(−1) is linear
-  /// in (K, D_c) with K = N_c^(α_N/α_D); weighted non-negative least squares on the grid.
-  public func fastStarts(_ data: LogData) throws -> FastStarts {
-    let grid = stride(from: 0, to: 40, by: 1).map { 0.01 * pow(200.0, Double($0) / 39.0) }
+  /// in (K, D_c) with K = N_c^(α_N/α_D); weighted non-negative least squares gives (K, D_c) for
+  /// each grid cell. Each cell is then scored by the objective that is actually minimised (the
+  /// robust loss of the log residuals, on at most 4,000 evenly strided points), and one start is
+  /// taken from each of the best six local minima of that surface.
+  ///
+  /// (The y-space residual of the linear solve is not comparable across α_D: it shrinks with
+  /// α_D, so ranking by it drew every start from the α_D = 0.01 edge.)
+  public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
+    let grid = Self.exponentGrid
+    let k = grid.count
     let n = data.count
-    var best: [(Double, [Double])] = []
-    for an in grid {
-      for ad in grid {
+    let ranking = data.strided(maxCount: 4_000)
+    var scores = [Double](repeating: .infinity, count: k * k)
+    var thetas = [[Double]](repeating: [], count: k * k)
+    for (ia, an) in grid.enumerated() {
+      for (ib, ad) in grid.enumerated() {
         let r = an / ad
         var G = [0.0, 0.0, 0.0, 0.0], rhs = [0.0, 0.0], yy = 0.0
         for i in 0..<n {
@@ -69,14 +82,17 @@ public struct KaplanJointLaw: ScalingLaw {
           yy += w * y * y
         }
         G[2] = G[1]
-        guard let (c, rss) = try nonNegativeSolve(gram: G, rhs: rhs, yy: yy) else { continue }
+        guard let (c, _) = try nonNegativeSolve(gram: G, rhs: rhs, yy: yy) else { continue }
         guard c[0] > 0, c[1] > 0 else { continue }
-        // Compare cells by the log-space error they imply (rss is in y-space, scale by ad²).
-        best.append((rss * ad * ad, [log(c[0]) / r, an, log(c[1]), ad]))
+        let theta = [log(c[0]) / r, an, log(c[1]), ad]
+        let f = objectiveValue(theta, ranking, loss: loss)
+        guard f.isFinite else { continue }
+        scores[ia * k + ib] = f
+        thetas[ia * k + ib] = theta
       }
     }
-    best.sort { $0.0 < $1.0 }
-    return FastStarts(starts: best.prefix(6).map { $0.1 }, gridCells: grid.count * grid.count)
+    let minima = gridLocalMinima(scores, rows: k, columns: k)
+    return FastStarts(starts: minima.prefix(6).map { thetas[$0] }, gridCells: k * k)
   }
 
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {

@@ -1,3 +1,4 @@
+import Fitting
 import Foundation
 import LinearAlgebra
 
@@ -97,7 +98,7 @@ public struct KaplanPowerLaw: ScalingLaw {
   /// Without E: ln L = α ln X_c − α ln X is linear; ordinary least squares (LAPACK) gives the
   /// squared-loss optimum exactly. With E: variable projection over a log-spaced α grid,
   /// L ≈ E + K X^−α solved by non-negative weighted least squares, local minima as starts.
-  public func fastStarts(_ data: LogData) throws -> FastStarts {
+  public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     let lx = logX(data)
     let n = data.count
     if !irreducible {

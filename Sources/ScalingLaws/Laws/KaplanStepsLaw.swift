@@ -1,3 +1,4 @@
+import Fitting
 import Foundation
 import LinearAlgebra
 
@@ -48,16 +49,21 @@ public struct KaplanStepsLaw: ScalingLaw {
   }
 
   /// Variable projection: for fixed (α_N, α_S), L = K₁ N^−α_N + K₂ S^−α_S is linear in
-  /// (K₁, K₂) ≥ 0 (weighted NNLS, LAPACK), on a 40 × 40 log-spaced exponent grid.
-  public func fastStarts(_ data: LogData) throws -> FastStarts {
+  /// (K₁, K₂) ≥ 0 (weighted NNLS, LAPACK), on a 40 × 40 log-spaced exponent grid. Cells are
+  /// scored by the objective itself (on at most 4,000 strided points) and one start is taken
+  /// from each of the best six local minima of that surface.
+  public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     guard data.logSteps.allSatisfy({ $0.isFinite }) else {
       throw FitError("kaplan-ns needs positive steps: drop step 0 with --min-step 1")
     }
     let grid = (0..<40).map { 0.01 * pow(300.0, Double($0) / 39.0) }
+    let k = grid.count
     let n = data.count
-    var cells: [(Double, [Double])] = []
-    for an in grid {
-      for asx in grid {
+    let ranking = data.strided(maxCount: 4_000)
+    var scores = [Double](repeating: .infinity, count: k * k)
+    var thetas = [[Double]](repeating: [], count: k * k)
+    for (ia, an) in grid.enumerated() {
+      for (ib, asx) in grid.enumerated() {
         var G = [0.0, 0.0, 0.0, 0.0], rhs = [0.0, 0.0]
         for i in 0..<n {
           let w = 1 / (data.loss[i] * data.loss[i])
@@ -69,12 +75,16 @@ public struct KaplanStepsLaw: ScalingLaw {
           rhs[1] += w * x2 * data.loss[i]
         }
         G[2] = G[1]
-        guard let (c, r) = try nonNegativeSolve(gram: G, rhs: rhs, yy: Double(n)), c[0] > 0, c[1] > 0 else { continue }
-        cells.append((r, [log(c[0]) / an, an, log(c[1]) / asx, asx]))
+        guard let (c, _) = try nonNegativeSolve(gram: G, rhs: rhs, yy: Double(n)), c[0] > 0, c[1] > 0 else { continue }
+        let theta = [log(c[0]) / an, an, log(c[1]) / asx, asx]
+        let f = objectiveValue(theta, ranking, loss: loss)
+        guard f.isFinite else { continue }
+        scores[ia * k + ib] = f
+        thetas[ia * k + ib] = theta
       }
     }
-    cells.sort { $0.0 < $1.0 }
-    return FastStarts(starts: cells.prefix(6).map { $0.1 }, gridCells: grid.count * grid.count)
+    let minima = gridLocalMinima(scores, rows: k, columns: k)
+    return FastStarts(starts: minima.prefix(6).map { thetas[$0] }, gridCells: k * k)
   }
 
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {

@@ -11,6 +11,31 @@ public struct LogData: Sendable {
 
   public var count: Int { logLoss.count }
 
+  private init(
+    logParams: [Double], logTokens: [Double], logFlops: [Double], logLoss: [Double], loss: [Double],
+    steps: [Double]?, logSteps: [Double]
+  ) {
+    self.logParams = logParams
+    self.logTokens = logTokens
+    self.logFlops = logFlops
+    self.logLoss = logLoss
+    self.loss = loss
+    self.steps = steps
+    self.logSteps = logSteps
+  }
+
+  /// Every k-th point, with k the smallest stride that leaves at most `maxCount` points (all
+  /// points when there are no more than that). Used only to rank the cells of a start grid.
+  public func strided(maxCount: Int) -> LogData {
+    guard count > maxCount else { return self }
+    let k = (count + maxCount - 1) / maxCount
+    let idx = Array(Swift.stride(from: 0, to: count, by: k))
+    func pick(_ a: [Double]) -> [Double] { idx.map { a[$0] } }
+    return LogData(
+      logParams: pick(logParams), logTokens: pick(logTokens), logFlops: pick(logFlops),
+      logLoss: pick(logLoss), loss: pick(loss), steps: steps.map(pick), logSteps: pick(logSteps))
+  }
+
   public init(_ d: Dataset) {
     logParams = d.params.map { $0.isNaN ? .nan : Foundation.log($0) }
     logTokens = d.tokens.map { $0.isNaN ? .nan : Foundation.log($0) }

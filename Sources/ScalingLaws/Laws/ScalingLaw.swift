@@ -32,7 +32,7 @@ public protocol ScalingLaw: Sendable {
   /// The Hoffmann/Epoch-style grid of starting points.
   func gridStarts() -> [[Double]]
   /// Starting points from the law's own global strategy (variable projection, linear fits).
-  func fastStarts(_ data: LogData) throws -> FastStarts
+  func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts
 
   /// L̂ for reported parameters at a point (N, D, C, step); unused inputs may be NaN.
   func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double
@@ -60,6 +60,16 @@ extension ScalingLaw {
     predict(p, params: params, tokens: tokens, flops: flops, steps: .nan)
   }
   public var reportedOrder: [Int] { Array(0..<parameterNames.count) }
+
+  /// Σ ρ(r_i) at θ, without the gradient (ranking grid cells by the objective itself).
+  public func objectiveValue(_ theta: [Double], _ data: LogData, loss: RobustLoss) -> Double {
+    var g = [Double](repeating: 0, count: theta.count)
+    var f = 0.0
+    for i in 0..<data.count {
+      f += loss.rho(logPrediction(theta, data, i, gradient: &g) - data.logLoss[i])
+    }
+    return f
+  }
 
   /// Generic objective through `logPrediction` (laws with a hot path override it).
   public func objective(

@@ -61,6 +61,7 @@ extension LawFit {
       ("termination_reason", .string(termination.description)),
       ("tolerances", .string(tolerances)),
       ("search", .string(search.rawValue)),
+      ("search_note", searchNote.map { .string($0) } ?? .null),
       ("starts", .int(starts)),
       ("starts_converged", .int(startsConverged)),
       ("iterations", .int(iterations)),

@@ -17,6 +17,7 @@ extension LawFit {
     s += "    objective    = \(String(format: "%.10g", objective))  (\(objectiveDefinition))\n"
     s += "    converged    = \(converged ? "yes" : "NO") (\(termination.description))\n"
     s += "    search       = \(search.rawValue): \(starts) starts, \(startsConverged) converged; \(iterations) iterations, \(evaluations) evaluations\n"
+    if let searchNote { s += "                   \(searchNote)\n" }
     s += "    tolerances   = \(tolerances)\n"
     s += "    |gradient|   = \(String(format: "%.3g", gradientNorm))\n"
     s += "    RMSE (log)   = \(String(format: "%.6g", rmseLog))\n"

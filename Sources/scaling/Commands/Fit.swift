@@ -13,7 +13,7 @@ extension ScalingTool {
       abstract: "Fit a scaling law to one or more CSV files of training results.",
       discussion: """
         The objective is the SUM over points of Huber_delta(log L_pred - log L_obs) (delta = 1e-3), \
-        or of squared log residuals with --objective squared. Each fit states whether it converged \
+        or half the sum of squared log residuals (sum r^2/2) with --objective squared. Each fit states whether it converged \
         and why it stopped. One fit per file, or per (file, group) with --group-column.
         """)
 
