@@ -30,8 +30,24 @@ final class PlanCommandTests: XCTestCase {
     let j = try json(["--sweep", "1e18:1e25:8"])
     let plans = j["plans"] as! [[String: Any]]
     XCTAssertEqual(plans.count, 8)
-    XCTAssertEqual(plans.first!["flops"] as! Double, 1e18, accuracy: 1e6)
-    XCTAssertEqual(plans.last!["flops"] as! Double, 1e25, accuracy: 1e13)
+    // Whole decades come out exact, not 9.999999999999986e+17.
+    XCTAssertEqual(plans.map { $0["flops"] as! Double }, [1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25])
+  }
+
+  func testSweepAsCSVTable() throws {
+    let r = try CLI.run(["plan", "--sweep", "1e18:1e25:8", "--gpu", "h100-sxm", "--format", "csv"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.count, 9)
+    XCTAssertEqual(
+      lines[0], "law,query,flops,params,tokens,tokens_per_param,loss,gpu,gpus,mfu,gpu_hours,days,cost_usd,notes")
+    XCTAssertTrue(lines[1].hasPrefix("chinchilla-epoch,flops,1e+18,"), lines[1])
+    XCTAssertTrue(lines[8].hasPrefix("chinchilla-epoch,flops,1e+25,"), lines[8])
+    // Epoch's constants at 1e23 FLOPs (SCALING_REFERENCE.md §4): N = 2.94e10, D = 5.66e11.
+    let row = lines[6].split(separator: ",").map(String.init)
+    XCTAssertEqual(Double(row[2]), 1e23)
+    XCTAssertEqual(Double(row[3])! / 1e10, 2.94, accuracy: 0.005)
+    XCTAssertEqual(Double(row[4])! / 1e11, 5.66, accuracy: 0.005)
   }
 
   func testLawFromFitFile() throws {

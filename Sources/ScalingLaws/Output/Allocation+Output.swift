@@ -28,6 +28,23 @@ extension Allocation {
           ("saving_flops", .num(r.saving)), ("saving_fraction", .num(r.savingFraction)),
         ])))
     }
+    if let r = serving {
+      func option(_ o: ServingAwarePlanner.Option) -> JSONValue {
+        .object([
+          ("params", .num(o.params)), ("tokens", .num(o.tokens)), ("training_flops", .num(o.trainingFlops)),
+          ("training_usd", .num(o.trainingUSD)), ("inference_usd", .num(o.inferenceUSD)),
+          ("total_usd", .num(o.totalUSD)), ("usd_per_million_output_tokens", .num(o.usdPerMillionOutputTokens)),
+          ("layers", .int(o.shape.layers)), ("d_model", .int(o.shape.dModel)), ("heads", .int(o.shape.heads)),
+          ("batch", .int(o.estimate.batch)), ("bound", .string(o.estimate.bound)),
+        ])
+      }
+      kv.append((
+        "serving",
+        .object([
+          ("output_tokens", .num(r.outputTokens)), ("best", option(r.best)), ("chinchilla", option(r.chinchilla)),
+          ("saving_usd", .num(r.savingUSD)), ("saving_fraction", .num(r.savingFraction)),
+        ])))
+    }
     if let h = hardware {
       kv.append(("gpu", .string(h.gpuName)))
       kv.append(("peak_tflops", .num(h.peakTFLOPs)))
@@ -63,6 +80,13 @@ extension Allocation {
     if let r = inference {
       s += "    training     = \(String(format: "%.4g", r.trainingFlops)) FLOPs; inference \(String(format: "%.4g", r.inferenceFlops)); total \(String(format: "%.4g", r.totalFlops))\n"
       s += "    vs Chinchilla= \(shortCount(r.chinchillaParams)) params, \(shortCount(r.chinchillaTokens)) tokens, total \(String(format: "%.4g", r.chinchillaTotalFlops)) FLOPs; saving \(String(format: "%.3g", r.saving)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"
+    }
+    if let r = serving {
+      func line(_ o: ServingAwarePlanner.Option) -> String {
+        "\(shortCount(o.params)) params (\(o.shape.layers) x \(o.shape.dModel)), \(shortCount(o.tokens)) tokens: training $\(String(format: "%.4g", o.trainingUSD)) + inference $\(String(format: "%.4g", o.inferenceUSD)) ($\(String(format: "%.3g", o.usdPerMillionOutputTokens))/M tokens, batch \(o.estimate.batch), \(o.estimate.bound)-bound) = $\(String(format: "%.4g", o.totalUSD))"
+      }
+      s += "    serving      = \(line(r.best))\n"
+      s += "    vs Chinchilla= \(line(r.chinchilla)); saving $\(String(format: "%.4g", r.savingUSD)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"
     }
     if let h = hardware {
       s += "    hardware     = \(h.gpus) x \(h.gpuName) at \(h.peakTFLOPs) TFLOP/s dense BF16, MFU \(h.mfu)\n"

@@ -10,6 +10,8 @@ public struct Allocation: Sendable {
   public var intervals: [String: (Double, Double)] = [:]
   public var notes: [String] = []
   public var inference: InferenceAwarePlanner.Result? = nil
+  /// The dollar objective with a serving model (`--serving`).
+  public var serving: ServingAwarePlanner.Result? = nil
   /// Unique tokens and epochs for a data-constrained plan.
   public var uniqueTokens: Double? = nil
 

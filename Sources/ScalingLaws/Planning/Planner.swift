@@ -130,6 +130,24 @@ public struct Planner: Sendable {
     return a
   }
 
+  /// Lifetime dollars: training at the training hardware plus T output tokens served by the
+  /// serving configuration (``ServingAwarePlanner``), at the loss of `base`.
+  public func servingAware(
+    _ base: Allocation, outputTokens T: Double, training: Hardware, serving: ServingModel.Configuration, swiglu: Bool = false
+  ) throws -> Allocation {
+    guard case .chinchilla(let c, _) = law else {
+      throw PlanError("--serving needs a Chinchilla-form law (not kaplan)")
+    }
+    var planner = ServingAwarePlanner(constants: c, training: training, serving: serving)
+    planner.swiglu = swiglu
+    let r = try planner.plan(loss: base.loss, outputTokens: T)
+    var a = Allocation(query: base.query + "+serving", flops: r.best.trainingFlops, params: r.best.params, tokens: r.best.tokens, loss: base.loss)
+    a.serving = r
+    a.notes.append(
+      "serving-aware: \(shortCount(T)) output tokens; lifetime $\(String(format: "%.4g", r.best.totalUSD)) vs $\(String(format: "%.4g", r.chinchilla.totalUSD)) for the Chinchilla-optimal \(shortCount(r.chinchilla.params)) model at the same loss (saving \(String(format: "%.1f", 100 * r.savingFraction))%)")
+    return a
+  }
+
   /// Muennighoff et al. 2023: the best allocation of C FLOPs with only U unique tokens.
   public func dataConstrained(flops C: Double, uniqueTokens U: Double) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
@@ -153,7 +171,18 @@ public struct Planner: Sendable {
   /// Log-spaced budgets from `from` to `to` inclusive.
   public static func sweep(from: Double, to: Double, count: Int) -> [Double] {
     guard count > 1 else { return [from] }
-    return (0..<count).map { k in exp(log(from) + (log(to) - log(from)) * Double(k) / Double(count - 1)) }
+    // In base 10 and with exact end points, so that whole decades come out exact (1e18, not
+    // 9.999999999999986e+17).
+    let lo = log10(from), hi = log10(to)
+    return (0..<count).map { k in
+      if k == 0 { return from }
+      if k == count - 1 { return to }
+      // (lo·(n−1−k) + hi·k)/(n−1) is exact when the exponent is a whole number; then the power
+      // is parsed from "1eK" (correctly rounded), since pow(10, 23) is one ulp off 1e23 here.
+      let e = (lo * Double(count - 1 - k) + hi * Double(k)) / Double(count - 1)
+      if e == e.rounded(), abs(e) < 300, let exact = Double("1e\(Int(e))") { return exact }
+      return pow(10, e)
+    }
   }
 
   private func addIntervals(

@@ -20,7 +20,9 @@ extension ScalingTool {
     @Option(help: "Vocabulary size.") var vocab: Int = 50_304
     @Option(help: "Context length n_ctx.") var context: Int = 2048
     @Flag(help: "Input and output embeddings share weights.") var tiedEmbeddings = false
-    @Option(help: "Output format.") var format: Plan.PlanFormat = .text
+    @Option(help: "Output format.") var format: FlopsFormat = .text
+
+    enum FlopsFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
       for (v, flag) in [(layers, "--layers"), (dModel, "--d-model"), (heads, "--heads"), (vocab, "--vocab"), (context, "--context")] where v < 1 {

@@ -38,13 +38,20 @@ extension ScalingTool {
     @Option(help: "Unique tokens available: data-constrained allocation (Muennighoff et al. 2023).")
     var uniqueTokens: Count?
 
+    @Flag(help: "With --inference-tokens: minimise lifetime dollars, training plus serving (see `scaling serve`); the inference tokens count output tokens.")
+    var serving = false
+    @OptionGroup var servingOptions: ServingOptions
+    @Option(help: "GPU that serves the model (default: --gpu).") var servingGpu: String?
+    @Option(help: "GPUs holding one serving replica.") var servingGpus: Int = 1
+    @Option(help: "Compute efficiency of serving, in (0, 1].") var servingMfu: Real = Real(0.4)
+
     @Flag(help: "Propose transformer shapes near the planned N (see `scaling flops`).")
     var shape = false
 
     @Option(help: "Output format.") var format: PlanFormat = .text
     @Option(help: "Write the output to this file (atomically).") var output: String?
 
-    enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     func positive(_ v: Double?, _ flag: String) throws {
       if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be a positive finite number (got \(v)).") }
@@ -76,6 +83,17 @@ extension ScalingTool {
       }
       if usd != nil && usdPerGpuHour == nil { throw ValidationError("--usd needs --usd-per-gpu-hour.") }
       if let s = sweep { _ = try parseSweep(s) }
+      if serving {
+        if inferenceTokens == nil { throw ValidationError("--serving needs --inference-tokens (the output tokens to serve).") }
+        if gpu == nil { throw ValidationError("--serving needs --gpu (training hardware) for the dollar objective.") }
+        if usdPerGpuHour == nil { throw ValidationError("--serving needs --usd-per-gpu-hour (the dollar objective).") }
+        if sweep != nil { throw ValidationError("--serving takes one budget, not --sweep.") }
+        if let g = servingGpu, GPU.named(g) == nil {
+          throw ValidationError("Unknown --serving-gpu '\(g)'. Known: \(GPU.known.map { $0.name }.joined(separator: ", ")).")
+        }
+        if servingGpus < 1 { throw ValidationError("--serving-gpus must be at least 1.") }
+        if !(servingMfu.value > 0 && servingMfu.value <= 1) { throw ValidationError("--serving-mfu must be in (0, 1].") }
+      }
       if uniqueTokens != nil && !(flops != nil || gpuHours != nil || usd != nil) {
         throw ValidationError("--unique-tokens needs a compute budget (--flops, --gpu-hours or --usd).")
       }
@@ -144,7 +162,14 @@ extension ScalingTool {
           answers = [planner.allocation(tokens: D)]
         }
         if let T = inferenceTokens?.value {
-          answers = try answers.map { try planner.inferenceAware($0, inferenceTokens: T) }
+          if serving, let hw {
+            let g = GPU.named(servingGpu ?? gpu!)!
+            let config = servingOptions.configuration(
+              gpu: g, gpus: servingGpus, mfu: servingMfu.value, usdPerGPUHour: usdPerGpuHour?.value, defaultBatch: nil)
+            answers = try answers.map { try planner.servingAware($0, outputTokens: T, training: hw, serving: config) }
+          } else {
+            answers = try answers.map { try planner.inferenceAware($0, inferenceTokens: T) }
+          }
         }
         let shapes = shape && sweep == nil ? TransformerShape.proposals(near: answers[0].params) : []
         var text: String
@@ -174,11 +199,15 @@ extension ScalingTool {
             v = .object(kv)
           }
           text = v.rendered() + "\n"
+        case .csv:
+          text = Allocation.csvDocument(answers, law: planningLaw, hardware: hw)
         }
         if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
       } catch let e as Planner.PlanError {
         throw CommandUsageError(message: e.description)
       } catch let e as FitError {
+        throw CommandUsageError(message: e.description)
+      } catch let e as ServingModel.ServingError {
         throw CommandUsageError(message: e.description)
       }
     }

@@ -1,0 +1,35 @@
+/// One CSV row per planner answer (`scaling plan --format csv`; a sweep is a table).
+extension Allocation {
+  public static func csvDocument(_ rows: [Allocation], law: PlanningLaw, hardware: Hardware?) -> String {
+    let intervalKeys = ["flops", "params", "tokens", "loss"].filter { k in rows.contains { $0.intervals[k] != nil } }
+    let dataConstrained = rows.contains { $0.uniqueTokens != nil }
+    let inferenceAware = rows.contains { $0.inference != nil }
+    var header = ["law", "query", "flops", "params", "tokens", "tokens_per_param", "loss"]
+    for k in intervalKeys { header += ["\(k)_lower", "\(k)_upper"] }
+    if dataConstrained { header += ["unique_tokens", "epochs"] }
+    if inferenceAware {
+      header += ["training_flops", "inference_flops", "total_flops", "chinchilla_params", "chinchilla_tokens", "saving_fraction"]
+    }
+    if hardware != nil { header += ["gpu", "gpus", "mfu", "gpu_hours", "days", "cost_usd"] }
+    header.append("notes")
+    var out = header.map(csvEscape).joined(separator: ",") + "\n"
+    for a in rows {
+      var r = [law.name, a.query, num(a.flops), num(a.params), num(a.tokens), num(a.tokensPerParam), num(a.loss)]
+      for k in intervalKeys { r += a.intervals[k].map { [num($0.0), num($0.1)] } ?? ["", ""] }
+      if dataConstrained { r += [a.uniqueTokens.map(num) ?? "", a.epochs.map(num) ?? ""] }
+      if inferenceAware {
+        if let i = a.inference {
+          r += [num(i.trainingFlops), num(i.inferenceFlops), num(i.totalFlops), num(i.chinchillaParams), num(i.chinchillaTokens), num(i.savingFraction)]
+        } else {
+          r += Array(repeating: "", count: 6)
+        }
+      }
+      if let h = hardware {
+        r += [h.gpuName, String(h.gpus), num(h.mfu), num(h.gpuHours(flops: a.flops)), num(h.days(flops: a.flops)), h.cost(flops: a.flops).map(num) ?? ""]
+      }
+      r.append(a.notes.joined(separator: "; "))
+      out += r.map(csvEscape).joined(separator: ",") + "\n"
+    }
+    return out
+  }
+}

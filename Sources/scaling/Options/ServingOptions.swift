@@ -1,0 +1,50 @@
+import ArgumentParser
+import ScalingLaws
+
+/// The serving model's flags, shared by `scaling serve` and `scaling plan --serving`.
+struct ServingOptions: ParsableArguments {
+  @Option(help: "Weight precision in bits: 16, 8, 4 or 1.58 (BitNet b1.58).") var weightBits: Real = Real(16)
+  @Option(help: "KV-cache precision in bits: 16, 8 or 4.") var kvBits: Real = Real(16)
+  @Option(help: "Serving context length in tokens (KV cache per sequence).") var context: Int = 4096
+  @Option(help: "Sequences decoded together (default: 1 for serve, the largest that fits for plan --serving).")
+  var batch: Int?
+  @Option(help: "Prompt tokens per request.") var promptTokens: Int = 1024
+  @Option(help: "Output tokens per request.") var outputTokens: Int = 512
+  @Option(help: "Usable share of HBM, in (0, 1] (vLLM's default gpu_memory_utilization is 0.9).")
+  var memoryFraction: Real = Real(0.9)
+
+  func validate() throws {
+    if !ServingModel.weightBitChoices.contains(weightBits.value) {
+      throw ValidationError("--weight-bits must be one of 16, 8, 4, 1.58 (got \(weightBits.value)).")
+    }
+    if !ServingModel.kvBitChoices.contains(kvBits.value) {
+      throw ValidationError("--kv-bits must be one of 16, 8, 4 (got \(kvBits.value)).")
+    }
+    if context < 1 { throw ValidationError("--context must be at least 1.") }
+    if let b = batch, b < 1 { throw ValidationError("--batch must be at least 1.") }
+    if promptTokens < 0 { throw ValidationError("--prompt-tokens must be at least 0.") }
+    if outputTokens < 1 { throw ValidationError("--output-tokens must be at least 1.") }
+    if promptTokens + outputTokens > context {
+      throw ValidationError(
+        "--prompt-tokens (\(promptTokens)) + --output-tokens (\(outputTokens)) exceed --context (\(context)).")
+    }
+    if !(memoryFraction.value > 0 && memoryFraction.value <= 1) {
+      throw ValidationError("--memory-fraction must be in (0, 1] (got \(memoryFraction.value)).")
+    }
+  }
+
+  func configuration(gpu: GPU, gpus: Int, mfu: Double, usdPerGPUHour: Double?, defaultBatch: Int?) -> ServingModel.Configuration {
+    var c = ServingModel.Configuration(gpu: gpu)
+    c.weightBits = weightBits.value
+    c.kvBits = kvBits.value
+    c.context = context
+    c.batch = batch ?? defaultBatch
+    c.gpus = gpus
+    c.mfu = mfu
+    c.memoryFraction = memoryFraction.value
+    c.usdPerGPUHour = usdPerGPUHour
+    c.promptTokens = promptTokens
+    c.outputTokens = outputTokens
+    return c
+  }
+}
