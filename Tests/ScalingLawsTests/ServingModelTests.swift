@@ -128,4 +128,21 @@ final class ServingModelTests: XCTestCase {
     // Each option reaches the loss.
     XCTAssertEqual(epoch.optimalLoss(flops: 1e23), epoch.E + epoch.A / pow(heavy.best.params, epoch.alpha) + epoch.B / pow(heavy.best.tokens, epoch.beta), accuracy: 1e-9)
   }
+
+  func testServingCostFigureFallsWithFewerBitsAndStopsWhereWeightsDoNotFit() throws {
+    let epoch = ChinchillaConstants.named.first { $0.name == "chinchilla-epoch" }!
+    let script = try XCTUnwrap(
+      ReportFigures.servingCost(constants: epoch, loss: 2.1, serving: config { $0.batch = nil; $0.usdPerGPUHour = 2 }))
+    let rows = script.blocks[0].rows
+    XCTAssertEqual(script.blocks[0].columns, ["params", "usd_per_M_16.0", "usd_per_M_8.0", "usd_per_M_4.0", "usd_per_M_1.58"])
+    XCTAssertEqual(rows.count, 60)
+    for r in rows where r[1].isFinite {
+      XCTAssertLessThanOrEqual(r[2], r[1])
+      XCTAssertLessThanOrEqual(r[3], r[2])
+      XCTAssertLessThanOrEqual(r[4], r[3])
+    }
+    // 16-bit weights of 40B+ parameters (80 GB) cannot fit in 72 GB usable on one H100.
+    XCTAssertTrue(rows.filter { $0[0] > 40e9 }.allSatisfy { $0[1].isNaN })
+    XCTAssertTrue(rows.contains { $0[0] > 40e9 && $0[4].isFinite })
+  }
 }

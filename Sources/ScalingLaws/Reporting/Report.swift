@@ -20,7 +20,11 @@ public struct Report: Sendable {
   ///   - unfiltered: the same data before filters (for faded points), aligned with `fits`.
   ///   - budgets: extra budgets (FLOPs) for the plan table.
   ///   - command: the command line that made the report, recorded in it.
-  public init(fits: [LawFit], unfiltered: [Dataset?], budgets: [Double], command: String) {
+  ///   - serving: serving settings and the target loss for the serving trade-off figure.
+  public init(
+    fits: [LawFit], unfiltered: [Dataset?], budgets: [Double], command: String,
+    serving: (configuration: ServingModel.Configuration, targetLoss: Double)? = nil
+  ) {
     var figures: [GnuplotScript] = []
     var md = "# Scaling-law report\n\n"
     md += "Made by `\(command)`.\n"
@@ -100,6 +104,10 @@ public struct Report: Sendable {
     md += Report.figureMarkdown(tpp)
     figures.append(tpp)
 
+    if let serving, case .chinchilla(let c, _) = planLaw {
+      md += Report.servingSection(c, lawName: planLaw.name, serving.configuration, loss: serving.targetLoss, figures: &figures)
+    }
+
     md += Report.howToRead
     self.markdown = md
     self.fitJSON = LawFit.jsonDocument(fits)
@@ -108,6 +116,39 @@ public struct Report: Sendable {
       ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),
     ]).rendered() + "\n"
     self.figures = figures
+  }
+
+  static func servingSection(
+    _ c: ChinchillaConstants, lawName: String, _ cfg: ServingModel.Configuration, loss: Double,
+    figures: inout [GnuplotScript]
+  ) -> String {
+    var md = "## Serving\n\n"
+    guard loss > c.E else {
+      return md + "The serving target loss \(loss) is at or below the law's irreducible loss E = \(String(format: "%.4g", c.E)): no model reaches it.\n\n"
+    }
+    let nChin = c.optimalParams(flops: c.flops(forLoss: loss))
+    let shape = TransformerShape.proposals(near: nChin, count: 1).first ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+    md += "Models that reach loss \(String(format: "%.4f", loss)) under \(lawName), served on \(cfg.gpus) x \(cfg.gpu.name) "
+    md += "(\(cfg.gpu.memoryGB) GB, \(cfg.gpu.bandwidthTBs) TB/s each), KV cache \(Int(cfg.kvBits))-bit, context \(cfg.context), "
+    md += "\(cfg.promptTokens) prompt + \(cfg.outputTokens) output tokens per request, batch \(cfg.batch.map(String.init) ?? "the largest that fits"), "
+    md += "$\(cfg.usdPerGPUHour.map { String(format: "%.4g", $0) } ?? "?") per GPU-hour (see `scaling serve`).\n\n"
+    md += "| weights | $ per million output tokens at the Chinchilla-optimal N = \(shortCount(nChin)) | batch | bound |\n|---|---:|---:|---|\n"
+    for bits in ServingModel.weightBitChoices {
+      var x = cfg
+      x.weightBits = bits
+      let label = bits == bits.rounded() ? "\(Int(bits))-bit" : "\(bits)-bit"
+      if let e = try? ServingModel(params: nChin, shape: shape).estimate(x), let u = e.usdPerMillionOutputTokens {
+        md += "| \(label) | \(String(format: "%.4g", u)) | \(e.batch) | \(e.bound) |\n"
+      } else {
+        md += "| \(label) | does not fit | | |\n"
+      }
+    }
+    md += "\n"
+    if let f = ReportFigures.servingCost(constants: c, loss: loss, serving: cfg) {
+      md += Report.figureMarkdown(f)
+      figures.append(f)
+    }
+    return md
   }
 
   static func figureMarkdown(_ f: GnuplotScript) -> String {

@@ -20,6 +20,14 @@ extension ScalingTool {
     var out: String?
     @Option(parsing: .upToNextOption, help: "Extra budgets in FLOPs for the plan table.")
     var budgets: [Real] = []
+    @Option(help: "Serving trade-off: the loss the served models reach (enables the serving section and figure).")
+    var servingTargetLoss: Real?
+    @Option(help: "Serving GPU.") var servingGpu: String = "h100-sxm"
+    @Option(help: "GPUs per serving replica.") var servingGpus: Int = 1
+    @Option(help: "Serving price per GPU-hour in US dollars.") var servingUsdPerGpuHour: Real?
+    @Option(help: "Serving compute efficiency, in (0, 1].") var servingMfu: Real = Real(0.4)
+    @OptionGroup var servingOptions: ServingOptions
+
     @Flag(help: "Write the .gp scripts without running gnuplot.")
     var scriptsOnly = false
     @Option(help: "Read the analysis from a YAML file (see --write-config).")
@@ -33,6 +41,17 @@ extension ScalingTool {
       if out == nil { throw ValidationError("Give --out FOLDER (e.g. notebooks-out/NAME).") }
       for b in budgets where !(b.value > 0 && b.value.isFinite) {
         throw ValidationError("--budgets must be positive FLOP counts (got \(b.value)).")
+      }
+      if let l = servingTargetLoss {
+        if !(l.value > 0 && l.value.isFinite) { throw ValidationError("--serving-target-loss must be positive (got \(l.value)).") }
+        guard let u = servingUsdPerGpuHour, u.value > 0, u.value.isFinite else {
+          throw ValidationError("--serving-target-loss needs --serving-usd-per-gpu-hour (a positive price).")
+        }
+        if GPU.named(servingGpu) == nil {
+          throw ValidationError("Unknown --serving-gpu '\(servingGpu)'. Known: \(GPU.known.map { $0.name }.joined(separator: ", ")).")
+        }
+        if servingGpus < 1 { throw ValidationError("--serving-gpus must be at least 1.") }
+        if !(servingMfu.value > 0 && servingMfu.value <= 1) { throw ValidationError("--serving-mfu must be in (0, 1].") }
       }
     }
 
@@ -71,7 +90,15 @@ extension ScalingTool {
       }.joined(separator: " ")
       let report = ScalingLaws.Report(
         fits: fits, unfiltered: datasets.count == unfiltered.count ? unfiltered : [], budgets: budgets.map { $0.value },
-        command: command)
+        command: command,
+        serving: servingTargetLoss.map { loss in
+          (
+            servingOptions.configuration(
+              gpu: GPU.named(servingGpu)!, gpus: servingGpus, mfu: servingMfu.value,
+              usdPerGPUHour: servingUsdPerGpuHour?.value, defaultBatch: nil),
+            loss.value
+          )
+        })
       let folder = out!
       do {
         try ReportWriter().write(report, to: folder, render: !scriptsOnly)

@@ -41,6 +41,15 @@ enum AnalysisConfig {
     # holdout:
     #   above_params: 1e7       # or above_flops: 1e15
     budgets: [1e20, 3e21]       # extra budgets (FLOPs) for the plan table
+    # serving:                  # serving trade-off section and figure (see `scaling serve`)
+    #   target_loss: 2.2        # models that reach this loss under the plan's law
+    #   gpu: h100-sxm
+    #   gpus: 1
+    #   usd_per_gpu_hour: 2.0
+    #   kv_bits: 16
+    #   context: 4096
+    #   prompt_tokens: 1024
+    #   output_tokens: 512
 
     """
 
@@ -63,7 +72,7 @@ enum AnalysisConfig {
     }
     let known: Set<String> = [
       "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
-      "search", "bootstrap", "holdout", "budgets",
+      "search", "bootstrap", "holdout", "budgets", "serving",
     ]
     for key in root.keys.sorted() where !known.contains(key) {
       throw ValidationError("--config \(path): unknown setting '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -130,6 +139,18 @@ enum AnalysisConfig {
     if let b = root["budgets"] {
       guard let list = b as? [Any] else { throw ValidationError("--config \(path): 'budgets' must be a list") }
       if !list.isEmpty { args += ["--budgets"] + (try list.map { try scalar($0, "budgets") }) }
+    }
+    let servingFlags = [
+      "target_loss": "--serving-target-loss", "gpu": "--serving-gpu", "gpus": "--serving-gpus",
+      "usd_per_gpu_hour": "--serving-usd-per-gpu-hour", "mfu": "--serving-mfu", "kv_bits": "--kv-bits",
+      "context": "--context", "batch": "--batch", "prompt_tokens": "--prompt-tokens",
+      "output_tokens": "--output-tokens", "memory_fraction": "--memory-fraction",
+    ]
+    for (k, v) in try map(root["serving"], "serving").sorted(by: { $0.key < $1.key }) {
+      guard let flag = servingFlags[k] else {
+        throw ValidationError("--config \(path): unknown serving setting '\(k)' (known: \(servingFlags.keys.sorted().joined(separator: ", ")))")
+      }
+      args += [flag, try scalar(v, "serving.\(k)")]
     }
     return args
   }
