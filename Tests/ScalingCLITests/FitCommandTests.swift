@@ -38,6 +38,44 @@ final class FitCommandTests: XCTestCase {
     XCTAssertEqual(p["Cc"]! / (2.3e8 * 8.64e19), 1, accuracy: 1e-7)
   }
 
+  /// Runs × checkpoints of a Chinchilla law (3 sizes × 3 lengths, 4 checkpoints each).
+  func checkpointFile() throws -> String {
+    var rows = ["run,params,step,tokens,loss"]
+    for n in [1e7, 3e7, 1e8] {
+      for steps in [1000.0, 2000, 4000] {
+        for k in 1...4 {
+          let step = steps * Double(k) / 4, d = step * 1e5
+          let loss = 1.8 + 480 / pow(n, 0.35) + 2000 / pow(d, 0.37) + (k < 4 ? 0.05 * Double(4 - k) : 0)
+          rows.append("N\(Int(n))-S\(Int(steps)),\(n),\(Int(step)),\(d),\(loss)")
+        }
+      }
+    }
+    return try file("curves.csv", rows.joined(separator: "\n") + "\n")
+  }
+
+  func testFinalLossLawsUseTheLastCheckpointOfEachRunByDefault() throws {
+    let path = try checkpointFile()
+    let r = try CLI.run(["fit", path])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("    points       = 9 (of 36 rows read)\n"), r.stdout)
+    XCTAssertTrue(
+      r.stdout.contains(
+        "    filter       = last checkpoint of each run (the default for a final-loss law; --checkpoints all keeps every checkpoint): removed 27\n"),
+      r.stdout)
+    XCTAssertFalse(r.stdout.contains("mid-schedule"), r.stdout)
+    let all = try CLI.run(["fit", path, "--checkpoints", "all"])
+    XCTAssertEqual(all.status, 0, all.stderr)
+    XCTAssertTrue(all.stdout.contains("    points       = 36 (of 36 rows read)\n"), all.stdout)
+    XCTAssertTrue(all.stdout.contains("9 of 9 runs contribute 27 mid-schedule checkpoints to a final-loss law"), all.stdout)
+    // A law over steps keeps every checkpoint.
+    let ns = try CLI.run(["fit", path, "--law", "kaplan-ns", "--format", "json"])
+    XCTAssertEqual(ns.status, 0, ns.stderr)
+    XCTAssertTrue(ns.stdout.contains("\"points\": 36"), ns.stdout)
+    let clash = try CLI.run(["fit", path, "--final-only", "--checkpoints", "all"])
+    XCTAssertEqual(clash.status, 2)
+    XCTAssertTrue(clash.stderr.contains("--final-only contradicts --checkpoints all."), clash.stderr)
+  }
+
   func testHelpStatesTheSquaredObjectiveAsHalfTheSum() throws {
     let r = try CLI.run(["fit", "--help"])
     XCTAssertTrue(r.stdout.contains("half the sum of squared log residuals (sum r^2/2)"), r.stdout)

@@ -34,6 +34,26 @@ final class PlanCommandTests: XCTestCase {
     XCTAssertEqual(plans.map { $0["flops"] as! Double }, [1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25])
   }
 
+  func testPlansFromAFitRepeatItsWarningsAndFlagBudgetsBeyondTheData() throws {
+    let dir = try temporaryDirectory(self)
+    let fit = dir + "/fit.json"
+    var rows = ["N,D,loss"]
+    for n in [1e7, 2e7, 4e7, 8e7] {
+      for d in [1e9, 3e9, 1e10] { rows.append("\(n),\(d),\(1.8 + 480 / pow(n, 0.35) + 2000 / pow(d, 0.37))") }
+    }
+    let csv = dir + "/d.csv"
+    try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+    let f = try CLI.run(["fit", csv, "--format", "json", "--output", fit])
+    XCTAssertEqual(f.status, 0, f.stderr)
+    let j = try json(["--law", fit, "--flops", "1e23"])
+    let notes = j["notes"] as! [String]
+    // The data reach 6 x 8e7 x 1e10 = 4.8e18 FLOPs: 1e23 is 4.3 decades beyond.
+    XCTAssertTrue(notes.contains("WARNING: 1e+23 FLOPs is 4.3 decades of compute beyond the fitted data (largest 4.8e+18 FLOPs)"), "\(notes)")
+    XCTAssertTrue(notes.contains { $0.hasPrefix("WARNING: the predicted loss") && $0.contains("below the lowest loss observed") }, "\(notes)")
+    let near = try json(["--law", fit, "--flops", "1e18"])
+    XCTAssertFalse((near["notes"] as! [String]).contains { $0.contains("decades") })
+  }
+
   func testSweepAsCSVTable() throws {
     let r = try CLI.run(["plan", "--sweep", "1e18:1e25:8", "--gpu", "h100-sxm", "--format", "csv"])
     XCTAssertEqual(r.status, 0, r.stderr)

@@ -189,7 +189,9 @@ public struct DatasetLoader: Sendable {
       let excluded = Set(options.excludeRuns)
       apply("--exclude-run \(options.excludeRuns.joined(separator: ","))") { !excluded.contains(runs[$0]) }
     }
-    if options.finalOnly {
+    let curves = runs.map { r in Set(keep.map { r[$0] }).count < keep.count } ?? false
+    let finalDefault = !options.finalOnly && options.finalByDefault && curves
+    if options.finalOnly || finalDefault {
       guard let runs else {
         throw CSVError(
           file: name, line: 1,
@@ -204,7 +206,11 @@ public struct DatasetLoader: Sendable {
         last[runs[i]] = i
       }
       let finals = Set(last.values)
-      apply("--final-only") { finals.contains($0) }
+      apply(
+        finalDefault
+          ? "last checkpoint of each run (the default for a final-loss law; --checkpoints all keeps every checkpoint)"
+          : "--final-only"
+      ) { finals.contains($0) }
     }
     if let m = options.minStep {
       guard let steps = numeric[.step] else {

@@ -10,6 +10,10 @@ public struct LoadOptions: Sendable, Equatable {
   public var excludeRuns: [String] = []
   /// Keep only the last checkpoint (largest step, else largest tokens) of each run.
   public var finalOnly = false
+  /// The default of a final-loss law: when the file has a run column and some run has several
+  /// checkpoints, keep only the last checkpoint of each run (reported as a filter that names
+  /// the default and the way out, `--checkpoints all`).
+  public var finalByDefault = false
 
   public init() {}
 }

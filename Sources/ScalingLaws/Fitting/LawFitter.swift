@@ -43,6 +43,8 @@ public struct LawFitter: Sendable {
     var warnings: [String]
     /// How the search worked when it is not the plain multistart (subsampled basin choice).
     var note: String? = nil
+    // The subsampled branch already ends with Newton on all points.
+    var newtonPolished = false
   }
 
   public func fit(_ dataset: Dataset) throws -> LawFit {
@@ -82,6 +84,8 @@ public struct LawFitter: Sendable {
     var results: [MinimizationResult] = []
     var startCount = 0
     var note: String? = nil
+    // The subsampled branch already ends with Newton on all points.
+    var newtonPolished = false
     var extraIterations = 0, extraEvaluations = 0
     switch options.search {
     case .hoffmann:
@@ -114,6 +118,7 @@ public struct LawFitter: Sendable {
         results = chosen.map { start in
           newton.minimize(start: start, objective)
         }
+        newtonPolished = true
       } else {
         results = parallelMap(starts.count) { i in solver.minimize(start: starts[i], objective) }
       }
@@ -142,8 +147,8 @@ public struct LawFitter: Sendable {
       final = r
       return improved
     }
-    let first = newton.minimize(start: final.parameters, objective)
-    _ = keep(first)
+    let first = newtonPolished && chosen.converged ? chosen : newton.minimize(start: final.parameters, objective)
+    if first.parameters != chosen.parameters || first.objective != chosen.objective { _ = keep(first) }
     if !first.converged {
       var moved = false
       for _ in 0..<5 {
@@ -233,6 +238,15 @@ public struct LawFitter: Sendable {
       }
       if nm == "E", params[i] < 1e-3 * (data.loss.min() ?? 1) {
         warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
+      }
+    }
+    if law.kind.isFinalLossLaw, let runs = dataset.run {
+      let perRun = runs.groupedIndices().map { $0.count }
+      let curves = perRun.filter { $0 > 1 }.count
+      if curves > 0 {
+        let mid = perRun.reduce(0) { $0 + max(0, $1 - 1) }
+        warnings.append(
+          "\(curves) of \(perRun.count) runs contribute \(mid) mid-schedule checkpoint\(mid == 1 ? "" : "s") to a final-loss law: a checkpoint before the end of a decaying learning-rate schedule is not a point on this law (Hoffmann et al. fitted the final losses of runs whose schedule matched their length), so the fit mixes curves with finals")
       }
     }
     let usesN = law.required.contains(.params), usesD = law.required.contains(.tokens)

@@ -64,8 +64,15 @@ public struct ChinchillaLaw: ScalingLaw {
           for i in 0..<y.count {
             let t1 = a - al * lN[i]
             let t2 = b - be * lD[i]
-            let m = max(t1, t2, e)
-            let e1 = exp(t1 - m), e2 = exp(t2 - m), e3 = exp(e - m)
+            // Max-shifted: the largest of the three terms is exp(0) = 1, so two exps suffice.
+            let e1: Double, e2: Double, e3: Double, m: Double
+            if t1 >= t2 && t1 >= e {
+              m = t1; e1 = 1; e2 = exp(t2 - m); e3 = exp(e - m)
+            } else if t2 >= e {
+              m = t2; e1 = exp(t1 - m); e2 = 1; e3 = exp(e - m)
+            } else {
+              m = e; e1 = exp(t1 - m); e2 = exp(t2 - m); e3 = 1
+            }
             let s = e1 + e2 + e3
             let r = m + log(s) - y[i]
             let ar = abs(r)

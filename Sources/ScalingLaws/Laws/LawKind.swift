@@ -13,6 +13,10 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
   /// L = (N_c/N)^α_N + (S_c/S)^α_S over optimiser steps (Kaplan eq. 1.6).
   case kaplanNS = "kaplan-ns"
 
+  /// A law of a run's final loss (the end of its schedule): fitted by default to the last
+  /// checkpoint of each run. kaplan-ns models whole curves over steps.
+  public var isFinalLossLaw: Bool { self != .kaplanNS }
+
   /// Builds the law; `irreducible` adds E to the single-variable Kaplan laws.
   public func makeLaw(irreducible: Bool) -> any ScalingLaw {
     switch self {

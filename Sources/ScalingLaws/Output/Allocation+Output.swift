@@ -119,6 +119,14 @@ extension Allocation {
         .trimmingCharacters(in: .whitespaces) + "\n"
       if i == 0 { s += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
     }
+    // The fit's warnings once, then each budget's own flags.
+    var seen: Set<String> = []
+    for a in rows {
+      for n in a.notes where n.hasPrefix("FIT WARNING") && seen.insert(n).inserted { s += "note: \(n)\n" }
+    }
+    for a in rows {
+      for n in a.notes where !n.hasPrefix("FIT WARNING") { s += "note (\(String(format: "%.3g", a.flops)) FLOPs): \(n)\n" }
+    }
     return s
   }
 }

@@ -84,6 +84,8 @@ extension LawFit {
               Quantity.allCases.compactMap { q in d.sources[q].map { (q.rawValue, .string($0)) } })
           ),
           ("derivations", .array(d.derivations.map { .string($0) })),
+          ("loss_min", .num(d.loss.min() ?? .nan)),
+          ("flops_max", .num(d.flops.filter { $0.isFinite }.max() ?? .nan)),
           (
             "filters",
             .array(

@@ -17,6 +17,26 @@ public struct Planner: Sendable {
     public init(_ d: String) { description = d }
   }
 
+  /// The answer with what the law's fit says about it: the fit's warnings (E driven to 0, an
+  /// exponent at the edge, a flat valley, …), a predicted loss below the lowest loss observed,
+  /// and a budget more than two decades of compute beyond the data, with the distance.
+  public func annotated(_ a: Allocation) -> Allocation {
+    guard case .chinchilla(let c, _) = law else { return a }
+    var out = a
+    var notes: [String] = []
+    for w in c.fitWarnings { notes.append("FIT WARNING (\(c.name)): \(w)") }
+    if let lo = c.observedLossMin, a.loss < lo {
+      notes.append(
+        "WARNING: the predicted loss \(String(format: "%.4f", a.loss)) is below the lowest loss observed in the fitted data (\(String(format: "%.4f", lo))): an extrapolation")
+    }
+    if let hi = c.observedFlopsMax, hi > 0, a.flops > 100 * hi {
+      notes.append(
+        "WARNING: \(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / hi))) decades of compute beyond the fitted data (largest \(String(format: "%.3g", hi)) FLOPs)")
+    }
+    out.notes = notes + out.notes
+    return out
+  }
+
   /// Compute-optimal N and D for a budget of C FLOPs.
   public func allocation(flops C: Double) -> Allocation {
     switch law {

@@ -69,6 +69,12 @@ public enum PlanningLaw: Sendable {
     let name = "fit:\(path)" + ((fit["group"] as? String).map { "[\($0)]" } ?? "")
     let constants = ChinchillaConstants(
       name: name, source: "fitted by scaling fit to \(file)", E: E, A: A, B: B, alpha: alpha, beta: beta)
+    var fitted = constants
+    fitted.fitWarnings = (fit["warnings"] as? [String]) ?? []
+    if let d = fit["data"] as? [String: Any] {
+      fitted.observedLossMin = d["loss_min"] as? Double
+      fitted.observedFlopsMax = d["flops_max"] as? Double
+    }
     var samples: [ChinchillaConstants] = []
     if let boot = fit["bootstrap_samples"] as? [[String: Any]] {
       for s in boot {
@@ -79,6 +85,6 @@ public enum PlanningLaw: Sendable {
         }
       }
     }
-    return .chinchilla(constants, samples: samples)
+    return .chinchilla(fitted, samples: samples)
   }
 }

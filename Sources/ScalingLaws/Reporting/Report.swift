@@ -39,6 +39,9 @@ public struct Report: Sendable {
       var cc = c
       cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
       cc.source = "fitted to \(f.file)"
+      cc.fitWarnings = f.warnings
+      cc.observedLossMin = f.dataset.loss.min()
+      cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
       let samples = (f.bootstrap?.samples ?? []).map {
         ChinchillaConstants(fitted: $0, name: cc.name)
       }
@@ -47,7 +50,7 @@ public struct Report: Sendable {
     }
     var planner = Planner(law: planLaw)
     planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
-    let plan = allBudgets.map { planner.allocation(flops: $0) }
+    let plan = allBudgets.map { planner.annotated(planner.allocation(flops: $0)) }
 
     for (k, fit) in fits.enumerated() {
       let suffix = fits.count > 1 ? "-\(k + 1)" : ""
@@ -97,6 +100,19 @@ public struct Report: Sendable {
         md += " \(iv("params", shortCount)) | \(iv("tokens", shortCount)) | \(iv("loss") { String(format: "%.4f", $0) }) |"
       }
       md += "\n"
+    }
+    var fitWarnings: [String] = []
+    for a in plan {
+      for n in a.notes where n.hasPrefix("FIT WARNING") && !fitWarnings.contains(n) { fitWarnings.append(n) }
+    }
+    let flagged = plan.filter { a in a.notes.contains { $0.hasPrefix("WARNING") } }
+    if !fitWarnings.isEmpty || !flagged.isEmpty {
+      md += "\nEvery number in this table comes from this fit; read it with the fit's warnings and each budget's flags:\n\n"
+      md += fitWarnings.map { "- \($0)\n" }.joined()
+      for a in flagged {
+        let flags = a.notes.filter { $0.hasPrefix("WARNING") }.map { $0.replacingOccurrences(of: "WARNING: ", with: "") }
+        md += "- \(String(format: "%.3g", a.flops)) FLOPs: " + flags.joined(separator: "; ") + "\n"
+      }
     }
     md += "\nClosed forms (Hoffmann et al. 2022 eq. 4): N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b, a = beta/(alpha+beta), b = alpha/(alpha+beta). "
     md += "Extrapolating far beyond the fitted compute range multiplies every error in the exponents; read the large budgets with their intervals.\n\n"

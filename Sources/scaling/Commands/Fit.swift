@@ -43,7 +43,7 @@ extension ScalingTool {
 
     func run() throws {
       if approach != .parametric { return try runApproach() }
-      let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required)
+      let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required, law: analysis.law)
       let plan = analysis.analysis(progressTotal: datasets.count)
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
       let fits = try results.map { try $0.get() }

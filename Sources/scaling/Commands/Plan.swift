@@ -171,6 +171,7 @@ extension ScalingTool {
             answers = try answers.map { try planner.inferenceAware($0, inferenceTokens: T) }
           }
         }
+        answers = answers.map { planner.annotated($0) }
         let shapes = shape && sweep == nil ? TransformerShape.proposals(near: answers[0].params) : []
         var text: String
         switch format {

@@ -70,7 +70,7 @@ extension ScalingTool {
         return
       }
       let law = analysis.fitOptions.makeLaw()
-      let datasets = try data.loadDatasets(required: law.required)
+      let datasets = try data.loadDatasets(required: law.required, law: analysis.law)
       // The same files without filters, for the faded points of the checkpoint figure.
       var unfilteredOptions = data.loadOptions
       unfilteredOptions.minStep = nil

@@ -21,6 +21,7 @@ enum AnalysisConfig {
       # run: run
       # group: dataset
     # tokens_per_step: 2097152  # derive D = step x this when there is no tokens column
+    # checkpoints: final        # final (default for final-loss laws): the last checkpoint of each run; all: every one
     filters:
       min_step: 100             # drop warm-up checkpoints
       # min_tokens: 1e8
@@ -72,7 +73,7 @@ enum AnalysisConfig {
     }
     let known: Set<String> = [
       "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
-      "search", "bootstrap", "holdout", "budgets", "serving",
+      "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints",
     ]
     for key in root.keys.sorted() where !known.contains(key) {
       throw ValidationError("--config \(path): unknown setting '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -104,6 +105,7 @@ enum AnalysisConfig {
       }
       args += ["--\(k)-column", try scalar(v, "columns.\(k)")]
     }
+    if let c = root["checkpoints"] { args += ["--checkpoints", try scalar(c, "checkpoints")] }
     if let t = root["tokens_per_step"] { args += ["--tokens-per-step", try scalar(t, "tokens_per_step")] }
     let filters = try map(root["filters"], "filters")
     for (k, v) in filters.sorted(by: { $0.key < $1.key }) {

@@ -34,8 +34,12 @@ struct DataOptions: ParsableArguments {
   var maxParams: Count?
   @Option(help: "Drop every point of this run (repeatable).")
   var excludeRun: [String] = []
-  @Flag(help: "Keep only the last checkpoint of each run.")
+  @Flag(help: "Keep only the last checkpoint of each run (the same as --checkpoints final).")
   var finalOnly = false
+  @Option(help: "final: the last checkpoint of each run (the default for chinchilla, kaplan-n/d/c/nd); all: every checkpoint.")
+  var checkpoints: CheckpointSelection?
+
+  enum CheckpointSelection: String, ExpressibleByArgument, CaseIterable { case final, all }
 
   func validate() throws {
     if let t = tokensPerStep, !(t.value > 0) {
@@ -44,6 +48,7 @@ struct DataOptions: ParsableArguments {
     if let m = minStep, !m.value.isFinite { throw ValidationError("--min-step must be finite.") }
     if let m = minTokens, !(m.value >= 0) { throw ValidationError("--min-tokens must be non-negative.") }
     if let m = maxParams, !(m.value > 0) { throw ValidationError("--max-params must be positive.") }
+    if finalOnly && checkpoints == .all { throw ValidationError("--final-only contradicts --checkpoints all.") }
   }
 
   /// Commands that read data call this from their own validate() (a --config file may supply
@@ -64,13 +69,22 @@ struct DataOptions: ParsableArguments {
     o.minTokens = minTokens?.value
     o.maxParams = maxParams?.value
     o.excludeRuns = excludeRun
-    o.finalOnly = finalOnly
+    o.finalOnly = finalOnly || checkpoints == .final
+    return o
+  }
+
+  /// The load options for fitting `law`: a final-loss law (Chinchilla, Kaplan's N, D, C and N-D
+  /// laws) uses the last checkpoint of each run unless `--checkpoints all`; curve laws over
+  /// steps keep every checkpoint.
+  func loadOptions(forLaw law: LawKind) -> LoadOptions {
+    var o = loadOptions
+    o.finalByDefault = law.isFinalLossLaw && checkpoints != .all
     return o
   }
 
   /// Every (file, group) dataset, in file order then group order.
-  func loadDatasets(required: Set<Quantity>) throws -> [Dataset] {
-    let loader = DatasetLoader(options: loadOptions, required: required)
+  func loadDatasets(required: Set<Quantity>, law: LawKind? = nil) throws -> [Dataset] {
+    let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
     return try files.flatMap { try loader.load(path: $0) }
   }
 }
