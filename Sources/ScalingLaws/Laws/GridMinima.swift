@@ -1,3 +1,5 @@
+import Fitting
+
 /// The local minima of a score surface sampled on a `rows × columns` grid (row-major), in the
 /// 8-neighbourhood sense, best first (ties by cell index, so the order is deterministic).
 ///
@@ -22,4 +24,29 @@ func gridLocalMinima(_ scores: [Double], rows: Int, columns: Int) -> [Int] {
   }
   minima.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
   return minima.map { $0.1 }
+}
+
+extension ScalingLaw {
+  /// Starts from a `rows × columns` exponent grid: `cell(r, c)` gives each cell's θ (its
+  /// variable-projection solution) or nil; each θ is scored by the objective actually minimised,
+  /// on at most 4,000 evenly strided points, and one start is taken from each of the six best
+  /// local minima of that surface.
+  func startsFromGrid(
+    rows: Int, columns: Int, data: LogData, loss: RobustLoss, _ cell: (Int, Int) throws -> [Double]?
+  ) rethrows -> FastStarts {
+    let ranking = data.strided(maxCount: 4_000)
+    var scores = [Double](repeating: .infinity, count: rows * columns)
+    var thetas = [[Double]](repeating: [], count: rows * columns)
+    for r in 0..<rows {
+      for c in 0..<columns {
+        guard let theta = try cell(r, c) else { continue }
+        let f = objectiveValue(theta, ranking, loss: loss)
+        guard f.isFinite else { continue }
+        scores[r * columns + c] = f
+        thetas[r * columns + c] = theta
+      }
+    }
+    let minima = gridLocalMinima(scores, rows: rows, columns: columns)
+    return FastStarts(starts: minima.prefix(6).map { thetas[$0] }, gridCells: rows * columns)
+  }
 }

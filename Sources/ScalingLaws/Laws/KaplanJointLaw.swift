@@ -60,39 +60,27 @@ public struct KaplanJointLaw: ScalingLaw {
   /// α_D, so ranking by it drew every start from the α_D = 0.01 edge.)
   public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     let grid = Self.exponentGrid
-    let k = grid.count
     let n = data.count
-    let ranking = data.strided(maxCount: 4_000)
-    var scores = [Double](repeating: .infinity, count: k * k)
-    var thetas = [[Double]](repeating: [], count: k * k)
-    for (ia, an) in grid.enumerated() {
-      for (ib, ad) in grid.enumerated() {
-        let r = an / ad
-        var G = [0.0, 0.0, 0.0, 0.0], rhs = [0.0, 0.0], yy = 0.0
-        for i in 0..<n {
-          let y = exp(data.logLoss[i] / ad)
-          // relative error in y^(ad) ≈ ad × relative error in y: weight 1/y².
-          let w = 1 / (y * y)
-          let x1 = exp(-r * data.logParams[i]), x2 = exp(-data.logTokens[i])
-          G[0] += w * x1 * x1
-          G[1] += w * x1 * x2
-          G[3] += w * x2 * x2
-          rhs[0] += w * x1 * y
-          rhs[1] += w * x2 * y
-          yy += w * y * y
-        }
-        G[2] = G[1]
-        guard let (c, _) = try nonNegativeSolve(gram: G, rhs: rhs, yy: yy) else { continue }
-        guard c[0] > 0, c[1] > 0 else { continue }
-        let theta = [log(c[0]) / r, an, log(c[1]), ad]
-        let f = objectiveValue(theta, ranking, loss: loss)
-        guard f.isFinite else { continue }
-        scores[ia * k + ib] = f
-        thetas[ia * k + ib] = theta
+    return try startsFromGrid(rows: grid.count, columns: grid.count, data: data, loss: loss) { ia, ib in
+      let an = grid[ia], ad = grid[ib]
+      let r = an / ad
+      var G = [0.0, 0.0, 0.0, 0.0], rhs = [0.0, 0.0], yy = 0.0
+      for i in 0..<n {
+        let y = exp(data.logLoss[i] / ad)
+        // relative error in y^(ad) ≈ ad × relative error in y: weight 1/y².
+        let w = 1 / (y * y)
+        let x1 = exp(-r * data.logParams[i]), x2 = exp(-data.logTokens[i])
+        G[0] += w * x1 * x1
+        G[1] += w * x1 * x2
+        G[3] += w * x2 * x2
+        rhs[0] += w * x1 * y
+        rhs[1] += w * x2 * y
+        yy += w * y * y
       }
+      G[2] = G[1]
+      guard let (c, _) = try nonNegativeSolve(gram: G, rhs: rhs, yy: yy), c[0] > 0, c[1] > 0 else { return nil }
+      return [log(c[0]) / r, an, log(c[1]), ad]
     }
-    let minima = gridLocalMinima(scores, rows: k, columns: k)
-    return FastStarts(starts: minima.prefix(6).map { thetas[$0] }, gridCells: k * k)
   }
 
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {

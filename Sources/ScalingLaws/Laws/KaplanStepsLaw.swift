@@ -57,34 +57,23 @@ public struct KaplanStepsLaw: ScalingLaw {
       throw FitError("kaplan-ns needs positive steps: drop step 0 with --min-step 1")
     }
     let grid = (0..<40).map { 0.01 * pow(300.0, Double($0) / 39.0) }
-    let k = grid.count
     let n = data.count
-    let ranking = data.strided(maxCount: 4_000)
-    var scores = [Double](repeating: .infinity, count: k * k)
-    var thetas = [[Double]](repeating: [], count: k * k)
-    for (ia, an) in grid.enumerated() {
-      for (ib, asx) in grid.enumerated() {
-        var G = [0.0, 0.0, 0.0, 0.0], rhs = [0.0, 0.0]
-        for i in 0..<n {
-          let w = 1 / (data.loss[i] * data.loss[i])
-          let x1 = exp(-an * data.logParams[i]), x2 = exp(-asx * data.logSteps[i])
-          G[0] += w * x1 * x1
-          G[1] += w * x1 * x2
-          G[3] += w * x2 * x2
-          rhs[0] += w * x1 * data.loss[i]
-          rhs[1] += w * x2 * data.loss[i]
-        }
-        G[2] = G[1]
-        guard let (c, _) = try nonNegativeSolve(gram: G, rhs: rhs, yy: Double(n)), c[0] > 0, c[1] > 0 else { continue }
-        let theta = [log(c[0]) / an, an, log(c[1]) / asx, asx]
-        let f = objectiveValue(theta, ranking, loss: loss)
-        guard f.isFinite else { continue }
-        scores[ia * k + ib] = f
-        thetas[ia * k + ib] = theta
+    return try startsFromGrid(rows: grid.count, columns: grid.count, data: data, loss: loss) { ia, ib in
+      let an = grid[ia], asx = grid[ib]
+      var G = [0.0, 0.0, 0.0, 0.0], rhs = [0.0, 0.0]
+      for i in 0..<n {
+        let w = 1 / (data.loss[i] * data.loss[i])
+        let x1 = exp(-an * data.logParams[i]), x2 = exp(-asx * data.logSteps[i])
+        G[0] += w * x1 * x1
+        G[1] += w * x1 * x2
+        G[3] += w * x2 * x2
+        rhs[0] += w * x1 * data.loss[i]
+        rhs[1] += w * x2 * data.loss[i]
       }
+      G[2] = G[1]
+      guard let (c, _) = try nonNegativeSolve(gram: G, rhs: rhs, yy: Double(n)), c[0] > 0, c[1] > 0 else { return nil }
+      return [log(c[0]) / an, an, log(c[1]) / asx, asx]
     }
-    let minima = gridLocalMinima(scores, rows: k, columns: k)
-    return FastStarts(starts: minima.prefix(6).map { thetas[$0] }, gridCells: k * k)
   }
 
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {
