@@ -28,6 +28,7 @@ let package = Package(
       name: "scaling",
       dependencies: [
         "ScalingLaws",
+        "Fitting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]),

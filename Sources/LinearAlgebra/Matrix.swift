@@ -36,12 +36,6 @@ public struct Matrix: Sendable, Equatable {
     }
   }
 
-  public static func identity(_ n: Int) -> Matrix {
-    var m = Matrix(rows: n, columns: n)
-    for i in 0..<n { m[i, i] = 1 }
-    return m
-  }
-
   @inlinable
   public subscript(row: Int, column: Int) -> Double {
     get { storage[row + column * rows] }
@@ -50,14 +44,6 @@ public struct Matrix: Sendable, Equatable {
 
   public func column(_ j: Int) -> [Double] {
     Array(storage[(j * rows)..<((j + 1) * rows)])
-  }
-
-  public var transposed: Matrix {
-    var t = Matrix(rows: columns, columns: rows)
-    for j in 0..<columns {
-      for i in 0..<rows { t[j, i] = self[i, j] }
-    }
-    return t
   }
 
   /// The diagonal of a square (or rectangular) matrix.

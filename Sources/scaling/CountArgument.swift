@@ -15,7 +15,7 @@ struct Count: ExpressibleByArgument, Sendable {
 }
 
 /// A finite real number on the command line.
-struct Real: ExpressibleByArgument, Sendable, CustomStringConvertible {
+struct RealArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
   let value: Double
 
   init(_ value: Double) { self.value = value }

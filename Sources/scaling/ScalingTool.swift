@@ -32,7 +32,10 @@ struct ScalingTool: ParsableCommand {
         message = "error: " + message
       }
       FileHandle.standardError.write(Data((message + "\n").utf8))
-      Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : (code.rawValue == 0 ? 0 : 2))
+      // Flag problems (ArgumentParser's validation failures) are usage errors, 2; every other
+      // error reaching here (a LAPACK failure inside a fit, a file system error) is a failed
+      // computation, 1.
+      Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : (code.rawValue == 0 ? 0 : 1))
     }
   }
 }

@@ -143,14 +143,23 @@ final class LawFitterTests: XCTestCase {
     let dir = NSTemporaryDirectory() + "scaling-synth-\(getpid())"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", shared + "/reference/python/make_synth.py", dir]
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { throw XCTSkip("python3 with numpy is not available") }
+    func python(_ args: [String]) throws -> (Int32, String) {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      p.arguments = ["python3"] + args
+      let err = Pipe()
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = err
+      try p.run()
+      let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      p.waitUntilExit()
+      return (p.terminationStatus, text)
+    }
+    // Skip only for the reason named: no python3 with numpy. A failing generator is a failure.
+    guard (try? python(["-c", "import numpy"]))?.0 == 0 else { throw XCTSkip("python3 with numpy is not available") }
+    let (status, stderr) = try python([shared + "/reference/python/make_synth.py", dir])
+    XCTAssertEqual(status, 0, "make_synth.py failed: \(stderr)")
+    guard status == 0 else { return }
     let d = try DatasetLoader(options: LoadOptions(), required: [.params, .tokens, .loss])
       .load(path: dir + "/synth_pythia_1232.csv")[0]
     let f = try fit(d)

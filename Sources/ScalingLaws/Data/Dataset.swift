@@ -63,8 +63,6 @@ public struct Dataset: Sendable {
     return d
   }
 
-  /// Number of distinct values of a quantity (e.g. model sizes).
-  public func distinctCount(_ values: [Double]) -> Int { Set(values).count }
 }
 
 /// One filter and how many points it removed.

@@ -23,7 +23,7 @@ extension ScalingTool {
     @Option(help: "parametric (fit --law), envelope (Hoffmann Approach 1) or isoflop (Approach 2).")
     var approach: Approach = .parametric
     @Option(help: "IsoFLOP binning: relative tolerance within which final points share a budget.")
-    var isoflopTolerance: Real = Real(0.15)
+    var isoflopTolerance: RealArgument = RealArgument(0.15)
     @Flag(help: "IsoFLOP: keep budgets whose parabola vertex lies outside the sampled model sizes.")
     var allowEdgeMinima = false
 

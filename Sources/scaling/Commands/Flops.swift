@@ -15,7 +15,7 @@ extension ScalingTool {
     @Option(help: "Model width d_model.") var dModel: Int
     @Option(help: "Attention heads.") var heads: Int
     @Option(help: "Key/value heads (grouped-query attention; default: --heads).") var kvHeads: Int?
-    @Option(help: "d_ff / d_model (default 4, or 8/3 with --swiglu).") var ffnMult: Real?
+    @Option(help: "d_ff / d_model (default 4, or 8/3 with --swiglu).") var ffnMult: RealArgument?
     @Flag(help: "SwiGLU MLP (three matrices).") var swiglu = false
     @Option(help: "Vocabulary size.") var vocab: Int = 50_304
     @Option(help: "Context length n_ctx.") var context: Int = 2048

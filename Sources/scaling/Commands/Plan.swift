@@ -19,19 +19,19 @@ extension ScalingTool {
     @Flag(help: "List the named laws with their constants and sources.")
     var listLaws = false
 
-    @Option(help: "Compute budget in FLOPs (e.g. 1e23).") var flops: Real?
-    @Option(help: "Budget in GPU-hours (needs --gpu or --peak-tflops).") var gpuHours: Real?
-    @Option(help: "Budget in US dollars (needs --gpu and --usd-per-gpu-hour).") var usd: Real?
-    @Option(help: "Target loss: the least compute that reaches it.") var targetLoss: Real?
+    @Option(help: "Compute budget in FLOPs (e.g. 1e23).") var flops: RealArgument?
+    @Option(help: "Budget in GPU-hours (needs --gpu or --peak-tflops).") var gpuHours: RealArgument?
+    @Option(help: "Budget in US dollars (needs --gpu and --usd-per-gpu-hour).") var usd: RealArgument?
+    @Option(help: "Target loss: the least compute that reaches it.") var targetLoss: RealArgument?
     @Option(help: "A fixed model size N (e.g. 7B).") var params: Count?
     @Option(help: "A fixed number of training tokens D (e.g. 1.4T).") var tokens: Count?
     @Option(help: "Log-spaced budgets FROM:TO:COUNT, e.g. 1e18:1e25:8.") var sweep: String?
 
     @Option(help: "GPU: \(GPU.known.map { $0.name }.joined(separator: ", ")) (dense BF16 peaks).") var gpu: String?
-    @Option(help: "Peak TFLOP/s per GPU (overrides --gpu's table value).") var peakTflops: Real?
-    @Option(help: "Model FLOPs utilisation, in (0, 1].") var mfu: Real = Real(0.4)
+    @Option(help: "Peak TFLOP/s per GPU (overrides --gpu's table value).") var peakTflops: RealArgument?
+    @Option(help: "Model FLOPs utilisation, in (0, 1].") var mfu: RealArgument = RealArgument(0.4)
     @Option(help: "Number of GPUs (for wall-clock days).") var gpus: Int = 1
-    @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: Real?
+    @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: RealArgument?
 
     @Option(help: "Inference demand in tokens: minimise training + inference FLOPs (Sardana & Frankle 2023).")
     var inferenceTokens: Count?
@@ -43,7 +43,7 @@ extension ScalingTool {
     @OptionGroup var servingOptions: ServingOptions
     @Option(help: "GPU that serves the model (default: --gpu).") var servingGpu: String?
     @Option(help: "GPUs holding one serving replica.") var servingGpus: Int = 1
-    @Option(help: "Compute efficiency of serving, in (0, 1].") var servingMfu: Real = Real(0.4)
+    @Option(help: "Compute efficiency of serving, in (0, 1].") var servingMfu: RealArgument = RealArgument(0.4)
 
     @Flag(help: "Propose transformer shapes near the planned N (see `scaling flops`).")
     var shape = false
@@ -101,7 +101,7 @@ extension ScalingTool {
 
     func parseSweep(_ s: String) throws -> (Double, Double, Int) {
       let parts = s.split(separator: ":").map(String.init)
-      guard parts.count == 3, let a = Real(argument: parts[0])?.value, let b = Real(argument: parts[1])?.value,
+      guard parts.count == 3, let a = RealArgument(argument: parts[0])?.value, let b = RealArgument(argument: parts[1])?.value,
         let n = Int(parts[2]), a > 0, b > a, n >= 2, n <= 1000
       else {
         throw ValidationError("--sweep must be FROM:TO:COUNT with 0 < FROM < TO and 2 <= COUNT <= 1000 (got '\(s)').")

@@ -19,13 +19,13 @@ extension ScalingTool {
     @Option(help: "Output folder, e.g. notebooks-out/NAME.")
     var out: String?
     @Option(parsing: .upToNextOption, help: "Extra budgets in FLOPs for the plan table.")
-    var budgets: [Real] = []
+    var budgets: [RealArgument] = []
     @Option(help: "Serving trade-off: the loss the served models reach (enables the serving section and figure).")
-    var servingTargetLoss: Real?
+    var servingTargetLoss: RealArgument?
     @Option(help: "Serving GPU.") var servingGpu: String = "h100-sxm"
     @Option(help: "GPUs per serving replica.") var servingGpus: Int = 1
-    @Option(help: "Serving price per GPU-hour in US dollars.") var servingUsdPerGpuHour: Real?
-    @Option(help: "Serving compute efficiency, in (0, 1].") var servingMfu: Real = Real(0.4)
+    @Option(help: "Serving price per GPU-hour in US dollars.") var servingUsdPerGpuHour: RealArgument?
+    @Option(help: "Serving compute efficiency, in (0, 1].") var servingMfu: RealArgument = RealArgument(0.4)
     @OptionGroup var servingOptions: ServingOptions
 
     @Flag(help: "Write the .gp scripts without running gnuplot.")

@@ -20,7 +20,7 @@ extension ScalingTool {
     @Option(help: "Model width d_model.") var dModel: Int?
     @Option(help: "Attention heads.") var heads: Int?
     @Option(help: "Key/value heads (grouped-query attention; default: --heads).") var kvHeads: Int?
-    @Option(help: "d_ff / d_model (default 4, or 8/3 with --swiglu).") var ffnMult: Real?
+    @Option(help: "d_ff / d_model (default 4, or 8/3 with --swiglu).") var ffnMult: RealArgument?
     @Flag(help: "SwiGLU MLP (three matrices).") var swiglu = false
     @Option(help: "Vocabulary size.") var vocab: Int = 50_304
     @Flag(help: "Input and output embeddings share weights.") var tiedEmbeddings = false
@@ -29,8 +29,8 @@ extension ScalingTool {
 
     @Option(help: "GPU: \(GPU.known.map { $0.name }.joined(separator: ", ")).") var gpu: String = "h100-sxm"
     @Option(help: "GPUs holding one model replica (tensor parallel: memory and bandwidth add up).") var gpus: Int = 1
-    @Option(help: "Compute efficiency of prefill and of compute-bound decode, in (0, 1].") var mfu: Real = Real(0.4)
-    @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: Real?
+    @Option(help: "Compute efficiency of prefill and of compute-bound decode, in (0, 1].") var mfu: RealArgument = RealArgument(0.4)
+    @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: RealArgument?
     @Option(help: "Output format.") var format: Flops.FlopsFormat = .text
     @Option(help: "Write the output to this file (atomically).") var output: String?
 

@@ -54,10 +54,6 @@ enum AnalysisConfig {
 
     """
 
-  struct ConfigError: Error, CustomStringConvertible {
-    let description: String
-  }
-
   static func arguments(fromFile path: String) throws -> [String] {
     guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
       throw ValidationError("--config \(path): cannot read the file")

@@ -22,7 +22,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Per-point loss on log residuals.")
   var objective: ObjectiveOption = .huber
   @Option(help: "Huber delta (with --objective huber).")
-  var huberDelta: Real = Real(1e-3)
+  var huberDelta: RealArgument = RealArgument(1e-3)
   @Option(help: "Global search: fast (variable projection + polish) or hoffmann (4,500-start grid).")
   var search: SearchStrategy = .fast
 
@@ -31,7 +31,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "Seed of the bootstrap's random numbers.")
   var seed: UInt64 = 42
   @Option(help: "Level of the percentile intervals.")
-  var confidence: Real = Real(0.95)
+  var confidence: RealArgument = RealArgument(0.95)
   @Option(help: "Resample points, whole runs, or whole model sizes (group). Default: run for checkpoint files, else point.")
   var bootstrapUnit: BootstrapUnit?
   @Option(help: "Refit each resample with the global search, or one local solve from the main optimum.")

@@ -27,7 +27,7 @@ struct DataOptions: ParsableArguments {
   var tokensPerStep: Count?
 
   @Option(help: "Drop checkpoints before this step (warm-up).")
-  var minStep: Real?
+  var minStep: RealArgument?
   @Option(help: "Drop points with fewer tokens (e.g. 1e8 or 100M).")
   var minTokens: Count?
   @Option(help: "Drop models larger than this (e.g. 1.4B).")

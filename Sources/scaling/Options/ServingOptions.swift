@@ -3,15 +3,15 @@ import ScalingLaws
 
 /// The serving model's flags, shared by `scaling serve` and `scaling plan --serving`.
 struct ServingOptions: ParsableArguments {
-  @Option(help: "Weight precision in bits: 16, 8, 4 or 1.58 (BitNet b1.58).") var weightBits: Real = Real(16)
-  @Option(help: "KV-cache precision in bits: 16, 8 or 4.") var kvBits: Real = Real(16)
+  @Option(help: "Weight precision in bits: 16, 8, 4 or 1.58 (BitNet b1.58).") var weightBits: RealArgument = RealArgument(16)
+  @Option(help: "KV-cache precision in bits: 16, 8 or 4.") var kvBits: RealArgument = RealArgument(16)
   @Option(help: "Serving context length in tokens (KV cache per sequence).") var context: Int = 4096
   @Option(help: "Sequences decoded together (default: 1 for serve, the largest that fits for plan --serving).")
   var batch: Int?
   @Option(help: "Prompt tokens per request.") var promptTokens: Int = 1024
   @Option(help: "Output tokens per request.") var outputTokens: Int = 512
   @Option(help: "Usable share of HBM, in (0, 1] (vLLM's default gpu_memory_utilization is 0.9).")
-  var memoryFraction: Real = Real(0.9)
+  var memoryFraction: RealArgument = RealArgument(0.9)
 
   func validate() throws {
     if !ServingModel.weightBitChoices.contains(weightBits.value) {

@@ -368,7 +368,7 @@ plot $heldout using 1:2 with points pt 4 ps 1 lw 1.5 lc rgb '#d62728' title 'hel
      $fit0 using 1:2 with lines dt 2 lw 2 lc rgb '#1f77b4' notitle, \
      $runs1 using 1:2 with linespoints pt 7 ps 0.5 lw 1 lc rgb '#ff7f0e' title 'N = 100M', \
      $fit1 using 1:2 with lines dt 2 lw 2 lc rgb '#ff7f0e' notitle, \
-     $runs2 using 1:2 with linespoints pt 7 ps 0.5 lw 1 lc rgb '#2ca02c' title 'N = 1e+03M', \
+     $runs2 using 1:2 with linespoints pt 7 ps 0.5 lw 1 lc rgb '#2ca02c' title 'N = 1B', \
      $fit2 using 1:2 with lines dt 2 lw 2 lc rgb '#2ca02c' notitle
 set terminal svg size 1200,800 dynamic enhanced font 'sans,11'
 set output 'checkpoint-curves.svg'

@@ -491,7 +491,7 @@ plot $points0 using 1:2 with points pt 7 ps 0.8 lc rgb '#1f77b4' title 'N = 10M'
      $curve0 using 1:2 with lines lw 1.5 lc rgb '#1f77b4' notitle, \
      $points1 using 1:2 with points pt 7 ps 0.8 lc rgb '#ff7f0e' title 'N = 100M', \
      $curve1 using 1:2 with lines lw 1.5 lc rgb '#ff7f0e' notitle, \
-     $points2 using 1:2 with points pt 7 ps 0.8 lc rgb '#2ca02c' title 'N = 1e+03M', \
+     $points2 using 1:2 with points pt 7 ps 0.8 lc rgb '#2ca02c' title 'N = 1B', \
      $curve2 using 1:2 with lines lw 1.5 lc rgb '#2ca02c' notitle, \
      $heldout using 1:2 with points pt 4 ps 1.2 lw 2 lc rgb '#d62728' title 'held out (params > 5B)', \
      $frontier using 1:2 with lines lw 2.5 dt 2 lc rgb 'black' title 'compute-optimal frontier L*(C)'

@@ -43,7 +43,7 @@ set key outside right top
 set grid
 plot $res0 using 1:2 with points pt 7 ps 0.8 lc rgb '#1f77b4' title 'N = 10M', \
      $res1 using 1:2 with points pt 7 ps 0.8 lc rgb '#ff7f0e' title 'N = 100M', \
-     $res2 using 1:2 with points pt 7 ps 0.8 lc rgb '#2ca02c' title 'N = 1e+03M', \
+     $res2 using 1:2 with points pt 7 ps 0.8 lc rgb '#2ca02c' title 'N = 1B', \
      0 with lines lc rgb 'black' notitle
 set terminal svg size 1200,800 dynamic enhanced font 'sans,11'
 set output 'residuals.svg'
