@@ -1,0 +1,80 @@
+import Foundation
+
+/// Text, CSV and JSON renderings of `scaling predict`.
+extension Prediction {
+  static let csvHeader = ["file", "line", "run", "step", "params", "tokens", "flops", "observed", "predicted", "lower", "upper", "rel_error"]
+
+  public static func csvDocument(_ predictions: [Prediction]) -> String {
+    var out = csvHeader.joined(separator: ",") + "\n"
+    for p in predictions {
+      for r in p.rows {
+        let fields = [
+          p.source, String(r.line), r.run ?? "", r.step.map(num) ?? "", num(r.params), num(r.tokens), num(r.flops),
+          r.observed.map(num) ?? "", num(r.predicted), r.lower.map(num) ?? "", r.upper.map(num) ?? "",
+          r.relError.map(num) ?? "",
+        ]
+        out += fields.map(csvEscape).joined(separator: ",") + "\n"
+      }
+    }
+    return out
+  }
+
+  func summaryJSON(_ e: (mean: Double, max: Double, count: Int)?) -> JSONValue {
+    guard let e else { return .null }
+    return .object([("points", .int(e.count)), ("mean_abs_rel_error", .num(e.mean)), ("max_abs_rel_error", .num(e.max))])
+  }
+
+  public var json: JSONValue {
+    .object([
+      ("source", .string(source)),
+      ("fit", .string(fit.path)), ("law", .string(fit.lawName)),
+      ("parameters", .object(zip(fit.parameterNames, fit.parameters).map { ($0, .num($1)) })),
+      ("bootstrap_samples", .int(fit.samples.count)), ("confidence", .num(fit.confidence)),
+      ("fit_warnings", .array(fit.warnings.map { .string($0) })),
+      ("overall", summaryJSON(overall)), ("final_checkpoints", summaryJSON(finals)),
+      (
+        "rows",
+        .array(rows.map { r in
+          .object([
+            ("line", .int(r.line)), ("run", r.run.map { .string($0) } ?? .null), ("step", r.step.map { .num($0) } ?? .null),
+            ("params", .num(r.params)), ("tokens", .num(r.tokens)), ("flops", .num(r.flops)),
+            ("observed", r.observed.map { .num($0) } ?? .null), ("predicted", .num(r.predicted)),
+            ("lower", r.lower.map { .num($0) } ?? .null), ("upper", r.upper.map { .num($0) } ?? .null),
+            ("rel_error", r.relError.map { .num($0) } ?? .null),
+          ])
+        })
+      ),
+    ])
+  }
+
+  public var text: String {
+    var s = "[[Predict]] \(source) with \(fit.lawName) from \(fit.path)\(fit.group.map { " (group \($0))" } ?? "")\n"
+    s += "    parameters   = " + zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))" }.joined(separator: ", ") + "\n"
+    if !fit.samples.isEmpty {
+      s += "    intervals    = \(Int((100 * fit.confidence).rounded()))% percentiles over \(fit.samples.count) bootstrap samples\n"
+    }
+    s += "    rows         = \(rows.count)\n"
+    if let e = overall {
+      s += "    |error|      = mean \(String(format: "%.2f", 100 * e.mean))%, max \(String(format: "%.2f", 100 * e.max))% over \(e.count) rows\n"
+    }
+    if let e = finals, rows.contains(where: { $0.run != nil }) {
+      s += "    finals       = mean \(String(format: "%.2f", 100 * e.mean))%, max \(String(format: "%.2f", 100 * e.max))% over the final checkpoints of \(e.count) runs\n"
+    }
+    for w in fit.warnings { s += "    fit warning  = \(w)\n" }
+    var table = [["line", "run", "step", "N", "D", "observed", "predicted", "interval", "error"]]
+    for r in rows {
+      table.append([
+        String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? "", shortCount(r.params), shortCount(r.tokens),
+        r.observed.map { String(format: "%.4f", $0) } ?? "", String(format: "%.4f", r.predicted),
+        r.lower.map { lo in String(format: "%.4f – %.4f", lo, r.upper ?? .nan) } ?? "",
+        r.relError.map { String(format: "%+.2f%%", 100 * $0) } ?? "",
+      ])
+    }
+    let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max()! }
+    for row in table {
+      s += "    " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        .trimmingCharacters(in: .whitespaces) + "\n"
+    }
+    return s
+  }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import ScalingLaws
+
+extension ScalingTool {
+  struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Predict losses with a fitted law: for every row of CSV files, or for --params/--tokens queries.",
+      discussion: """
+        The fit's column choices (recorded in FIT.json) are reused unless a column flag overrides \
+        them. Every row is predicted (no default filters); with a loss column the relative errors \
+        are reported, overall and on the final checkpoint of each run. Intervals are bootstrap \
+        percentiles when the fit carries samples (scaling fit --bootstrap N).
+        """)
+
+    @Option(help: "A `scaling fit --format json` file.") var fit: String
+    @Option(help: "With a fit file holding several fits: the group to use.") var group: String?
+    @OptionGroup var data: DataOptions
+    @Option(help: "Query: model size N (e.g. 7B).") var params: Count?
+    @Option(help: "Query: training tokens D (e.g. 1.4T).") var tokens: Count?
+    @Option(help: "Query: training compute C in FLOPs (default 6ND).") var flops: Count?
+    @Option(help: "Query: optimiser steps (kaplan-ns).") var steps: Count?
+    @Option(help: "Output format.") var format: OutputFormat = .text
+    @Option(help: "Write the output to this file (atomically).") var output: String?
+
+    func validate() throws {
+      let query = params != nil || tokens != nil || flops != nil || steps != nil
+      if query == !data.files.isEmpty {
+        throw ValidationError("Give CSV files or a query (--params, --tokens, --flops, --steps), not both.")
+      }
+      for (v, flag) in [(params, "--params"), (tokens, "--tokens"), (flops, "--flops"), (steps, "--steps")] {
+        if let v, !(v.value > 0 && v.value.isFinite) { throw ValidationError("\(flag) must be positive (got \(v.value)).") }
+      }
+    }
+
+    func run() throws {
+      let f: FitFile
+      do {
+        f = try FitFile(path: fit, group: group)
+      } catch let e as FitFile.FitFileError {
+        throw CommandUsageError(message: e.description)
+      }
+      let predictions: [Prediction]
+      if data.files.isEmpty {
+        predictions = [try query(f)]
+      } else {
+        var options = data.loadOptions
+        for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
+        if options.tokensPerStep == nil { options.tokensPerStep = f.tokensPerStep }
+        var required = f.law.required
+        required.remove(.loss)
+        let loader = DatasetLoader(options: options, required: required)
+        let datasets = try data.files.flatMap { try loader.load(path: $0) }
+        predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
+      }
+      let text: String
+      switch format {
+      case .text: text = predictions.map { $0.text }.joined(separator: "\n")
+      case .csv: text = Prediction.csvDocument(predictions)
+      case .json: text = JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n"
+      }
+      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+    }
+
+    func query(_ f: FitFile) throws -> Prediction {
+      let needs = f.law.required
+      func need(_ q: Quantity, _ v: Count?, _ flag: String) throws -> Double {
+        if let v { return v.value }
+        if needs.contains(q) { throw ValidationError("The \(f.lawName) law needs \(flag) for a query.") }
+        return .nan
+      }
+      let N = try need(.params, params, "--params")
+      let D = try need(.tokens, tokens, "--tokens")
+      var C = flops?.value ?? .nan
+      if C.isNaN {
+        if N.isFinite && D.isFinite { C = 6 * N * D } else if needs.contains(.flops) {
+          throw ValidationError("The \(f.lawName) law needs --flops (or --params and --tokens) for a query.")
+        }
+      }
+      let S = try need(.step, steps, "--steps")
+      let d = Dataset(
+        file: "query", params: [N], tokens: [D], flops: [C], loss: [.nan], step: steps == nil ? nil : [S], lines: [0])
+      return Prediction(fit: f, dataset: d, hasLoss: false)
+    }
+  }
+}
