@@ -10,10 +10,22 @@ func fuzzCSV(_ bytes: [UInt8]) {
   var options = LoadOptions()
   options.tokensPerStep = 2048
   for required: Set<Quantity> in [[.loss], [.params, .tokens, .loss]] {
-    if let sets = try? DatasetLoader(options: options, required: required).load(doc) {
-      for d in sets {
-        precondition(d.loss.count == d.lines.count, "columns out of step")
-        precondition(d.loss.allSatisfy { !$0.isNaN || required == [.loss] }, "NaN loss accepted")
+    let sets: [Dataset]
+    do {
+      sets = try DatasetLoader(options: options, required: required).load(doc)
+    } catch {
+      let message = "\(error)"
+      precondition(!message.isEmpty && !message.contains("\n"), "an error the CLI cannot print as one line: \(message)")
+      continue
+    }
+    for d in sets {
+      precondition(d.loss.count == d.lines.count, "columns out of step")
+      precondition(d.loss.allSatisfy { !$0.isNaN || required == [.loss] }, "NaN loss accepted")
+      if required.contains(.params) {
+        // Accepted rows of a fit: positive, finite N, D and loss (no ±Inf, no zeros).
+        for v in d.params + d.tokens + d.loss {
+          precondition(v > 0 && v.isFinite, "accepted a non-positive or non-finite value \(v)")
+        }
       }
     }
   }

@@ -1,30 +1,40 @@
 // libFuzzer target for the fitter on parsed data (`make fuzz`): the input bytes become a small
 // dataset (sizes, tokens and losses spread over realistic and degenerate ranges) and a law.
-// Every fit must return a result without NaN in its parameters, or throw a clear error.
+// Every fit must return a result without NaN in its parameters and with JSON that parses, or
+// throw an error whose message is one non-empty line (what the CLI prints).
 import Foundation
 import FuzzSupport
 import ScalingLaws
 
 func fuzzFit(_ bytes: [UInt8]) {
   guard bytes.count >= 4 else { return }
-  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND]
+  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND, .kaplanNS]
   var options = FitOptions()
   options.law = laws[Int(bytes[0]) % laws.count]
   options.irreducible = bytes[1] & 1 == 1 && [.kaplanN, .kaplanD, .kaplanC].contains(options.law)
   options.loss = bytes[1] & 2 == 2 ? .squared : .huber(delta: 1e-3)
-  var N = [Double](), D = [Double](), L = [Double]()
+  var N = [Double](), D = [Double](), L = [Double](), S = [Double]()
   var i = 2
   while i + 2 < bytes.count && N.count < 48 {
     N.append(pow(10, 3 + Double(bytes[i]) / 255 * 9))
     D.append(pow(10, 5 + Double(bytes[i + 1]) / 255 * 9))
     L.append(0.01 + Double(bytes[i + 2]) / 255 * 10)
+    S.append(1 + Double(bytes[i + 1]))
     i += 3
   }
-  let d = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L)
-  guard let fit = try? LawFitter(options: options).fit(d) else { return }
+  let d = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L, step: S)
+  let fit: LawFit
+  do {
+    fit = try LawFitter(options: options).fit(d)
+  } catch {
+    let message = "\(error)"
+    precondition(!message.isEmpty && !message.contains("\n"), "an error the CLI cannot print as one line: \(message)")
+    return
+  }
   precondition(fit.parameters.allSatisfy { !$0.isNaN }, "NaN parameter in a returned fit")
   precondition(!fit.objective.isNaN, "NaN objective")
-  _ = LawFit.jsonDocument([fit])
+  let json = LawFit.jsonDocument([fit])
+  precondition((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "fit JSON does not parse")
   _ = fit.textReport
 }
 
