@@ -22,6 +22,16 @@ final class DatasetLoaderTests: XCTestCase {
     }
   }
 
+  /// A quoted field may hold a line break; the error quoting it stays one line (found by fuzz-csv).
+  func testErrorsQuotingALineBreakStayOneLine() {
+    XCTAssertEqual(
+      error("N,D,loss\n\"1\n2\",1e9,3.0\n"),
+      "d.csv:2:1: column 'N': '1\\n2' is not a number")
+    XCTAssertEqual(
+      error("N,D,loss\n\"1\r\n2\",1e9,3.0\n"),
+      "d.csv:2:1: column 'N': '1\\r\\n2' is not a number")
+  }
+
   func testQuotedHeaderNamesAndSuffixes() throws {
     var o = LoadOptions()
     o.columns[.tokens] = "training tokens, seen"

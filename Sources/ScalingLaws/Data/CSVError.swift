@@ -13,11 +13,15 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     self.message = message
   }
 
+  /// One line: a line break quoted from the file (a quoted field or header name may hold one)
+  /// is shown as \n or \r, so that the message stays one line on the terminal.
   public var description: String {
+    let text: String
     switch (line, column) {
-    case (let l?, let c?): return "\(file):\(l):\(c): \(message)"
-    case (let l?, nil): return "\(file):\(l): \(message)"
-    default: return "\(file): \(message)"
+    case (let l?, let c?): text = "\(file):\(l):\(c): \(message)"
+    case (let l?, nil): text = "\(file):\(l): \(message)"
+    default: text = "\(file): \(message)"
     }
+    return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
   }
 }
