@@ -43,8 +43,6 @@ public struct LawFitter: Sendable {
     var warnings: [String]
     /// How the search worked when it is not the plain multistart (subsampled basin choice).
     var note: String? = nil
-    // The subsampled branch already ends with Newton on all points.
-    var newtonPolished = false
   }
 
   public func fit(_ dataset: Dataset) throws -> LawFit {
@@ -147,8 +145,13 @@ public struct LawFitter: Sendable {
       final = r
       return improved
     }
-    let first = newtonPolished && chosen.converged ? chosen : newton.minimize(start: final.parameters, objective)
-    if first.parameters != chosen.parameters || first.objective != chosen.objective { _ = keep(first) }
+    // The subsampled branch has already run Newton on all points from each chosen start.
+    var first = chosen
+    if !(newtonPolished && chosen.converged) {
+      first = newton.minimize(start: final.parameters, objective)
+      // A Newton run that did not move keeps the chosen point and its stopping reason.
+      if first.parameters != chosen.parameters || first.objective != chosen.objective { _ = keep(first) }
+    }
     if !first.converged {
       var moved = false
       for _ in 0..<5 {

@@ -48,8 +48,7 @@ public struct ServingAwarePlanner: Sendable {
   public func option(params N: Double, loss: Double, outputTokens T: Double) -> Option? {
     guard let D = constants.tokens(params: N, loss: loss), D.isFinite, D > 0 else { return nil }
     guard let price = training.usdPerGPUHour else { return nil }
-    let shape = TransformerShape.proposals(near: N, swiglu: swiglu, count: 1).first
-      ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+    let shape = TransformerShape.proposal(near: N, swiglu: swiglu)
     let model = ServingModel(params: N, shape: shape)
     guard let e = try? model.estimate(serving), let perMillion = e.usdPerMillionOutputTokens else { return nil }
     let C = 6 * N * D

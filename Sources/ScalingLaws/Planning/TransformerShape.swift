@@ -77,6 +77,12 @@ public struct TransformerShape: Sendable, Equatable {
   /// The 6N shortcut with N non-embedding (Kaplan's convention).
   public var sixNNonEmbedding: Double { 6 * nonEmbeddingParams }
 
+  /// The closest proposal near `target` (a minimal 2-layer shape when none satisfies the
+  /// aspect-ratio rule, i.e. for targets below about a million parameters).
+  public static func proposal(near target: Double, swiglu: Bool = false) -> TransformerShape {
+    proposals(near: target, swiglu: swiglu, count: 1).first ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+  }
+
   /// Shapes near a target size: for each depth, the d_model (a multiple of 128, heads of
   /// dimension 128 where possible) whose total parameters come closest, keeping the aspect ratio
   /// d_model / n_layer between 32 and 256. The `count` closest, best first.

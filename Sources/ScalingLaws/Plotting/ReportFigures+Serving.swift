@@ -17,7 +17,7 @@ extension ReportFigures {
     let precisions = ServingModel.weightBitChoices
     var rows: [[Double]] = []
     for n in sizes {
-      let shape = TransformerShape.proposals(near: n, count: 1).first ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+      let shape = TransformerShape.proposal(near: n)
       var row = [n]
       for bits in precisions {
         var cfg = serving

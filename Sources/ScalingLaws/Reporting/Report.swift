@@ -143,7 +143,7 @@ public struct Report: Sendable {
       return md + "The serving target loss \(loss) is at or below the law's irreducible loss E = \(String(format: "%.4g", c.E)): no model reaches it.\n\n"
     }
     let nChin = c.optimalParams(flops: c.flops(forLoss: loss))
-    let shape = TransformerShape.proposals(near: nChin, count: 1).first ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+    let shape = TransformerShape.proposal(near: nChin)
     md += "Models that reach loss \(String(format: "%.4f", loss)) under \(lawName), served on \(cfg.gpus) x \(cfg.gpu.name) "
     md += "(\(cfg.gpu.memoryGB) GB, \(cfg.gpu.bandwidthTBs) TB/s each), KV cache \(Int(cfg.kvBits))-bit, context \(cfg.context), "
     md += "\(cfg.promptTokens) prompt + \(cfg.outputTokens) output tokens per request, batch \(cfg.batch.map(String.init) ?? "the largest that fits"), "

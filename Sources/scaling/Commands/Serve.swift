@@ -65,8 +65,7 @@ extension ScalingTool {
 
     func model() throws -> ServingModel {
       if let p = params?.value {
-        var shape = TransformerShape.proposals(near: p, swiglu: swiglu, count: 1).first
-          ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+        var shape = TransformerShape.proposal(near: p, swiglu: swiglu)
         if let kv = kvHeads {
           guard shape.heads % kv == 0 else {
             throw ValidationError("--kv-heads (\(kv)) must divide the proposed shape's \(shape.heads) heads.")
