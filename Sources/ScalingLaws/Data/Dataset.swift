@@ -15,6 +15,11 @@ public struct Dataset: Sendable {
   public var run: [String]?
   /// The IsoFLOP budget each point belongs to, when the file has a budget column.
   public var budget: [Double]? = nil
+  /// Learning-rate-schedule inputs per point (set when the law models the schedule).
+  public var curve: CurveFeatures? = nil
+  /// Problems found while reading that the user should see beside any fit (e.g. an lr column
+  /// that disagrees with the schedule spec).
+  public var warnings: [String] = []
   /// 1-based line of each point in the file.
   public var lines: [Int]
   /// Which column supplied each role (or how it was derived).
@@ -59,6 +64,7 @@ public struct Dataset: Sendable {
     d.step = step.map { s in indices.map { s[$0] } }
     d.run = run.map { r in indices.map { r[$0] } }
     d.budget = budget.map { b in indices.map { b[$0] } }
+    d.curve = curve.map { $0.subset(indices) }
     d.lines = indices.map { lines[$0] }
     return d
   }

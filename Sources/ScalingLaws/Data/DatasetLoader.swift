@@ -48,7 +48,7 @@ public struct DatasetLoader: Sendable {
         header = fields.map { doc.string($0).trimmingCharacters(in: .whitespaces) }
         try resolveColumns(doc: doc, header: header, fields: fields, into: &columnOf)
         numericColumns = numericRoles.compactMap { q in columnOf[q].map { (q, $0) } }
-        labelColumns = [Quantity.run, .group].compactMap { q in columnOf[q].map { (q, $0) } }
+        labelColumns = Quantity.allCases.filter { $0.isLabel }.compactMap { q in columnOf[q].map { (q, $0) } }
         numericValues = Array(repeating: [], count: numericColumns.count)
         labelValues = Array(repeating: [], count: labelColumns.count)
         lastLabelField = Array(repeating: nil, count: labelColumns.count)
@@ -68,12 +68,12 @@ public struct DatasetLoader: Sendable {
         let f = fields[c]
         switch NumberParser.parse(doc.bytes, f.start, f.end, allowSuffix: q.allowsSizeSuffix) {
         case .success(let v):
-          if q == .step ? v < 0 : v <= 0 {
+          if q.allowsZero ? v < 0 : v <= 0 {
             pending.append(
               Pending(
                 row: row, quantity: q,
                 error: doc.error(
-                  f, "column '\(header[c])': \(doc.string(f)) is not \(q == .step ? "non-negative" : "positive")")))
+                  f, "column '\(header[c])': \(doc.string(f)) is not \(q.allowsZero ? "non-negative" : "positive")")))
           }
           numericValues[slot].append(v)
         case .failure(let failure):
@@ -162,7 +162,8 @@ public struct DatasetLoader: Sendable {
       case .flops: present = flops != nil
       case .loss, .step: present = numeric[q] != nil
       case .run, .group: present = labels[q] != nil
-      case .budget: present = numeric[q] != nil
+      case .budget, .lr, .peakLR, .totalSteps, .warmupSteps: present = numeric[q] != nil
+      case .schedule, .scheduleArgs: present = labels[q] != nil
       }
       if !present {
         throw CSVError(
@@ -188,6 +189,19 @@ public struct DatasetLoader: Sendable {
       }
       let excluded = Set(options.excludeRuns)
       apply("--exclude-run \(options.excludeRuns.joined(separator: ","))") { !excluded.contains(runs[$0]) }
+    }
+    if !options.includeRuns.isEmpty {
+      guard let runs else {
+        throw CSVError(
+          file: name, line: 1,
+          "--include-run needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+      }
+      let present = Set(runs)
+      if let missing = options.includeRuns.first(where: { !present.contains($0) }) {
+        throw CSVError(file: name, "--include-run \(missing): no such run (the file has \(present.count) runs)")
+      }
+      let included = Set(options.includeRuns)
+      apply("--include-run \(options.includeRuns.joined(separator: ","))") { included.contains(runs[$0]) }
     }
     let curves = runs.map { r in Set(keep.map { r[$0] }).count < keep.count } ?? false
     let finalDefault = !options.finalOnly && options.finalByDefault && curves
@@ -231,7 +245,8 @@ public struct DatasetLoader: Sendable {
 
     // Values that must be positive, in rows that survived.
     let kept = pending.isEmpty ? Set<Int>() : Set(keep)
-    let relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
+    var relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
+    if options.schedule != nil { relevant.formUnion(Quantity.allCases.filter { $0.isScheduleRole }) }
     if let p = pending.filter({ kept.contains($0.row) && relevant.contains($0.quantity) })
       .min(by: { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) })
     {
@@ -244,6 +259,16 @@ public struct DatasetLoader: Sendable {
       loss: numeric[.loss] ?? nan, step: numeric[.step], run: runs, lines: lines,
       sources: sources, derivations: derivations, filters: filters, rowsRead: rowCount)
     full.budget = numeric[.budget]
+    if options.schedule != nil {
+      var names: [Quantity: String] = [:]
+      for (q, c) in columnOf { names[q] = header[c] }
+      let built = try curveFeatures(
+        ScheduleInputs(file: name, numeric: numeric, labels: labels, columnName: names, lines: lines, tokens: tokens),
+        keep: keep, rowCount: rowCount)
+      full.curve = built.features
+      full.derivations += built.notes
+      full.warnings += built.warnings
+    }
     // Split by group (order of first appearance); one dataset when there is no group column.
     guard let g = labels[.group] else { return [full.subset(keep)] }
     let groups = keep.map { g[$0] }.groupedIndices()
@@ -270,7 +295,13 @@ public struct DatasetLoader: Sendable {
       }
       seen[h] = i
     }
+    // Columns named explicitly are claimed first, so that a name another role would find by
+    // alias (an `lr` column mapped to the peak rate) is not read twice.
+    let claimed = Set(options.columns.compactMap { q, name in
+      header.firstIndex(of: name) ?? lower.firstIndex(of: name.lowercased())
+    })
     for q in Quantity.allCases {
+      if q.isScheduleRole && options.schedule == nil { continue }
       if let explicit = options.columns[q] {
         guard let i = header.firstIndex(of: explicit) ?? lower.firstIndex(of: explicit.lowercased())
         else {
@@ -281,7 +312,7 @@ public struct DatasetLoader: Sendable {
         columnOf[q] = i
       } else {
         for alias in q.aliases {
-          if let i = lower.firstIndex(of: alias) {
+          if let i = lower.firstIndex(of: alias), !claimed.contains(i) {
             columnOf[q] = i
             break
           }

@@ -8,12 +8,18 @@ public struct LoadOptions: Sendable, Equatable {
   public var minTokens: Double? = nil
   public var maxParams: Double? = nil
   public var excludeRuns: [String] = []
+  /// Keep only these runs (empty: every run).
+  public var includeRuns: [String] = []
   /// Keep only the last checkpoint (largest step, else largest tokens) of each run.
   public var finalOnly = false
   /// The default of a final-loss law: when the file has a run column and some run has several
   /// checkpoints, keep only the last checkpoint of each run (reported as a filter that names
   /// the default and the way out, `--checkpoints all`).
   public var finalByDefault = false
+  /// Set when the law models the learning-rate schedule: the schedule columns (`lr`, `peak_lr`,
+  /// `total_steps`, `warmup_steps`, `schedule`, `schedule_args`) are read and each run's
+  /// schedule is built from them and these defaults. Nil: schedule columns are not read.
+  public var schedule: ScheduleOptions? = nil
 
   public init() {}
 }

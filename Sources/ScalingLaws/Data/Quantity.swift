@@ -1,6 +1,18 @@
 /// A column role in a training-results file.
 public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
   case params, tokens, flops, loss, step, run, group, budget
+  /// The learning rate at each checkpoint (interpolated between checkpoints).
+  case lr
+  /// A run's peak learning rate (η_peak), per row.
+  case peakLR = "peak_lr"
+  /// A run's schedule length in steps, per row.
+  case totalSteps = "total_steps"
+  /// A run's warm-up length in steps, per row.
+  case warmupSteps = "warmup_steps"
+  /// A run's schedule kind (`cosine`, `wsd-exp`, …), per row.
+  case schedule
+  /// A run's schedule arguments as `k=v;k=v`, per row.
+  case scheduleArgs = "schedule_args"
 
   /// The column names recognised for this role when no explicit column is given
   /// (compared case-insensitively, in this order).
@@ -21,14 +33,34 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
     case .run: return ["run", "model", "run_name", "run_id"]
     case .group: return []
     case .budget: return ["budget", "flop_budget", "compute_budget", "isoflop_budget"]
+    case .lr: return ["lr", "learning_rate"]
+    case .peakLR: return ["peak_lr", "lr_peak", "max_lr"]
+    case .totalSteps: return ["total_steps", "steps_total", "max_steps"]
+    case .warmupSteps: return ["warmup_steps", "warmup"]
+    case .schedule: return ["schedule", "lr_schedule"]
+    case .scheduleArgs: return ["schedule_args"]
     }
   }
 
   /// The command-line flag that names this column explicitly.
-  public var flag: String { "--\(rawValue)-column" }
+  public var flag: String { "--\(rawValue.replacingOccurrences(of: "_", with: "-"))-column" }
 
   /// Numeric roles (parsed as numbers) versus label roles (kept as text).
-  public var isNumeric: Bool { self != .run && self != .group }
+  public var isNumeric: Bool { !isLabel }
+  /// Roles kept as text.
+  public var isLabel: Bool { self == .run || self == .group || self == .schedule || self == .scheduleArgs }
+
+  /// The columns that describe a run's learning-rate schedule: read only when a law models the
+  /// schedule (a final-loss fit of a file with an `lr` column never parses it).
+  public var isScheduleRole: Bool {
+    switch self {
+    case .lr, .peakLR, .totalSteps, .warmupSteps, .schedule, .scheduleArgs: return true
+    default: return false
+    }
+  }
+
+  /// Roles whose values may be zero (a step, a learning rate at step 0, a warm-up length).
+  public var allowsZero: Bool { self == .step || self == .lr || self == .warmupSteps }
 
   /// Counts that may be written with K/M/B/T suffixes.
   public var allowsSizeSuffix: Bool { self == .params || self == .tokens || self == .flops || self == .budget }

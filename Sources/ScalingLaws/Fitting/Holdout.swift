@@ -73,22 +73,21 @@ public struct FitAnalysis: Sendable {
       fit.bootstrap = try fitter.bootstrap(training, fit: fit, options: b)
     }
     if let h = holdout {
-      let law = fitOptions.makeLaw()
-      let predictions = heldOut.map { i -> HoldoutPrediction in
-        let predict = { (p: [Double]) in
-          law.predict(
-            p, params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i],
-            steps: dataset.step?[i] ?? .nan)
-        }
+      let target = dataset.subset(heldOut)
+      let predictor = PointPredictor(law: fitOptions.makeLaw(), dataset: target)
+      let main = predictor(fit.parameters)
+      let sampled = (fit.bootstrap?.samples ?? []).map { predictor($0) }
+      let predictions = heldOut.indices.map { k -> HoldoutPrediction in
+        let i = heldOut[k]
         var interval: (Double, Double)? = nil
         if let b = fit.bootstrap, !b.samples.isEmpty {
-          let values = b.samples.map(predict).filter { $0.isFinite }
+          let values = sampled.map { $0[k] }.filter { $0.isFinite }
           let lo = (1 - b.confidence) / 2
           interval = (percentile(values, lo), percentile(values, 1 - lo))
         }
         return HoldoutPrediction(
           line: dataset.lines[i], params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i],
-          observed: dataset.loss[i], predicted: predict(fit.parameters), interval: interval)
+          observed: dataset.loss[i], predicted: main[k], interval: interval)
       }
       fit.holdout = HoldoutResult(criterion: h, predictions: predictions)
     }

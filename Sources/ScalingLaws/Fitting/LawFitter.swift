@@ -53,8 +53,18 @@ public struct LawFitter: Sendable {
       throw FitError(
         "\(where_): \(dataset.count) point\(dataset.count == 1 ? "" : "s") after filters, fewer than the \(k) parameters of the \(law.name) law")
     }
+    if law.kind.modelsSchedule && dataset.curve == nil {
+      throw FitError("\(where_): the \(law.name) law needs each run's learning-rate schedule (load the data with a schedule)")
+    }
+    if law.kind.isSingleSize {
+      let sizes = Set(dataset.params.filter { !$0.isNaN })
+      if sizes.count > 1 {
+        throw FitError(
+          "\(where_): \(law.name) is a law of one model size, and the data have \(sizes.count) (\(sizes.sorted().map { shortCount($0) }.joined(separator: ", "))); fit one size at a time (--group-column, --max-params) or use --law chinchilla-lr across sizes")
+      }
+    }
     let outcome = try search(dataset, law: law)
-    var warnings = outcome.warnings
+    var warnings = dataset.warnings + outcome.warnings
     if !outcome.final.converged {
       warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
     }
@@ -96,7 +106,7 @@ public struct LawFitter: Sendable {
       warnings += fs.warnings
       let starts = fs.starts.isEmpty ? law.gridStarts() : fs.starts
       startCount = starts.count
-      let solver = LBFGS(options: Self.polishOptions)
+      let solver = LBFGS(options: law.startOptions ?? Self.polishOptions)
       let newton = NewtonRefinement()
       if data.count > Self.subsampleThreshold {
         // Basin choice on an evenly strided subsample (every k-th row), then the chosen start is
@@ -233,11 +243,15 @@ public struct LawFitter: Sendable {
       }
     }
     for (i, nm) in names.enumerated() {
-      if nm.hasPrefix("alpha") || nm == "beta" {
+      if nm.hasPrefix("alpha") || nm == "beta" || nm == "gamma" {
         let v = params[i]
-        if v < 0.005 || v > 3 {
+        if (v < 0.005 || v > 3) && law.parameterBounds[nm] == nil {
           warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")
         }
+      }
+      if let range = law.parameterBounds[nm], params[i] <= range.lowerBound * (1 + 1e-6) || params[i] >= range.upperBound * (1 - 1e-6) {
+        warnings.append(
+          "\(nm) = \(fmt(params[i])) is at a bound of its range [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]: the data do not determine it (one learning-rate schedule alone rarely does; fit several)")
       }
       if nm == "E", params[i] < 1e-3 * (data.loss.min() ?? 1) {
         warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
@@ -272,7 +286,7 @@ public struct LawFitter: Sendable {
       let r = correlation(data.logParams, data.logTokens)
       if abs(r) > 0.999 {
         warnings.append(
-          "N and D are collinear (one tokens-per-parameter ratio; corr(log N, log D) = \(String(format: "%.4f", r))): alpha and beta are not separately identifiable")
+          "N and D are collinear (one tokens-per-parameter ratio; corr(log N, log D) = \(String(format: "%.4f", r))): alpha and beta are not separately identifiable; with checkpoint curves, fit every checkpoint with the learning-rate-aware law (--law chinchilla-lr and the schedule: --schedule ... or an lr column)")
       }
     }
     let tol = LawFitter.polishOptions

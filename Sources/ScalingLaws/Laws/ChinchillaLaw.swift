@@ -241,14 +241,18 @@ struct ChinchillaProjection {
   }
 }
 
-/// Active sets tried after the unconstrained solve, for 2 and 3 variables (largest first).
-private let activeSets: [Int: [[Int]]] = [
-  2: [[0], [1]],
-  3: [[0, 1], [0, 2], [1, 2], [0], [1], [2]],
-]
+/// Active sets tried after the unconstrained solve: every non-empty proper subset of the
+/// variables, largest first (2^dim − 2 of them; dim ≤ 4 here).
+private func activeSets(_ dim: Int) -> [[Int]] {
+  var sets: [[Int]] = []
+  for mask in 1..<((1 << dim) - 1) {
+    sets.append((0..<dim).filter { mask & (1 << $0) != 0 })
+  }
+  return sets.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+}
 
 /// Non-negative least squares on a small normal-equation system (G c = rhs, dim ≤ 3), by
-/// enumerating the active sets, each solved with LAPACK (Cholesky `dposv`, or the SVD `dgelsd`
+/// enumerating the active sets (dim ≤ 4), each solved with LAPACK (Cholesky `dposv`, or the SVD `dgelsd`
 /// when near-singular) after Jacobi scaling. `yy` is Σ w y², so that
 /// RSS = yy − 2 cᵀrhs + cᵀ G c. Returns nil if nothing is solvable.
 func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([Double], Double)? {
@@ -262,7 +266,7 @@ func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([D
     }
     return r
   }
-  let subsets = [Array(0..<dim)] + (activeSets[dim] ?? [])
+  let subsets = [Array(0..<dim)] + activeSets(dim)
   for (index, s) in subsets.enumerated() {
     let m = s.count
     var a = Matrix(rows: m, columns: m)

@@ -12,10 +12,23 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
   case kaplanND = "kaplan-nd"
   /// L = (N_c/N)^α_N + (S_c/S)^α_S over optimiser steps (Kaplan eq. 1.6).
   case kaplanNS = "kaplan-ns"
+  /// L(N, t) = E + A/N^α + B/S1_tok(t)^β − C·S2(t): Chinchilla over whole curves, with the
+  /// learning-rate schedule as input.
+  case chinchillaLR = "chinchilla-lr"
+  /// L(t) = L0 + A·S1^−α − C·S2 (Tissue et al. 2024), one model size.
+  case lrAnnealing = "lr-annealing"
+  /// The multi-power law (Luo et al. 2025), one model size.
+  case multiPower = "multi-power"
 
   /// A law of a run's final loss (the end of its schedule): fitted by default to the last
-  /// checkpoint of each run. kaplan-ns models whole curves over steps.
-  public var isFinalLossLaw: Bool { self != .kaplanNS }
+  /// checkpoint of each run. kaplan-ns and the learning-rate-aware laws model whole curves.
+  public var isFinalLossLaw: Bool { !modelsSchedule && self != .kaplanNS }
+
+  /// Laws with the learning-rate schedule as an input (the loader builds each run's schedule).
+  public var modelsSchedule: Bool { self == .chinchillaLR || self == .lrAnnealing || self == .multiPower }
+
+  /// Laws of one model size's curves.
+  public var isSingleSize: Bool { self == .lrAnnealing || self == .multiPower }
 
   /// Builds the law; `irreducible` adds E to the single-variable Kaplan laws.
   public func makeLaw(irreducible: Bool) -> any ScalingLaw {
@@ -26,6 +39,9 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
     case .kaplanC: return KaplanPowerLaw(variable: .flops, irreducible: irreducible)
     case .kaplanND: return KaplanJointLaw()
     case .kaplanNS: return KaplanStepsLaw()
+    case .chinchillaLR: return ChinchillaLRLaw()
+    case .lrAnnealing: return LRAnnealingLaw()
+    case .multiPower: return MultiPowerFitLaw()
     }
   }
 }

@@ -8,13 +8,19 @@ public struct LogData: Sendable {
   public let steps: [Double]?
   /// ln S per point (NaN without a step column; −∞ at step 0).
   public let logSteps: [Double]
+  /// Learning-rate-schedule inputs (laws over whole curves).
+  public let curve: CurveFeatures?
+  /// The multi-power law's quadrature nodes (built with the curve features).
+  public let multiPowerNodes: MultiPowerNodes?
 
   public var count: Int { logLoss.count }
 
   private init(
     logParams: [Double], logTokens: [Double], logFlops: [Double], logLoss: [Double], loss: [Double],
-    steps: [Double]?, logSteps: [Double]
+    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?
   ) {
+    self.curve = curve
+    multiPowerNodes = curve.map { MultiPowerNodes($0) }
     self.logParams = logParams
     self.logTokens = logTokens
     self.logFlops = logFlops
@@ -33,7 +39,8 @@ public struct LogData: Sendable {
     func pick(_ a: [Double]) -> [Double] { idx.map { a[$0] } }
     return LogData(
       logParams: pick(logParams), logTokens: pick(logTokens), logFlops: pick(logFlops),
-      logLoss: pick(logLoss), loss: pick(loss), steps: steps.map(pick), logSteps: pick(logSteps))
+      logLoss: pick(logLoss), loss: pick(loss), steps: steps.map(pick), logSteps: pick(logSteps),
+      curve: curve?.subset(idx))
   }
 
   public init(_ d: Dataset) {
@@ -44,6 +51,8 @@ public struct LogData: Sendable {
     loss = d.loss
     steps = d.step
     logSteps = d.step.map { $0.map { Foundation.log($0) } } ?? [Double](repeating: .nan, count: d.count)
+    curve = d.curve
+    multiPowerNodes = d.curve.map { MultiPowerNodes($0) }
   }
 }
 

@@ -34,6 +34,12 @@ public protocol ScalingLaw: Sendable {
   /// Starting points from the law's own global strategy (variable projection, linear fits).
   func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts
 
+  /// L-BFGS options for the starts of the fast search when they differ from the final polish's
+  /// (nil: the polish options). The final Newton polish is the same for every law.
+  var startOptions: LBFGS.Options? { get }
+  /// Ranges a law's parametrisation keeps parameters in (a fit at a bound is reported).
+  var parameterBounds: [String: ClosedRange<Double>] { get }
+
   /// L̂ for reported parameters at a point (N, D, C, step); unused inputs may be NaN.
   func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double
 }
@@ -60,6 +66,8 @@ extension ScalingLaw {
     predict(p, params: params, tokens: tokens, flops: flops, steps: .nan)
   }
   public var reportedOrder: [Int] { Array(0..<parameterNames.count) }
+  public var startOptions: LBFGS.Options? { nil }
+  public var parameterBounds: [String: ClosedRange<Double>] { [:] }
 
   /// Σ ρ(r_i) at θ, without the gradient (ranking grid cells by the objective itself).
   public func objectiveValue(_ theta: [Double], _ data: LogData, loss: RobustLoss) -> Double {
@@ -99,3 +107,34 @@ func logAddExp(_ x: Double, _ y: Double) -> Double {
 
 import Fitting
 import Foundation
+
+/// L̂ at every point of a dataset for any parameter vector: through `predict` for laws of
+/// per-point columns, through the log-space prediction on the points' curve features (built
+/// once) for the learning-rate-aware laws.
+public struct PointPredictor: Sendable {
+  public let law: any ScalingLaw
+  public let dataset: Dataset
+  private let data: LogData?
+
+  public init(law: any ScalingLaw, dataset: Dataset) {
+    self.law = law
+    self.dataset = dataset
+    data = law.kind.modelsSchedule ? LogData(dataset) : nil
+  }
+
+  /// Reported parameters p → L̂ per point (NaN where the law cannot predict).
+  public func callAsFunction(_ p: [Double]) -> [Double] {
+    let d = dataset
+    guard let data else {
+      return (0..<d.count).map { i in
+        law.predict(p, params: d.params[i], tokens: d.tokens[i], flops: d.flops[i], steps: d.step?[i] ?? .nan)
+      }
+    }
+    let theta = law.internalParameters(p)
+    var g = [Double](repeating: 0, count: theta.count)
+    return (0..<d.count).map { i in
+      let v = Foundation.exp(law.logPrediction(theta, data, i, gradient: &g))
+      return v.isFinite ? v : .nan
+    }
+  }
+}

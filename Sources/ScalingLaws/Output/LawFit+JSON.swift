@@ -84,6 +84,11 @@ extension LawFit {
               Quantity.allCases.compactMap { q in d.sources[q].map { (q.rawValue, .string($0)) } })
           ),
           ("derivations", .array(d.derivations.map { .string($0) })),
+        ] + (d.curve.map { c in
+          [("schedule", .object(
+            [("kind", c.options.kind.map { .string($0.rawValue) } ?? .null)]
+              + c.options.fields.map { ($0.0, .num($0.1)) }))]
+        } ?? []) + [
           ("loss_min", .num(d.loss.min() ?? .nan)),
           ("flops_max", .num(d.flops.filter { $0.isFinite }.max() ?? .nan)),
           (

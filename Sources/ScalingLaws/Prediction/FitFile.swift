@@ -19,6 +19,8 @@ public struct FitFile: Sendable {
   public var columns: [Quantity: String]
   /// Tokens per step, when the fit derived D from the step column.
   public var tokensPerStep: Double?
+  /// The schedule options of a learning-rate-aware fit.
+  public var schedule: ScheduleOptions?
 
   public struct FitFileError: Error, CustomStringConvertible, Sendable {
     public let description: String
@@ -77,6 +79,11 @@ public struct FitFile: Sendable {
         if src == "6ND" || src == "C/(6N)" { continue }
         columns[q] = src
       }
+    }
+    if let d = fit["data"] as? [String: Any], let sc = d["schedule"] as? [String: Any] {
+      var fields: [String: Double] = [:]
+      for (k, v) in sc { if let x = v as? Double { fields[k] = x } }
+      schedule = ScheduleOptions(kind: sc["kind"] as? String, fields: fields)
     }
     self.path = path
     self.file = (fit["file"] as? String) ?? path

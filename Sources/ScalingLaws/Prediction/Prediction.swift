@@ -45,15 +45,15 @@ public struct Prediction: Sendable {
     } else {
       finals = Set(0..<d.count)
     }
-    let law = fit.law
+    let predictor = PointPredictor(law: fit.law, dataset: d)
+    let main = predictor(fit.parameters)
+    let sampled = fit.samples.map { predictor($0) }
     let lo = (1 - fit.confidence) / 2
     rows = (0..<d.count).map { i in
-      let steps = d.step?[i] ?? .nan
-      let p = law.predict(fit.parameters, params: d.params[i], tokens: d.tokens[i], flops: d.flops[i], steps: steps)
+      let p = main[i]
       var lower: Double? = nil, upper: Double? = nil
-      if !fit.samples.isEmpty {
-        let v = fit.samples.map { law.predict($0, params: d.params[i], tokens: d.tokens[i], flops: d.flops[i], steps: steps) }
-          .filter { $0.isFinite }
+      if !sampled.isEmpty {
+        let v = sampled.map { $0[i] }.filter { $0.isFinite }
         if !v.isEmpty { lower = percentile(v, lo); upper = percentile(v, 1 - lo) }
       }
       return Row(

@@ -110,32 +110,50 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
   /// η_0 … η_{count−1}.
   public func rates(count: Int) -> [Double] { (0..<count).map { lr(at: $0) } }
 
-  /// A schedule from a name and `k=v;k=v` arguments (`decay_start`, `stage_start` or `stage_a`,
+  /// The `k=v;k=v` arguments of a schedule (`decay_start`, `stage_start` or `stage_a`,
   /// `stage_lr` or `lr_b`, `final_lr_fraction`), as in the lr-schedules data.
+  public struct Arguments: Sendable, Equatable {
+    public var decayStart: Int? = nil
+    public var stageStart: Int? = nil
+    public var stageLR: Double? = nil
+    public var finalLRFraction: Double? = nil
+
+    public init(_ text: String) throws {
+      for pair in text.split(separator: ";") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+        let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard kv.count == 2, let v = Double(kv[1]), v.isFinite else {
+          throw ScheduleError("schedule argument '\(pair)' is not key=number")
+        }
+        switch kv[0].lowercased() {
+        case "decay_start": decayStart = Int(v)
+        case "stage_start", "stage_a": stageStart = Int(v)
+        case "stage_lr", "lr_b": stageLR = v
+        case "final_lr_fraction": finalLRFraction = v
+        default:
+          throw ScheduleError("unknown schedule argument '\(kv[0])' (known: decay_start, stage_start, stage_lr, final_lr_fraction)")
+        }
+      }
+    }
+  }
+
+  /// The kind named `name` (case-insensitive), or an error that lists the known kinds.
+  public static func kind(named name: String) throws -> Kind {
+    guard let kind = Kind(rawValue: name.lowercased()) else {
+      throw ScheduleError("unknown schedule '\(name)' (known: \(Kind.allCases.map { $0.rawValue }.joined(separator: ", ")))")
+    }
+    return kind
+  }
+
+  /// A schedule from a name and `k=v;k=v` arguments, as in the lr-schedules data.
   public static func parse(
     kind name: String, arguments: String, totalSteps: Int, warmupSteps: Int, peakLR: Double,
     finalLRFraction: Double = 0.1
   ) throws -> LearningRateSchedule {
-    guard let kind = Kind(rawValue: name.lowercased()) else {
-      throw ScheduleError("unknown schedule '\(name)' (known: \(Kind.allCases.map { $0.rawValue }.joined(separator: ", ")))")
-    }
-    var decay: Int? = nil, stage: Int? = nil, stageLR: Double? = nil, fraction = finalLRFraction
-    for pair in arguments.split(separator: ";") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
-      let kv = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-      guard kv.count == 2, let v = Double(kv[1]), v.isFinite else {
-        throw ScheduleError("schedule argument '\(pair)' is not key=number")
-      }
-      switch kv[0].lowercased() {
-      case "decay_start": decay = Int(v)
-      case "stage_start", "stage_a": stage = Int(v)
-      case "stage_lr", "lr_b": stageLR = v
-      case "final_lr_fraction": fraction = v
-      default:
-        throw ScheduleError("unknown schedule argument '\(kv[0])' (known: decay_start, stage_start, stage_lr, final_lr_fraction)")
-      }
-    }
+    let kind = try kind(named: name)
+    let a = try Arguments(arguments)
     return try LearningRateSchedule(
-      kind: kind, totalSteps: totalSteps, warmupSteps: warmupSteps, peakLR: peakLR, finalLRFraction: fraction,
-      decayStart: decay, stageStart: stage, stageLR: stageLR)
+      kind: kind, totalSteps: totalSteps, warmupSteps: warmupSteps, peakLR: peakLR,
+      finalLRFraction: a.finalLRFraction ?? finalLRFraction, decayStart: a.decayStart, stageStart: a.stageStart,
+      stageLR: a.stageLR)
   }
 }

@@ -47,6 +47,9 @@ extension ScalingTool {
         var options = data.loadOptions
         for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
         if options.tokensPerStep == nil { options.tokensPerStep = f.tokensPerStep }
+        if f.kind.modelsSchedule {
+          options.schedule = data.schedule.isEmpty ? (f.schedule ?? ScheduleOptions()) : data.schedule.options
+        }
         var required = f.law.required
         required.remove(.loss)
         let loader = DatasetLoader(options: options, required: required)

@@ -69,7 +69,7 @@ enum AnalysisConfig {
     }
     let known: Set<String> = [
       "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
-      "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints",
+      "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints", "schedule",
     ]
     for key in root.keys.sorted() where !known.contains(key) {
       throw ValidationError("--config \(path): unknown setting '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -94,12 +94,26 @@ enum AnalysisConfig {
       args += try list.map { try scalar($0, "files") }
     }
     if let out = root["out"] { args += ["--out", try scalar(out, "out")] }
-    let columnKeys = ["params", "tokens", "flops", "loss", "step", "run", "group"]
+    let columnKeys = [
+      "params", "tokens", "flops", "loss", "step", "run", "group", "lr", "peak_lr", "total_steps", "warmup_steps",
+      "schedule", "schedule_args",
+    ]
     for (k, v) in try map(root["columns"], "columns").sorted(by: { $0.key < $1.key }) {
       guard columnKeys.contains(k) else {
         throw ValidationError("--config \(path): unknown column role '\(k)' (known: \(columnKeys.joined(separator: ", ")))")
       }
-      args += ["--\(k)-column", try scalar(v, "columns.\(k)")]
+      args += ["--\(k.replacingOccurrences(of: "_", with: "-"))-column", try scalar(v, "columns.\(k)")]
+    }
+    let scheduleKeys = [
+      "kind", "total_steps", "warmup_steps", "warmup_fraction", "peak_lr", "final_lr_fraction", "decay_start",
+      "stage_start", "stage_lr", "annealing_decay",
+    ]
+    for (k, v) in try map(root["schedule"], "schedule").sorted(by: { $0.key < $1.key }) {
+      guard scheduleKeys.contains(k) else {
+        throw ValidationError("--config \(path): unknown schedule setting '\(k)' (known: \(scheduleKeys.sorted().joined(separator: ", ")))")
+      }
+      let flag = k == "kind" ? "--schedule" : "--\(k.replacingOccurrences(of: "_", with: "-"))"
+      args += [flag, try scalar(v, "schedule.\(k)")]
     }
     if let c = root["checkpoints"] { args += ["--checkpoints", try scalar(c, "checkpoints")] }
     if let t = root["tokens_per_step"] { args += ["--tokens-per-step", try scalar(t, "tokens_per_step")] }
@@ -113,8 +127,11 @@ enum AnalysisConfig {
       case "exclude_runs":
         guard let list = v as? [Any] else { throw ValidationError("--config \(path): 'filters.exclude_runs' must be a list") }
         for r in list { args += ["--exclude-run", try scalar(r, "filters.exclude_runs")] }
+      case "include_runs":
+        guard let list = v as? [Any] else { throw ValidationError("--config \(path): 'filters.include_runs' must be a list") }
+        for r in list { args += ["--include-run", try scalar(r, "filters.include_runs")] }
       default:
-        throw ValidationError("--config \(path): unknown filter '\(k)' (known: exclude_runs, final_only, max_params, min_step, min_tokens)")
+        throw ValidationError("--config \(path): unknown filter '\(k)' (known: exclude_runs, final_only, include_runs, max_params, min_step, min_tokens)")
       }
     }
     for (key, flag) in [("law", "--law"), ("objective", "--objective"), ("huber_delta", "--huber-delta"), ("search", "--search")] {

@@ -34,10 +34,15 @@ struct DataOptions: ParsableArguments {
   var maxParams: Count?
   @Option(help: "Drop every point of this run (repeatable).")
   var excludeRun: [String] = []
+  @Option(help: "Keep only this run (repeatable).")
+  var includeRun: [String] = []
   @Flag(help: "Keep only the last checkpoint of each run (the same as --checkpoints final).")
   var finalOnly = false
   @Option(help: "final: the last checkpoint of each run (the default for chinchilla, kaplan-n/d/c/nd); all: every checkpoint.")
   var checkpoints: CheckpointSelection?
+
+  @OptionGroup(title: "Learning-rate schedule (chinchilla-lr, lr-annealing, multi-power)")
+  var schedule: ScheduleFlags
 
   enum CheckpointSelection: String, ExpressibleByArgument, CaseIterable { case final, all }
 
@@ -64,11 +69,13 @@ struct DataOptions: ParsableArguments {
       (.step, stepColumn), (.run, runColumn), (.group, groupColumn), (.budget, budgetColumn),
     ]
     for (q, name) in explicit { if let name { o.columns[q] = name } }
+    for (q, name) in schedule.columns { o.columns[q] = name }
     o.tokensPerStep = tokensPerStep?.value
     o.minStep = minStep?.value
     o.minTokens = minTokens?.value
     o.maxParams = maxParams?.value
     o.excludeRuns = excludeRun
+    o.includeRuns = includeRun
     o.finalOnly = finalOnly || checkpoints == .final
     return o
   }
@@ -79,11 +86,16 @@ struct DataOptions: ParsableArguments {
   func loadOptions(forLaw law: LawKind) -> LoadOptions {
     var o = loadOptions
     o.finalByDefault = law.isFinalLossLaw && checkpoints != .all
+    if law.modelsSchedule { o.schedule = schedule.options }
     return o
   }
 
   /// Every (file, group) dataset, in file order then group order.
   func loadDatasets(required: Set<Quantity>, law: LawKind? = nil) throws -> [Dataset] {
+    if !schedule.isEmpty, !(law?.modelsSchedule ?? false) {
+      throw ValidationError(
+        "the learning-rate schedule flags are for the learning-rate-aware laws (--law chinchilla-lr, lr-annealing or multi-power)\(law.map { "; --law \($0.rawValue) does not model the schedule" } ?? "").")
+    }
     let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
     return try files.flatMap { try loader.load(path: $0) }
   }

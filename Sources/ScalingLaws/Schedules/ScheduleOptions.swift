@@ -1,0 +1,58 @@
+/// How to know each run's learning-rate schedule (the `--schedule` family of flags). Per-row
+/// columns (`schedule`, `schedule_args`, `total_steps`, `warmup_steps`, `peak_lr`) override these
+/// values run by run; without a schedule kind anywhere, an `lr` column at the checkpoints is
+/// interpolated.
+public struct ScheduleOptions: Sendable, Equatable, Codable {
+  public var kind: LearningRateSchedule.Kind? = nil
+  public var totalSteps: Int? = nil
+  public var warmupSteps: Int? = nil
+  /// Warm-up as a fraction of the total steps (rounded to whole steps), when no warm-up steps.
+  public var warmupFraction: Double? = nil
+  public var peakLR: Double? = nil
+  /// η_min / η_peak (default 0.1).
+  public var finalLRFraction: Double? = nil
+  public var decayStart: Int? = nil
+  public var stageStart: Int? = nil
+  public var stageLR: Double? = nil
+  /// λ of the annealing momentum m_i = λ·m_{i−1} + (η_{i−1} − η_i) (Tissue et al. 2024: 0.999).
+  public var annealingDecay: Double = 0.999
+
+  public init() {}
+
+  /// Whether any part of a spec was given as a flag.
+  public var hasSpec: Bool {
+    kind != nil || totalSteps != nil || warmupSteps != nil || warmupFraction != nil || peakLR != nil
+      || finalLRFraction != nil || decayStart != nil || stageStart != nil || stageLR != nil
+  }
+
+  /// The options as (key, value) pairs for fit files, unset ones left out (keys as the YAML
+  /// `schedule:` block and the `--schedule` family of flags, with underscores).
+  public var fields: [(String, Double)] {
+    var out: [(String, Double)] = []
+    func add(_ k: String, _ v: Double?) { if let v { out.append((k, v)) } }
+    add("total_steps", totalSteps.map(Double.init))
+    add("warmup_steps", warmupSteps.map(Double.init))
+    add("warmup_fraction", warmupFraction)
+    add("peak_lr", peakLR)
+    add("final_lr_fraction", finalLRFraction)
+    add("decay_start", decayStart.map(Double.init))
+    add("stage_start", stageStart.map(Double.init))
+    add("stage_lr", stageLR)
+    add("annealing_decay", annealingDecay)
+    return out
+  }
+
+  /// Options read back from `fields` (and the kind); unknown keys are ignored.
+  public init(kind: String?, fields: [String: Double]) {
+    self.kind = kind.flatMap { LearningRateSchedule.Kind(rawValue: $0) }
+    totalSteps = fields["total_steps"].map { Int($0) }
+    warmupSteps = fields["warmup_steps"].map { Int($0) }
+    warmupFraction = fields["warmup_fraction"]
+    peakLR = fields["peak_lr"]
+    finalLRFraction = fields["final_lr_fraction"]
+    decayStart = fields["decay_start"].map { Int($0) }
+    stageStart = fields["stage_start"].map { Int($0) }
+    stageLR = fields["stage_lr"]
+    annealingDecay = fields["annealing_decay"] ?? 0.999
+  }
+}

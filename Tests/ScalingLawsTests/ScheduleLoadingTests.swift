@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+@testable import ScalingLaws
+
+/// Each run's learning-rate schedule from a spec (flags or per-row columns) or an lr column, the
+/// areas the curve laws use, and the bad inputs of issue 9 §5.
+final class ScheduleLoadingTests: XCTestCase {
+  let curve: Set<Quantity> = [.step, .loss]
+
+  func load(_ text: String, _ schedule: ScheduleOptions = ScheduleOptions(), tweak: (inout LoadOptions) -> Void = { _ in })
+    throws -> Dataset
+  {
+    var o = LoadOptions()
+    o.schedule = schedule
+    tweak(&o)
+    let doc = try CSVDocument(bytes: Array(text.utf8), name: "s.csv")
+    return try DatasetLoader(options: o, required: curve).load(doc)[0]
+  }
+
+  func error(_ text: String, _ schedule: ScheduleOptions = ScheduleOptions(), tweak: (inout LoadOptions) -> Void = { _ in }) -> String {
+    do {
+      _ = try load(text, schedule, tweak: tweak)
+      return "no error"
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  /// Constant rate 0.5 from step 0 (no warm-up) with 10 tokens per step (tokens / step): S1(t) = 0.5 (t + 1),
+  /// S1_tok = 10 (t + 1), S2 = 0.
+  func testConstantSpecAreasAreExact() throws {
+    var s = ScheduleOptions()
+    s.kind = .constant
+    s.totalSteps = 100
+    s.peakLR = 0.5
+    let d = try load("run,step,tokens,loss\na,9,90,3\na,99,990,2\n", s)
+    let c = try XCTUnwrap(d.curve)
+    XCTAssertEqual(c.area, [5, 50])
+    XCTAssertEqual(c.tokenArea, [100, 1000])
+    XCTAssertEqual(c.annealing, [0, 0])
+    XCTAssertTrue(d.derivations.contains { $0.hasPrefix("learning rate: the exact schedule of 1 run from its spec") })
+  }
+
+  /// A linear decay 1 → 0.1 over 10 steps with λ = 0: m_i is the single-step drop, so S2(t) is
+  /// the total drop η_0 − η_t; with λ = 0.5 the recursion is summed by hand.
+  func testAnnealingAreaFollowsTheMomentumRecursion() throws {
+    var s = ScheduleOptions()
+    s.kind = .linear
+    s.totalSteps = 10
+    s.peakLR = 1
+    s.annealingDecay = 0
+    let d = try load("step,loss\n5,2\n9,1.5\n", s)
+    let c = try XCTUnwrap(d.curve)
+    // η_i = 1 − 0.9·i/10.
+    XCTAssertEqual(c.annealing[0], 0.9 * 5 / 10, accuracy: 1e-15)
+    XCTAssertEqual(c.annealing[1], 0.9 * 9 / 10, accuracy: 1e-15)
+    s.annealingDecay = 0.5
+    let h = try XCTUnwrap(try load("step,loss\n3,2\n", s).curve)
+    // Drops of 0.09 at steps 1..3: m = 0.09, 0.135, 0.1575; S2 = 0.3825.
+    XCTAssertEqual(h.annealing[0], 0.09 + 0.135 + 0.1575, accuracy: 1e-15)
+  }
+
+  /// An lr column at checkpoints: linear between them, a rise from 0 before the first.
+  func testLRColumnIsInterpolated() throws {
+    let d = try load("step,lr,loss\n4,1,3\n8,0.5,2\n")
+    let sched = try XCTUnwrap(d.curve).schedules[0]
+    XCTAssertEqual(sched.rates, [0, 0.25, 0.5, 0.75, 1, 0.875, 0.75, 0.625, 0.5])
+    XCTAssertEqual(sched.peakLR, 1)
+    XCTAssertEqual(d.curve!.area, [2.5, 2.5 + 0.875 + 0.75 + 0.625 + 0.5])
+    XCTAssertTrue(d.warnings.contains { $0.hasPrefix("checkpoints are sparse for a learning rate interpolated between them") })
+  }
+
+  /// mini-Pythia's layout: the lr column is the peak (mapped explicitly), steps_total per row,
+  /// cosine with 1% warm-up, tokens per step from tokens/step.
+  func testPerRowSpecColumnsAndAnExplicitPeakColumn() throws {
+    var s = ScheduleOptions()
+    s.kind = .cosine
+    s.warmupFraction = 0.01
+    let text = "run,lr,steps_total,step,tokens,val_loss\nr,0.002,1200,600,9830400,1.5\nr,0.002,1200,1200,19660800,1.2\n"
+    let d = try load(text, s) { $0.columns[.peakLR] = "lr" }
+    let sched = try XCTUnwrap(d.curve).schedules[0]
+    XCTAssertEqual(sched.spec, try LearningRateSchedule(kind: .cosine, totalSteps: 1200, warmupSteps: 12, peakLR: 0.002))
+    XCTAssertEqual(sched.tokensPerStep, 16384)
+    XCTAssertEqual(d.sources[.peakLR], "lr")
+    XCTAssertNil(d.sources[.lr])
+    // S1_tok at the end: Σ η/η_peak · 16384 over steps 0…1200 (step 1200 keeps the last rate).
+    let expected = (0...1200).reduce(0.0) { $0 + sched.spec!.lr(at: $1) / 0.002 } * 16384
+    XCTAssertEqual(d.curve!.tokenArea[1], expected, accuracy: 1e-9 * expected)
+  }
+
+  func testSpecAndLRColumnDisagreeingWarns() throws {
+    var s = ScheduleOptions()
+    s.kind = .constant
+    s.totalSteps = 100
+    let d = try load("step,lr,loss\n10,1,3\n50,0.5,2\n", s)
+    XCTAssertEqual(
+      d.warnings.last,
+      "the column 'lr' differs from the schedule spec by more than 1% at 1 of 2 checkpoints (worst: run '(whole file)' step 50, line 3: lr 0.5, spec 1); the spec is used")
+  }
+
+  func testBadInputsAreClearErrors() {
+    XCTAssertEqual(error("step,lr,loss\n1,-0.1,3\n"), "s.csv:2:3: column 'lr': -0.1 is not non-negative")
+    XCTAssertEqual(error("step,lr,loss\n1,nan,3\n"), "s.csv:2:3: column 'lr': NaN is not allowed")
+    XCTAssertEqual(error("run,step,lr,loss\na,1,0,3\na,2,0,2\n"), "s.csv:2: column 'lr': every learning rate of run 'a' is 0")
+    XCTAssertEqual(
+      error("run,step,lr,loss\na,5,1,3\na,4,1,2\n"),
+      "s.csv:3: step 4 of run 'a' does not come after step 5 (line 2): a run's checkpoints must be in increasing step order")
+    var s = ScheduleOptions()
+    s.kind = .cosine
+    s.totalSteps = 100
+    s.peakLR = 1
+    XCTAssertEqual(
+      error("step,loss\n50,3\n150,2\n", s),
+      "s.csv:3: step 150 of run '(whole file)' is past the end of its schedule (100 total steps, from --total-steps)")
+    s.kind = .twoStage
+    XCTAssertEqual(
+      error("step,loss\n50,3\n", s),
+      "s.csv:2: --schedule two-stage: a two-stage schedule needs its stage start and stage rate: --stage-start and --stage-lr, or stage_start=...;stage_lr=... in a schedule_args column")
+    XCTAssertEqual(
+      error("step,loss\n50,3\n"),
+      "s.csv:2: no learning-rate schedule for run '(whole file)': give --schedule (with --total-steps, --peak-lr, --warmup-steps) or a schedule column, or an lr column with the rate at each checkpoint (looked for 'lr', 'learning_rate'; name it with --lr-column)")
+    XCTAssertEqual(
+      error("run,step,total_steps,schedule,peak_lr,loss\na,5,100,cosine,1,3\na,6,200,cosine,1,2\n"),
+      "s.csv:3: column 'total_steps': 200 differs from 100 on line 2 of the same run 'a' (a run has one schedule)")
+    XCTAssertEqual(
+      error("step,total_steps,schedule,peak_lr,loss\n5,100,cosinus,1,3\n"),
+      "s.csv:2: column 'schedule': unknown schedule 'cosinus' (known: constant, cosine, linear, wsd-exp, wsd-linear, two-stage)")
+  }
+
+  /// A final-loss law never reads the schedule columns (an unparsable lr column is no error).
+  func testScheduleColumnsAreIgnoredWithoutASchedule() throws {
+    let doc = try CSVDocument(bytes: Array("N,D,lr,loss\n1e6,1e9,fast,3\n".utf8), name: "s.csv")
+    let d = try DatasetLoader(options: LoadOptions(), required: [.params, .tokens, .loss]).load(doc)[0]
+    XCTAssertNil(d.curve)
+    XCTAssertEqual(d.loss, [3])
+  }
+}
