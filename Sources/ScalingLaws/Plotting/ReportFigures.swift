@@ -30,12 +30,6 @@ public enum ReportFigures {
     return law.predict(fit.parameters, params: params, tokens: tokens, flops: flops, steps: steps)
   }
 
-  /// The prediction at data point i of the fit's own dataset.
-  static func predict(_ fit: LawFit, at i: Int) -> Double {
-    let d = fit.dataset
-    return predict(fit, params: d.params[i], tokens: d.tokens[i], flops: d.flops[i], steps: d.step?[i] ?? .nan)
-  }
-
   /// 1. Loss against compute, points coloured by model size, the law's curve for each size and
   /// (Chinchilla) the compute-optimal frontier L*(C).
   public static func lossVsCompute(_ fit: LawFit, name: String = "loss-vs-compute") -> GnuplotScript {
@@ -244,9 +238,10 @@ public enum ReportFigures {
     let (sizes, index) = sizeIndex(d)
     var blocks: [Block] = []
     var plots: [String] = []
+    let fitted = fittedValues(fit)
     for (k, n) in sizes.enumerated() {
       let rows = (0..<d.count).filter { index[d.params[$0]] == k }.map { i -> [Double] in
-        let pred = predict(fit, at: i)
+        let pred = fitted[i]
         return [d.flops[i], log(pred) - log(d.loss[i])]
       }
       blocks.append(Block(name: "res\(k)", columns: ["flops", "log L_pred - log L_obs"], rows: rows))
@@ -268,7 +263,8 @@ public enum ReportFigures {
   /// 5b. Predicted against observed loss, with held-out points marked.
   public static func predictedVsObserved(_ fit: LawFit, name: String = "predicted-vs-observed") -> GnuplotScript {
     let d = fit.dataset
-    var rows = (0..<d.count).map { i in [d.loss[i], predict(fit, at: i)] }
+    let fitted = fittedValues(fit)
+    var rows = (0..<d.count).map { i in [d.loss[i], fitted[i]] }
     var blocks = [Block(name: "fitted", columns: ["observed", "predicted"], rows: rows)]
     var plots = ["$fitted using 1:2 with points pt 7 ps 0.8 lc rgb '#1f77b4' title 'points used by the fit'"]
     var all = rows.flatMap { $0 }

@@ -21,9 +21,13 @@ public struct Report: Sendable {
   ///   - budgets: extra budgets (FLOPs) for the plan table.
   ///   - command: the command line that made the report, recorded in it.
   ///   - serving: serving settings and the target loss for the serving trade-off figure.
+  ///   - finalOnly: with a learning-rate-aware law and a holdout, the final-only Chinchilla recipe
+  ///     fitted to the same files with the same holdout (the backtest); the plan uses whichever
+  ///     predicted the held-out final losses better.
   public init(
     fits: [LawFit], unfiltered: [Dataset?], budgets: [Double], command: String,
-    serving: (configuration: ServingModel.Configuration, targetLoss: Double)? = nil
+    serving: (configuration: ServingModel.Configuration, targetLoss: Double)? = nil,
+    finalOnly: LawFit? = nil
   ) {
     var figures: [GnuplotScript] = []
     var md = "# Scaling-law report\n\n"
@@ -35,7 +39,13 @@ public struct Report: Sendable {
     let allBudgets = (standard + budgets).sorted()
     var planLaw = PlanningLaw.chinchilla(.epoch, samples: [])
     var planNote = "No converged Chinchilla fit: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
-    if let f = fits.first(where: { $0.law == "chinchilla" && $0.converged }), let c = ReportFigures.chinchilla(f) {
+    var backtest: Backtest? = nil
+    if let curveFit = fits.first, let finalOnly, let b = Backtest(curve: curveFit, finalOnly: finalOnly) { backtest = b }
+    let planCandidates = backtest.map { $0.finalOnlyPredictsBetter ? [finalOnly!] : [] } ?? fits
+    if backtest != nil && planCandidates.isEmpty {
+      planNote = "The curve law predicted the held-out final losses better than the final-only recipe (see the backtest), but planning with a learning-rate-aware law is not supported yet: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
+    }
+    if let f = planCandidates.first(where: { $0.law == "chinchilla" && $0.converged }), let c = ReportFigures.chinchilla(f) {
       var cc = c
       cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
       cc.source = "fitted to \(f.file)"
@@ -46,7 +56,8 @@ public struct Report: Sendable {
         ChinchillaConstants(fitted: $0, name: cc.name)
       }
       planLaw = .chinchilla(cc, samples: samples)
-      planNote = "The plan uses this report's Chinchilla fit" + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
+      planNote = "The plan uses this report's Chinchilla fit" + (backtest != nil ? " of the final checkpoints (it predicted the held-out final losses better; see the backtest)" : "")
+        + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
     }
     var planner = Planner(law: planLaw)
     planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
@@ -66,7 +77,11 @@ public struct Report: Sendable {
       if ReportFigures.usesNAndD(fit) || fit.law.hasPrefix("kaplan-c") {
         figs.append(ReportFigures.lossVsCompute(fit, name: "loss-vs-compute" + suffix))
       }
-      if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
+      if k == 0, let b = backtest { md += b.markdown }
+      if fit.dataset.curve != nil {
+        if let f = ReportFigures.scheduleCurves(fit, name: "checkpoint-curves" + suffix) { figs.append(f) }
+        if let f = ReportFigures.scheduleComparison(fit, name: "schedule-comparison" + suffix) { figs.append(f) }
+      } else if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
         figs.append(ReportFigures.checkpointCurves(fit, all: k < unfiltered.count ? unfiltered[k] : nil, name: "checkpoint-curves" + suffix))
       }
       if fit.dataset.budget != nil,
@@ -126,7 +141,7 @@ public struct Report: Sendable {
 
     md += Report.howToRead
     self.markdown = md
-    self.fitJSON = LawFit.jsonDocument(fits)
+    self.fitJSON = LawFit.jsonDocument(fits + (finalOnly.map { [$0] } ?? []))
     self.planJSON = JSONValue.object([
       ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
       ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),

@@ -17,10 +17,28 @@ public struct ReportWriter: Sendable {
     for (name, text) in report.files {
       try AtomicFile.write(text, to: folder + "/" + name)
     }
+    removeStaleFigures(report, in: folder)
     guard render else { return }
     guard gnuplot.executable() != nil else { throw Gnuplot.GnuplotError.notInstalled }
     for f in report.figures {
       try gnuplot.render(scriptAt: folder + "/" + f.name + ".gp")
+    }
+  }
+
+  /// Figures an earlier report wrote to this folder and this one does not (a changed law or
+  /// data): their NAME.gp starts with this tool's header, and NAME.gp, .png and .svg go, so that
+  /// the folder holds only what report.md shows. Other files are left alone.
+  func removeStaleFigures(_ report: Report, in folder: String) {
+    let current = Set(report.figures.map { $0.name })
+    let fm = FileManager.default
+    guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return }
+    for file in names where file.hasSuffix(".gp") {
+      let name = String(file.dropLast(3))
+      guard !current.contains(name),
+        let head = fm.contents(atPath: folder + "/" + file).map({ String(decoding: $0.prefix(200), as: UTF8.self) }),
+        head.hasPrefix(GnuplotScript.header(name))
+      else { continue }
+      for ext in [".gp", ".png", ".svg"] { try? fm.removeItem(atPath: folder + "/" + name + ext) }
     }
   }
 }

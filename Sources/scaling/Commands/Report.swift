@@ -85,6 +85,18 @@ extension ScalingTool {
       let plan = analysis.analysis(progressTotal: datasets.count)
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
       let fits = try results.map { try $0.get() }
+      // The backtest: with a learning-rate-aware law and a holdout, the final-only Chinchilla
+      // recipe on the same files and holdout (the report plans with whichever predicted better).
+      var finalOnly: LawFit? = nil
+      if analysis.law.modelsSchedule, plan.holdout != nil, fits.count == 1 {
+        var recipe = plan
+        recipe.fitOptions.law = .chinchilla
+        recipe.fitOptions.irreducible = false
+        let loader = DatasetLoader(options: data.loadOptions(forLaw: .chinchilla), required: [.params, .tokens, .loss])
+        if let d = try data.files.flatMap({ try loader.load(path: $0) }).first {
+          finalOnly = try recipe.run(d)
+        }
+      }
       let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
         arg.contains(" ") ? "'\(arg)'" : arg
       }.joined(separator: " ")
@@ -98,7 +110,7 @@ extension ScalingTool {
               usdPerGPUHour: servingUsdPerGpuHour?.value, defaultBatch: nil),
             loss.value
           )
-        })
+        }, finalOnly: finalOnly)
       let folder = out!
       do {
         try ReportWriter().write(report, to: folder, render: !scriptsOnly)

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The report's backtest: a learning-rate-aware law over every checkpoint against the final-only
+/// Chinchilla recipe, both fitted without the same held-out models and scored on them: on every
+/// held-out checkpoint, and on the held-out final losses (what a plan predicts).
+struct Backtest {
+  struct Score {
+    var law: String
+    var data: String
+    var points: Int
+    var allMean: Double, allMax: Double
+    var finalMean: Double, finalMax: Double
+  }
+  var curve: Score
+  var finalOnly: Score
+  var finalCount: Int
+  var criterion: String
+
+  var finalOnlyPredictsBetter: Bool { !(curve.finalMean < finalOnly.finalMean) }
+
+  init?(curve c: LawFit, finalOnly f: LawFit) {
+    guard let hc = c.holdout, let hf = f.holdout, c.dataset.curve != nil, let constants = ReportFigures.chinchilla(f) else { return nil }
+    let finals = Set(hf.predictions.map { $0.line })
+    let curveFinals = hc.predictions.filter { finals.contains($0.line) }
+    guard !curveFinals.isEmpty else { return nil }
+    func stats(_ e: [Double]) -> (Double, Double) { (e.reduce(0, +) / Double(max(e.count, 1)), e.max() ?? .nan) }
+    let cAll = stats(hc.predictions.map { abs($0.relativeError) })
+    let cFin = stats(curveFinals.map { abs($0.relativeError) })
+    // The final-only law at every held-out checkpoint (it treats each as the end of a run of D tokens).
+    let fAll = stats(hc.predictions.map { abs(constants.loss(params: $0.params, tokens: $0.tokens) / $0.observed - 1) })
+    let fFin = stats(hf.predictions.map { abs($0.relativeError) })
+    curve = Score(law: c.law, data: "every checkpoint (\(c.points) fitted)", points: hc.points, allMean: cAll.0, allMax: cAll.1, finalMean: cFin.0, finalMax: cFin.1)
+    finalOnly = Score(law: f.law, data: "last checkpoint of each run (\(f.points) fitted)", points: hf.points, allMean: fAll.0, allMax: fAll.1, finalMean: fFin.0, finalMax: fFin.1)
+    finalCount = hf.points
+    criterion = hc.criterion.description
+  }
+
+  var markdown: String {
+    func pct(_ v: Double) -> String { String(format: "%.2f%%", 100 * v) }
+    var md = "### Backtest: curve law against the final-only recipe\n\n"
+    md += "Both fitted without the held-out models (\(criterion)) and scored on them: on every held-out checkpoint "
+    md += "(\(curve.points); the final-only law reads a checkpoint as the end of a run of that many tokens), and on the \(finalCount) held-out final losses, which is what a plan predicts.\n\n"
+    md += "| law | fitted to | held-out checkpoints: mean / max error | held-out finals: mean / max error |\n|---|---|---:|---:|\n"
+    for s in [curve, finalOnly] {
+      md += "| \(s.law) | \(s.data) | \(pct(s.allMean)) / \(pct(s.allMax)) | \(pct(s.finalMean)) / \(pct(s.finalMax)) |\n"
+    }
+    md += "\n"
+    md += finalOnlyPredictsBetter
+      ? "The final-only recipe predicted the held-out final losses better: the plan below uses it. The curve law describes the whole training curves (every checkpoint, any schedule) far better.\n\n"
+      : "The curve law predicted the held-out final losses better.\n\n"
+    return md
+  }
+}
