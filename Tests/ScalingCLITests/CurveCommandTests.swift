@@ -95,4 +95,36 @@ final class CurveCommandTests: XCTestCase {
     XCTAssertTrue(files.isSuperset(of: ["checkpoint-curves.gp", "schedule-comparison.gp", "notes.gp"]), "\(files)")
     XCTAssertFalse(files.contains("loss-vs-compute.gp"))
   }
+
+  /// predict without a file: a 20M model's curve under a schedule, with the fit's recorded
+  /// warm-up fraction; the lr column is the schedule's own rate, and the annealed schedules end
+  /// below the constant one.
+  func testCurveQueries() throws {
+    let dir = try temporaryDirectory(self)
+    let fit = dir + "/fit.json"
+    let r = try CLI.run(
+      ["fit", demoFile, "--law", "chinchilla-lr", "--peak-lr-column", "lr", "--schedule", "cosine", "--warmup-fraction", "0.01",
+       "--format", "json", "--output", fit] + Self.split)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    func end(_ schedule: [String]) throws -> (rows: Int, loss: Double, lr: Double, firstStep: Double) {
+      let p = try CLI.run(
+        ["predict", "--fit", fit, "--params", "2e7", "--total-steps", "2400", "--peak-lr", "1.5e-3", "--tokens-per-step", "16384",
+         "--format", "csv", "--schedule"] + schedule)
+      XCTAssertEqual(p.status, 0, p.stderr)
+      let lines = p.stdout.split(separator: "\n")
+      let first = lines[1].split(separator: ",", omittingEmptySubsequences: false)
+      let last = lines.last!.split(separator: ",", omittingEmptySubsequences: false)
+      return (lines.count - 1, Double(last[8])!, Double(last[12])!, Double(first[3])!)
+    }
+    let cosine = try end(["cosine"]), wsd = try end(["wsd-linear", "--decay-start", "1920"]), constant = try end(["constant"])
+    XCTAssertEqual(cosine.rows, 101)
+    XCTAssertEqual(cosine.firstStep, 24)  // after the recorded 1% warm-up
+    XCTAssertEqual(constant.lr, 1.5e-3)
+    XCTAssertEqual(wsd.lr, 1.5e-4 + (1.5e-3 - 1.5e-4) * (1 - 479.0 / 480), accuracy: 1e-12)  // step 2400 keeps step 2399's rate
+    XCTAssertLessThan(wsd.loss, constant.loss)
+    XCTAssertLessThan(cosine.loss, constant.loss)
+    let bad = try CLI.run(["predict", "--fit", fit, "--params", "2e7", "--peak-lr", "1e-3"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("Error: A chinchilla-lr query needs --total-steps."), bad.stderr)
+  }
 }

@@ -31,7 +31,7 @@ final class PredictCommandTests: XCTestCase {
     let r = try CLI.run(["predict", "--fit", fit, csv, "--format", "csv"])
     XCTAssertEqual(r.status, 0, r.stderr)
     let lines = r.stdout.split(separator: "\n").map(String.init)
-    XCTAssertEqual(lines[0], "file,line,run,step,params,tokens,flops,observed,predicted,lower,upper,rel_error")
+    XCTAssertEqual(lines[0], "file,line,run,step,params,tokens,flops,observed,predicted,lower,upper,rel_error,lr")
     XCTAssertEqual(lines.count, 33)
     var ss = 0.0
     for l in lines.dropFirst() {
@@ -61,7 +61,7 @@ final class PredictCommandTests: XCTestCase {
     let (csv, fit, _) = try fitted()
     let both = try CLI.run(["predict", "--fit", fit, csv, "--params", "7B"])
     XCTAssertEqual(both.status, 2)
-    XCTAssertTrue(both.stderr.contains("Give CSV files or a query (--params, --tokens, --flops, --steps), not both."), both.stderr)
+    XCTAssertTrue(both.stderr.contains("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law), not both."), both.stderr)
     let missing = try CLI.run(["predict", "--fit", fit + ".nope", "--params", "7B", "--tokens", "1T"])
     XCTAssertEqual(missing.status, 2)
     XCTAssertTrue(missing.stderr.contains("cannot read the fit file"), missing.stderr)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Text, CSV and JSON renderings of `scaling predict`.
 extension Prediction {
-  static let csvHeader = ["file", "line", "run", "step", "params", "tokens", "flops", "observed", "predicted", "lower", "upper", "rel_error"]
+  static let csvHeader = ["file", "line", "run", "step", "params", "tokens", "flops", "observed", "predicted", "lower", "upper", "rel_error", "lr"]
 
   public static func csvDocument(_ predictions: [Prediction]) -> String {
     var out = csvHeader.joined(separator: ",") + "\n"
@@ -11,7 +11,7 @@ extension Prediction {
         let fields = [
           p.source, String(r.line), r.run ?? "", r.step.map(num) ?? "", num(r.params), num(r.tokens), num(r.flops),
           r.observed.map(num) ?? "", num(r.predicted), r.lower.map(num) ?? "", r.upper.map(num) ?? "",
-          r.relError.map(num) ?? "",
+          r.relError.map(num) ?? "", r.lr.map(num) ?? "",
         ]
         out += fields.map(csvEscape).joined(separator: ",") + "\n"
       }
@@ -40,7 +40,7 @@ extension Prediction {
             ("params", .num(r.params)), ("tokens", .num(r.tokens)), ("flops", .num(r.flops)),
             ("observed", r.observed.map { .num($0) } ?? .null), ("predicted", .num(r.predicted)),
             ("lower", r.lower.map { .num($0) } ?? .null), ("upper", r.upper.map { .num($0) } ?? .null),
-            ("rel_error", r.relError.map { .num($0) } ?? .null),
+            ("rel_error", r.relError.map { .num($0) } ?? .null), ("lr", r.lr.map { .num($0) } ?? .null),
           ])
         })
       ),
@@ -61,14 +61,16 @@ extension Prediction {
       s += "    finals       = mean \(String(format: "%.2f", 100 * e.mean))%, max \(String(format: "%.2f", 100 * e.max))% over the final checkpoints of \(e.count) runs\n"
     }
     for w in fit.warnings { s += "    fit warning  = \(w)\n" }
-    var table = [["line", "run", "step", "N", "D", "observed", "predicted", "interval", "error"]]
+    let showLR = rows.contains { $0.lr != nil }
+    var table = [["line", "run", "step", "N", "D", "observed", "predicted", "interval", "error"] + (showLR ? ["lr"] : [])]
     for r in rows {
-      table.append([
-        String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? "", shortCount(r.params), shortCount(r.tokens),
-        r.observed.map { String(format: "%.4f", $0) } ?? "", String(format: "%.4f", r.predicted),
-        r.lower.map { lo in String(format: "%.4f – %.4f", lo, r.upper ?? .nan) } ?? "",
-        r.relError.map { String(format: "%+.2f%%", 100 * $0) } ?? "",
-      ])
+      var cells: [String] = [String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? ""]
+      cells += [shortCount(r.params), shortCount(r.tokens), r.observed.map { String(format: "%.4f", $0) } ?? ""]
+      cells.append(String(format: "%.4f", r.predicted))
+      cells.append(r.lower.map { lo in String(format: "%.4f – %.4f", lo, r.upper ?? .nan) } ?? "")
+      cells.append(r.relError.map { String(format: "%+.2f%%", 100 * $0) } ?? "")
+      if showLR { cells.append(r.lr.map { String(format: "%.4g", $0) } ?? "") }
+      table.append(cells)
     }
     let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max()! }
     for row in table {

@@ -16,6 +16,8 @@ public struct Prediction: Sendable {
     public var lower: Double?
     public var upper: Double?
     public var isFinal: Bool
+    /// The learning rate at the row's step (learning-rate-aware laws).
+    public var lr: Double? = nil
     public var relError: Double? { observed.map { (predicted - $0) / $0 } }
   }
 
@@ -59,7 +61,7 @@ public struct Prediction: Sendable {
       return Row(
         line: d.lines[i], run: d.run?[i], step: d.step?[i], params: d.params[i], tokens: d.tokens[i],
         flops: d.flops[i], observed: hasLoss ? d.loss[i] : nil, predicted: p, lower: lower, upper: upper,
-        isFinal: finals.contains(i))
+        isFinal: finals.contains(i), lr: d.curve?.lr[i])
     }
   }
 }

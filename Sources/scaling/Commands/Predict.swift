@@ -24,9 +24,9 @@ extension ScalingTool {
     @Option(help: "Write the output to this file (atomically).") var output: String?
 
     func validate() throws {
-      let query = params != nil || tokens != nil || flops != nil || steps != nil
+      let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil
       if query == !data.files.isEmpty {
-        throw ValidationError("Give CSV files or a query (--params, --tokens, --flops, --steps), not both.")
+        throw ValidationError("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law), not both.")
       }
       for (v, flag) in [(params, "--params"), (tokens, "--tokens"), (flops, "--flops"), (steps, "--steps")] {
         if let v, !(v.value > 0 && v.value.isFinite) { throw ValidationError("\(flag) must be positive (got \(v.value)).") }
@@ -66,6 +66,7 @@ extension ScalingTool {
     }
 
     func query(_ f: FitFile) throws -> Prediction {
+      if f.kind.modelsSchedule { return try curveQuery(f) }
       let needs = f.law.required
       func need(_ q: Quantity, _ v: Count?, _ flag: String) throws -> Double {
         if let v { return v.value }
@@ -83,6 +84,42 @@ extension ScalingTool {
       let S = try need(.step, steps, "--steps")
       let d = Dataset(
         file: "query", params: [N], tokens: [D], flops: [C], loss: [.nan], step: steps == nil ? nil : [S], lines: [0])
+      return Prediction(fit: f, dataset: d, hasLoss: false)
+    }
+
+    /// The predicted curve of one run of a learning-rate-aware law: the schedule from the flags,
+    /// over the fit's recorded schedule options (warm-up fraction, final fraction, λ).
+    func curveQuery(_ f: FitFile) throws -> Prediction {
+      var o = f.schedule ?? ScheduleOptions()
+      let flags = data.schedule.options
+      if let k = flags.kind { o.kind = k }
+      if let t = flags.totalSteps { o.totalSteps = t }
+      if let w = flags.warmupSteps { o.warmupSteps = w; o.warmupFraction = nil }
+      if let w = flags.warmupFraction { o.warmupFraction = w; o.warmupSteps = nil }
+      if let p = flags.peakLR { o.peakLR = p }
+      if let x = flags.finalLRFraction { o.finalLRFraction = x }
+      if let x = flags.decayStart { o.decayStart = x }
+      if let x = flags.stageStart { o.stageStart = x }
+      if let x = flags.stageLR { o.stageLR = x }
+      if data.schedule.annealingDecay != nil { o.annealingDecay = flags.annealingDecay }
+      guard let kind = o.kind else { throw ValidationError("A \(f.lawName) query needs --schedule (the fit records none).") }
+      guard let total = o.totalSteps else { throw ValidationError("A \(f.lawName) query needs --total-steps.") }
+      guard let peak = o.peakLR else { throw ValidationError("A \(f.lawName) query needs --peak-lr (the fit records none).") }
+      let tps = data.tokensPerStep?.value ?? f.tokensPerStep
+      if f.kind == .chinchillaLR && tps == nil { throw ValidationError("A chinchilla-lr query needs --tokens-per-step.") }
+      let n = params?.value ?? .nan
+      if f.law.required.contains(.params) && params == nil { throw ValidationError("A \(f.lawName) query needs --params.") }
+      let schedule: LearningRateSchedule
+      do {
+        schedule = try LearningRateSchedule(
+          kind: kind, totalSteps: total,
+          warmupSteps: o.warmupSteps ?? o.warmupFraction.map { Int((Double(total) * $0).rounded()) } ?? 0,
+          peakLR: peak, finalLRFraction: o.finalLRFraction ?? 0.1, decayStart: o.decayStart, stageStart: o.stageStart,
+          stageLR: o.stageLR)
+      } catch {
+        throw ValidationError("--schedule \(kind.rawValue): \(error).")
+      }
+      let d = Dataset.scheduleQuery(params: n, schedule: schedule, tokensPerStep: tps, steps: Dataset.queryCurveSteps(schedule), options: o)
       return Prediction(fit: f, dataset: d, hasLoss: false)
     }
   }
