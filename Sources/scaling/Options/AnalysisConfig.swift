@@ -20,6 +20,12 @@ enum AnalysisConfig {
       # step: step
       # run: run
       # group: dataset
+      # peak_lr: lr             # curve laws: a run's peak rate (also lr, total_steps, warmup_steps, schedule, schedule_args)
+    # schedule:                 # curve laws (chinchilla-lr, lr-annealing, multi-power): each run's learning-rate schedule
+    #   kind: cosine            # constant, cosine, linear, wsd-exp, wsd-linear, two-stage
+    #   warmup_fraction: 0.01   # or warmup_steps
+    #   final_lr_fraction: 0.1
+    #   # total_steps: 2400     # else a total_steps column; peak_lr, decay_start, stage_start, stage_lr, annealing_decay
     # tokens_per_step: 2097152  # derive D = step x this when there is no tokens column
     # checkpoints: final        # final (default for final-loss laws): the last checkpoint of each run; all: every one
     filters:
@@ -27,8 +33,9 @@ enum AnalysisConfig {
       # min_tokens: 1e8
       # max_params: 1.4e9
       exclude_runs: [L4-D192-S600, L6-D256-S600, L8-D320-S600, L8-D448-S600]
+      # include_runs: [L2-D64-S2400]
       final_only: false
-    law: chinchilla             # chinchilla, kaplan-n, kaplan-d, kaplan-c, kaplan-nd
+    law: chinchilla             # chinchilla, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, kaplan-ns, chinchilla-lr, lr-annealing, multi-power
     irreducible: false          # add E to kaplan-n/d/c
     objective: huber            # huber or squared (on log residuals)
     huber_delta: 0.001
