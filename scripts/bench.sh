@@ -125,6 +125,50 @@ fi
 run $BIN inspect "$OUT/rows_1m.csv"
 add "parse 1,000,000-row CSV (scaling inspect)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
+# 6. learning-rate-aware laws: multi-power on one 24,000-step curve (the lr-schedules data, read in
+# place), chinchilla-lr on 2,000 synthetic checkpoints (8 sizes x 5 schedules x 50 checkpoints,
+# 0.5% noise), and its 1,000-resample bootstrap by run on 2 cores.
+if [ -f ../shared/data/lr-schedules/mpl_100m.csv ]; then
+  run $BIN fit ../shared/data/lr-schedules/mpl_100m.csv --law multi-power --include-run cosine_24000 --format json
+  cp "$OUT/last.out" "$OUT/mpl.json"
+  add "multi-power fit, one 24,000-step curve (171 checkpoints)" "${WALL}s" "-" "-" "$(objective_of "$OUT/mpl.json")" "-" "${RSS} KB"
+fi
+if [ ! -f "$OUT/curves_2000.csv" ]; then
+  python3 - "$OUT/curves_2000.csv" <<'PY'
+import sys, math, random
+random.seed(7)
+rows = ["run,params,schedule,schedule_args,total_steps,warmup_steps,peak_lr,step,tokens,loss"]
+for n in [1e7 * 2**k for k in range(8)]:
+    for kind, args, T in [("cosine", "", 4000), ("cosine", "", 8000), ("wsd-linear", "decay_start=6400", 8000), ("constant", "", 8000), ("linear", "", 6000)]:
+        W, peak = 80, 1e-3
+        def eta(i):
+            if i < W: return peak * i / (W - 1)
+            lo = 0.1 * peak
+            if kind == "cosine": return lo + 0.5 * (peak - lo) * (1 + math.cos(math.pi * (i - W) / (T - W)))
+            if kind == "linear": return peak + (lo - peak) * (i - W) / (T - W)
+            if kind == "wsd-linear": return peak if i < 6400 else peak + (lo - peak) * (i - 6400) / (T - 6400)
+            return peak
+        s1 = s2 = m = 0.0
+        prev = eta(0)
+        checkpoints = set(int(W + (T - W) * (j + 1) / 50) for j in range(50))
+        for i in range(T + 1):
+            e = eta(min(i, T - 1)); s1 += e
+            if i > W - 1:
+                m = 0.999 * m + (prev - e); s2 += m
+            prev = e
+            if i in checkpoints:
+                x = s1 / peak * 262144
+                L = (1.7 + 400 / n**0.34 + 3000 / x**0.3 - 0.2 * s2) * (1 + 0.005 * random.gauss(0, 1))
+                rows.append(f"{kind}{T}-{n:.0f},{n:.0f},{kind},{args},{T},{W},{peak},{i},{i*262144},{L!r}")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+fi
+run $BIN fit "$OUT/curves_2000.csv" --law chinchilla-lr --format json
+cp "$OUT/last.out" "$OUT/clr.json"
+add "chinchilla-lr fit, 2,000 checkpoints (40 runs, 5 schedules)" "${WALL}s" "-" "-" "$(objective_of "$OUT/clr.json")" "-" "${RSS} KB"
+measure $BIN fit "$OUT/curves_2000.csv" --law chinchilla-lr --bootstrap 1000 --bootstrap-unit run --seed 1 --format json
+add "chinchilla-lr bootstrap, 1,000 resamples by run, 2,000 checkpoints (2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+
 # 5. make demo after the build: the report with 1,000 bootstrap resamples, plots included
 measure $BIN report --config datasets/minipythia.analysis.yaml
 d_wall=$WALL; d_rss=$RSS

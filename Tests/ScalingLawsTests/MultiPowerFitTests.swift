@@ -38,7 +38,7 @@ final class MultiPowerFitTests: XCTestCase {
         for (k, i) in idx.enumerated() { worst = max(worst, abs(fast[i] / exact[k] - 1)) }
       }
       XCTAssertLessThan(worst, 1e-5, model)
-      print("quadrature \(model): max relative deviation \(worst), nodes \(LogData(d).multiPowerNodes!.drop.count) for \(d.count) checkpoints")
+      print("quadrature \(model): max relative deviation \(worst), nodes \(LogData(d, law: .multiPower).multiPowerNodes!.drop.count) for \(d.count) checkpoints")
     }
   }
 }

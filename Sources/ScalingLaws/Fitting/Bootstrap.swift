@@ -54,7 +54,7 @@ extension LawFitter {
         guard let r = try? self.minimize(sample, law: law), r.converged else { return nil }
         return law.reported(r.parameters)
       case .local:
-        let data = LogData(sample)
+        let data = LogData(sample, law: law.kind)
         let loss = self.options.loss
         let r = localSolver.minimize(start: mainTheta) { t, g in law.objective(t, data, loss: loss, gradient: &g) }
         return r.converged ? law.reported(r.parameters) : nil

@@ -69,7 +69,7 @@ public struct LawFitter: Sendable {
       warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
     }
     return try diagnose(
-      law: law, data: LogData(dataset), dataset: dataset, result: outcome.final, warnings: warnings,
+      law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
   }
@@ -81,7 +81,7 @@ public struct LawFitter: Sendable {
 
   func search(_ dataset: Dataset, law: any ScalingLaw) throws -> SearchOutcome {
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
-    let data = LogData(dataset)
+    let data = LogData(dataset, law: law.kind)
     let loss = options.loss
     let objective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
       law.objective(t, data, loss: loss, gradient: &g)
@@ -112,7 +112,7 @@ public struct LawFitter: Sendable {
         // Basin choice on an evenly strided subsample (every k-th row), then the chosen start is
         // polished on all points: the subsample only picks which start to polish.
         let stride = (data.count + 9_999) / 10_000
-        let sub = LogData(dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))))
+        let sub = LogData(dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))), law: law.kind)
         let subObjective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
           law.objective(t, sub, loss: loss, gradient: &g)
         }

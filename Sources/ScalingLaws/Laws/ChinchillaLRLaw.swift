@@ -97,14 +97,13 @@ public struct ChinchillaLRLaw: ScalingLaw {
     let minusS2 = c.annealing.map { -$0 }
     let grid = ChinchillaLaw.exponentGrid
     let k = grid.count
-    let colsN = grid.map { al in data.logParams.map { exp(-al * $0) } }
-    let colsX = grid.map { be in logX.map { exp(-be * $0) } }
+    let vp = PairedProjection(fixed: [ones, minusS2], loss: data.loss)
+    let colsN = grid.map { al in vp.column(data.logParams.map { exp(-al * $0) }) }
+    let colsX = grid.map { be in vp.column(logX.map { exp(-be * $0) }) }
     var rss = [Double](repeating: .infinity, count: k * k)
     for ia in 0..<k {
       for ib in 0..<k {
-        if let (r, _) = try relativeNonNegativeFit(columns: [ones, colsN[ia], colsX[ib], minusS2], loss: data.loss) {
-          rss[ia * k + ib] = r
-        }
+        if let (r, _) = try vp.solve(colsN[ia], colsX[ib]) { rss[ia * k + ib] = r }
       }
     }
     let minima = gridLocalMinima(rss, rows: k, columns: k)
@@ -117,11 +116,11 @@ public struct ChinchillaLRLaw: ScalingLaw {
       var best: (Double, [Double])? = nil
       for i in -2...2 {
         let al = a0 * pow(ratio, Double(i) / 4)
-        let xn = data.logParams.map { exp(-al * $0) }
+        let xn = vp.column(data.logParams.map { exp(-al * $0) })
         for j in -2...2 {
           let be = b0 * pow(ratio, Double(j) / 4)
-          let xx = logX.map { exp(-be * $0) }
-          guard let (r, v) = try relativeNonNegativeFit(columns: [ones, xn, xx, minusS2], loss: data.loss) else { continue }
+          let xx = vp.column(logX.map { exp(-be * $0) })
+          guard let (r, v) = try vp.solve(xn, xx) else { continue }
           if best == nil || r < best!.0 {
             best = (r, [log(max(v[1], floor)), log(max(v[2], floor)), log(max(v[0], 1e4 * floor)),
                         log(max(v[3], floor / s2Scale)), al, be])

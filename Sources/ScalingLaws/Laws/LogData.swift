@@ -17,10 +17,10 @@ public struct LogData: Sendable {
 
   private init(
     logParams: [Double], logTokens: [Double], logFlops: [Double], logLoss: [Double], loss: [Double],
-    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?
+    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?, nodes: Bool
   ) {
     self.curve = curve
-    multiPowerNodes = curve.map { MultiPowerNodes($0) }
+    multiPowerNodes = nodes ? curve.map { MultiPowerNodes($0) } : nil
     self.logParams = logParams
     self.logTokens = logTokens
     self.logFlops = logFlops
@@ -40,10 +40,12 @@ public struct LogData: Sendable {
     return LogData(
       logParams: pick(logParams), logTokens: pick(logTokens), logFlops: pick(logFlops),
       logLoss: pick(logLoss), loss: pick(loss), steps: steps.map(pick), logSteps: pick(logSteps),
-      curve: curve?.subset(idx))
+      curve: curve?.subset(idx), nodes: multiPowerNodes != nil)
   }
 
-  public init(_ d: Dataset) {
+  /// The log data of `d`; the multi-power law's quadrature nodes are built only for that law
+  /// (`law: .multiPower`).
+  public init(_ d: Dataset, law: LawKind? = nil) {
     logParams = d.params.map { $0.isNaN ? .nan : Foundation.log($0) }
     logTokens = d.tokens.map { $0.isNaN ? .nan : Foundation.log($0) }
     logFlops = d.flops.map { $0.isNaN ? .nan : Foundation.log($0) }
@@ -52,7 +54,7 @@ public struct LogData: Sendable {
     steps = d.step
     logSteps = d.step.map { $0.map { Foundation.log($0) } } ?? [Double](repeating: .nan, count: d.count)
     curve = d.curve
-    multiPowerNodes = d.curve.map { MultiPowerNodes($0) }
+    multiPowerNodes = law == .multiPower ? d.curve.map { MultiPowerNodes($0) } : nil
   }
 }
 

@@ -43,6 +43,9 @@ public struct MultiPowerFitLaw: ScalingLaw {
   }
   public var reportedOrder: [Int] { [0, 1, 4, 2, 3, 5, 6] }
 
+  /// Starts polished from the best grid cells.
+  static let startCount = 2
+
   public var parameterBounds: [String: ClosedRange<Double>] { ["beta": Self.betaMin...Self.betaMax] }
 
   /// Starts stop at a moderate tolerance (each evaluation sums ~200 nodes per checkpoint); the
@@ -169,7 +172,8 @@ public struct MultiPowerFitLaw: ScalingLaw {
 
   /// Variable projection: for fixed (α, C, β, γ) the law is linear in (L0, A, B) ≥ 0. A coarse
   /// grid, α × (C, β, γ) = 8 × 4 × 4 × 4 cells, each a weighted NNLS; the best cells, one per
-  /// (C, β, γ) triple, start the polish.
+  /// (C, β, γ) triple, start the polish (the best two: more found no lower optimum on the
+  /// lr-schedules curves and cost a polish each).
   public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     let nodes = data.multiPowerNodes!
     let n = data.count
@@ -194,7 +198,7 @@ public struct MultiPowerFitLaw: ScalingLaw {
       return best
     }
     let ranked = cells.compactMap { $0 }.sorted { $0.0 < $1.0 }
-    return FastStarts(starts: ranked.prefix(4).map { $0.1 }, gridCells: alphas.count * triples.count)
+    return FastStarts(starts: ranked.prefix(Self.startCount).map { $0.1 }, gridCells: alphas.count * triples.count)
   }
 
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {

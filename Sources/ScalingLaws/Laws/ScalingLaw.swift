@@ -119,7 +119,7 @@ public struct PointPredictor: Sendable {
   public init(law: any ScalingLaw, dataset: Dataset) {
     self.law = law
     self.dataset = dataset
-    data = law.kind.modelsSchedule ? LogData(dataset) : nil
+    data = law.kind.modelsSchedule ? LogData(dataset, law: law.kind) : nil
   }
 
   /// Reported parameters p → L̂ per point (NaN where the law cannot predict).
