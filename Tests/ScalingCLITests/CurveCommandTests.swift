@@ -10,6 +10,16 @@ final class CurveCommandTests: XCTestCase {
     return url.appendingPathComponent("datasets/minipythia.csv").path
   }
 
+  /// `scaling fit --law chinchilla-lr` on the demo split, as JSON in `dir`.
+  func fitDemo(in dir: String) throws -> String {
+    let fit = dir + "/fit.json"
+    let r = try CLI.run(
+      ["fit", demoFile, "--law", "chinchilla-lr", "--peak-lr-column", "lr", "--schedule", "cosine", "--warmup-fraction", "0.01",
+       "--format", "json", "--output", fit] + Self.split)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    return fit
+  }
+
   static let split = [
     "--params-column", "params_total", "--min-step", "250", "--exclude-run", "L4-D192-S600", "--exclude-run",
     "L6-D256-S600", "--exclude-run", "L8-D320-S600", "--exclude-run", "L8-D448-S600", "--exclude-run", "L4-D128-S600",
@@ -22,11 +32,7 @@ final class CurveCommandTests: XCTestCase {
   /// the schedule so that `predict` rebuilds it.
   func testChinchillaLRFitsTheMiniPythiaCurvesAndPredictReusesTheSchedule() throws {
     let dir = try temporaryDirectory(self)
-    let fit = dir + "/fit.json"
-    let r = try CLI.run(
-      ["fit", demoFile, "--law", "chinchilla-lr", "--peak-lr-column", "lr", "--schedule", "cosine", "--warmup-fraction", "0.01",
-       "--format", "json", "--output", fit] + Self.split)
-    XCTAssertEqual(r.status, 0, r.stderr)
+    let fit = try fitDemo(in: dir)
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fit))) as! [String: Any]
     let f = (json["fits"] as! [[String: Any]])[0]
     XCTAssertEqual(f["converged"] as? Bool, true)
@@ -101,11 +107,7 @@ final class CurveCommandTests: XCTestCase {
   /// below the constant one.
   func testCurveQueries() throws {
     let dir = try temporaryDirectory(self)
-    let fit = dir + "/fit.json"
-    let r = try CLI.run(
-      ["fit", demoFile, "--law", "chinchilla-lr", "--peak-lr-column", "lr", "--schedule", "cosine", "--warmup-fraction", "0.01",
-       "--format", "json", "--output", fit] + Self.split)
-    XCTAssertEqual(r.status, 0, r.stderr)
+    let fit = try fitDemo(in: dir)
     func end(_ schedule: [String]) throws -> (rows: Int, loss: Double, lr: Double, firstStep: Double) {
       let p = try CLI.run(
         ["predict", "--fit", fit, "--params", "2e7", "--total-steps", "2400", "--peak-lr", "1.5e-3", "--tokens-per-step", "16384",

@@ -130,14 +130,7 @@ public struct ChinchillaLRLaw: ScalingLaw {
       if let best { refined.append(best) }
     }
     refined.sort { $0.0 < $1.0 }
-    var warnings: [String] = []
-    if let best = minima.first {
-      let ia = best / k, ib = best % k
-      if ia == 0 || ia == k - 1 || ib == 0 || ib == k - 1 {
-        warnings.append(
-          "the best cell of the (alpha, beta) search grid is on its edge (alpha = \(fmt(grid[ia])), beta = \(fmt(grid[ib])); grid [0.01, 2.5])")
-      }
-    }
+    var warnings = exponentGridEdgeWarning(minima, grid)
     if (c.annealing.max() ?? 0) == 0 {
       warnings.append("S2 = 0 at every checkpoint (the learning rate never decays): C is not identifiable")
     }

@@ -163,14 +163,7 @@ public struct ChinchillaLaw: ScalingLaw {
       if let best { refined.append(best) }
     }
     refined.sort { $0.0 < $1.0 }
-    var warnings: [String] = []
-    if let best = minima.first {
-      let ia = best / k, ib = best % k
-      if ia == 0 || ia == k - 1 || ib == 0 || ib == k - 1 {
-        warnings.append(
-          "the best cell of the (alpha, beta) search grid is on its edge (alpha = \(fmt(grid[ia])), beta = \(fmt(grid[ib])); grid [0.01, 2.5])")
-      }
-    }
+    var warnings = exponentGridEdgeWarning(minima, grid)
     return FastStarts(starts: refined.map { $0.1 }, warnings: warnings, gridCells: k * k + 25 * refined.count)
   }
 

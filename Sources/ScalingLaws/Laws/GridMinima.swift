@@ -50,3 +50,14 @@ extension ScalingLaw {
     return FastStarts(starts: minima.prefix(6).map { thetas[$0] }, gridCells: rows * columns)
   }
 }
+
+/// The warning when the best local minimum of a square (α, β) grid over `grid` lies on its edge.
+func exponentGridEdgeWarning(_ minima: [Int], _ grid: [Double]) -> [String] {
+  let k = grid.count
+  guard let best = minima.first else { return [] }
+  let ia = best / k, ib = best % k
+  guard ia == 0 || ia == k - 1 || ib == 0 || ib == k - 1 else { return [] }
+  return [
+    "the best cell of the (alpha, beta) search grid is on its edge (alpha = \(fmt(grid[ia])), beta = \(fmt(grid[ib])); grid [0.01, 2.5])"
+  ]
+}

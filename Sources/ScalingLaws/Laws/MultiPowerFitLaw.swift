@@ -106,57 +106,34 @@ public struct MultiPowerFitLaw: ScalingLaw {
     return log(L)
   }
 
-  /// The hot path: f and ∇f in one pass over the nodes (buffers bound once per call).
+  /// f and ∇f in one pass over the points (the node sums in `reduction`).
   public func objective(_ t: [Double], _ data: LogData, loss: RobustLoss, gradient: inout [Double]) -> Double {
     let nodes = data.multiPowerNodes!
-    let l0 = exp(t[0]), b = exp(t[2]), lc = t[3], al = t[4], beta = Self.beta(t[5]), gamma = t[6]
+    let l0 = exp(t[0]), b = exp(t[2]), al = t[4], beta = Self.beta(t[5])
     let slope = Self.betaSlope(beta)
     var f = 0.0
-    var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0, g4 = 0.0, g5 = 0.0, g6 = 0.0
-    var finite = true
-    nodes.drop.withUnsafeBufferPointer { d in
-      nodes.area.withUnsafeBufferPointer { s in
-        nodes.logRate.withUnsafeBufferPointer { le in
-          nodes.start.withUnsafeBufferPointer { start in
-            for i in 0..<data.count {
-              var ld = 0.0, dc = 0.0, db = 0.0, dg = 0.0
-              for j in start[i]..<start[i + 1] {
-                let x = exp(lc - gamma * le[j]) * s[j]
-                let lu = log(1 + x)
-                let p = exp(-beta * lu)
-                ld += d[j] * (1 - p)
-                let q = d[j] * beta * p * x / (1 + x)
-                dc += q
-                dg -= q * le[j]
-                db += d[j] * p * lu
-              }
-              let ls1 = log(nodes.s1[i])
-              let pa = exp(t[1] - al * ls1)
-              let L = l0 + pa - b * ld
-              guard L > 0, L.isFinite else {
-                finite = false
-                return
-              }
-              let r = log(L) - data.logLoss[i]
-              f += loss.rho(r)
-              let w = loss.psi(r) / L
-              g0 += w * l0
-              g1 += w * pa
-              g2 -= w * b * ld
-              g3 -= w * b * dc
-              g4 -= w * pa * ls1
-              g5 -= w * b * db * slope
-              g6 -= w * b * dg
-            }
-          }
-        }
+    var g = [Double](repeating: 0, count: 7)
+    for i in 0..<data.count {
+      let r = reduction(nodes, i, c: t[3], beta: beta, gamma: t[6])
+      let ls1 = log(nodes.s1[i])
+      let pa = exp(t[1] - al * ls1)
+      let L = l0 + pa - b * r.ld
+      guard L > 0, L.isFinite else {
+        for j in 0..<7 { gradient[j] = .nan }
+        return .infinity
       }
+      let res = log(L) - data.logLoss[i]
+      f += loss.rho(res)
+      let w = loss.psi(res) / L
+      g[0] += w * l0
+      g[1] += w * pa
+      g[2] -= w * b * r.ld
+      g[3] -= w * b * r.dc
+      g[4] -= w * pa * ls1
+      g[5] -= w * b * r.dbeta * slope
+      g[6] -= w * b * r.dgamma
     }
-    guard finite else {
-      for j in 0..<7 { gradient[j] = .nan }
-      return .infinity
-    }
-    (gradient[0], gradient[1], gradient[2], gradient[3], gradient[4], gradient[5], gradient[6]) = (g0, g1, g2, g3, g4, g5, g6)
+    for j in 0..<7 { gradient[j] = g[j] }
     return f
   }
 
