@@ -8,7 +8,7 @@ import ScalingLaws
 
 func fuzzFit(_ bytes: [UInt8]) {
   guard bytes.count >= 4 else { return }
-  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND, .kaplanNS]
+  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND, .kaplanNS, .chinchillaLR, .lrAnnealing, .multiPower]
   var options = FitOptions()
   options.law = laws[Int(bytes[0]) % laws.count]
   options.irreducible = bytes[1] & 1 == 1 && [.kaplanN, .kaplanD, .kaplanC].contains(options.law)
@@ -22,9 +22,26 @@ func fuzzFit(_ bytes: [UInt8]) {
     S.append(1 + Double(bytes[i + 1]))
     i += 3
   }
-  let d = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L, step: S)
   let fit: LawFit
   do {
+    let d: Dataset
+    if options.law.modelsSchedule {
+      // Curves through the loader: three runs (one size for the single-size laws), steps rising
+      // by the byte values (repeats and zeros give the loader's errors), an lr column interpolated.
+      var csv = "run,params,step,tokens,lr,loss\n"
+      var step = [0.0, 0, 0]
+      for k in 0..<N.count {
+        let r = k % 3
+        step[r] += S[k] - 1
+        let n = options.law.isSingleSize ? 1e8 : [1e7, 1e8, 1e9][r]
+        csv += "r\(r),\(n),\(Int(step[r])),\(Int(step[r]) * 1000),\(Double(bytes[2 + 3 * k]) / 255 * 1e-3),\(L[k])\n"
+      }
+      var load = LoadOptions()
+      load.schedule = ScheduleOptions()
+      d = try DatasetLoader(options: load, required: options.makeLaw().required).load(CSVDocument(bytes: Array(csv.utf8), name: "fuzz.csv"))[0]
+    } else {
+      d = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L, step: S)
+    }
     fit = try LawFitter(options: options).fit(d)
   } catch {
     let message = "\(error)"

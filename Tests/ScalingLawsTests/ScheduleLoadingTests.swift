@@ -117,6 +117,9 @@ final class ScheduleLoadingTests: XCTestCase {
       error("step,loss\n50,3\n", s),
       "s.csv:2: --schedule two-stage: a two-stage schedule needs its stage start and stage rate: --stage-start and --stage-lr, or stage_start=...;stage_lr=... in a schedule_args column")
     XCTAssertEqual(
+      error("step,lr,loss\n1e12,0.1,3\n"),
+      "s.csv:2: column 'step': step 1000000000000 is beyond the 100000000 steps a learning-rate schedule is expanded to")
+    XCTAssertEqual(
       error("step,loss\n50,3\n"),
       "s.csv:2: no learning-rate schedule for run '(whole file)': give --schedule (with --total-steps, --peak-lr, --warmup-steps) or a schedule column, or an lr column with the rate at each checkpoint (looked for 'lr', 'learning_rate'; name it with --lr-column)")
     XCTAssertEqual(

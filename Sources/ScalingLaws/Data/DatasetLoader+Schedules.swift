@@ -3,6 +3,10 @@ import Foundation
 /// Each run's learning-rate schedule, from a spec (flags or per-row columns) or from the learning
 /// rate at its checkpoints, and the per-checkpoint areas the curve laws use.
 extension DatasetLoader {
+  /// The longest schedule expanded step by step (8 bytes a step per run; Pythia has 143,000
+  /// steps, the longest published LLM runs a few million).
+  public static let maxScheduleSteps = 100_000_000
+
   /// What the loader parsed, by role, for every row of the file.
   struct ScheduleInputs {
     var file: String
@@ -54,8 +58,13 @@ extension DatasetLoader {
       var runSteps: [Int] = []
       for (k, row) in rows.enumerated() {
         let s = steps[row]
-        guard s == s.rounded(), s < 1e12 else {
+        guard s == s.rounded() else {
           throw CSVError(file: file, line: input.lines[row], "\(col(.step)): \(formatCount(s)) is not a whole step")
+        }
+        guard s <= Double(Self.maxScheduleSteps) else {
+          throw CSVError(
+            file: file, line: input.lines[row],
+            "\(col(.step)): step \(formatCount(s)) is beyond the \(formatCount(Double(Self.maxScheduleSteps))) steps a learning-rate schedule is expanded to")
         }
         if k > 0, Int(s) <= runSteps[k - 1] {
           throw CSVError(
@@ -136,6 +145,11 @@ extension DatasetLoader {
             message = "a \(kind.rawValue) schedule needs its decay start: --decay-start, or decay_start=... in a schedule_args column"
           }
           throw CSVError(file: file, line: line0, "\(whereSpec): \(message)")
+        }
+        guard total <= Self.maxScheduleSteps else {
+          throw CSVError(
+            file: file, line: line0,
+            "\(whereSpec): \(total) total steps is beyond the \(formatCount(Double(Self.maxScheduleSteps))) steps a learning-rate schedule is expanded to")
         }
         if lastStep > total {
           let row = rows[runSteps.firstIndex { $0 > total }!]

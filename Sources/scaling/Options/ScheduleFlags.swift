@@ -46,6 +46,9 @@ struct ScheduleFlags: ParsableArguments {
       do { _ = try LearningRateSchedule.kind(named: s) } catch { throw ValidationError("--schedule: \(error).") }
     }
     if let t = totalSteps, t < 1 { throw ValidationError("--total-steps must be at least 1.") }
+    if let t = totalSteps, t > DatasetLoader.maxScheduleSteps {
+      throw ValidationError("--total-steps must be at most \(DatasetLoader.maxScheduleSteps) (a schedule is expanded step by step).")
+    }
     if let w = warmupSteps, w < 0 { throw ValidationError("--warmup-steps must be non-negative.") }
     if let w = warmupSteps, let t = totalSteps, w >= t { throw ValidationError("--warmup-steps must be below --total-steps.") }
     if warmupSteps != nil && warmupFraction != nil { throw ValidationError("give --warmup-steps or --warmup-fraction, not both.") }
