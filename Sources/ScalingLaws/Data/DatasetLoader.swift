@@ -214,12 +214,7 @@ public struct DatasetLoader: Sendable {
       guard let progress = numeric[.step] ?? tokens else {
         throw CSVError(file: name, line: 1, "--final-only needs a step or tokens column")
       }
-      var last: [String: Int] = [:]
-      for i in keep {
-        if let j = last[runs[i]], progress[j] >= progress[i] { continue }
-        last[runs[i]] = i
-      }
-      let finals = Set(last.values)
+      let finals = Set(lastCheckpoints(runs: runs, rows: keep) { progress[$0] })
       apply(
         finalDefault
           ? "last checkpoint of each run (the default for a final-loss law; --checkpoints all keeps every checkpoint)"

@@ -177,13 +177,7 @@ public struct ApproachFitter: Sendable {
     // Final point of each run (or every point when there are no runs).
     var idx = Array(0..<d.count)
     if let runs = d.run, Set(runs).count < runs.count {
-      var last: [String: Int] = [:]
-      for i in idx {
-        let progress = d.step?[i] ?? d.tokens[i]
-        if let j = last[runs[i]], (d.step?[j] ?? d.tokens[j]) >= progress { continue }
-        last[runs[i]] = i
-      }
-      idx = last.values.sorted()
+      idx = lastCheckpoints(runs: runs, rows: idx) { d.step?[$0] ?? d.tokens[$0] }
     }
     // Bins: the budget column, or consecutive FLOPs within the relative tolerance.
     var bins: [[Int]] = []

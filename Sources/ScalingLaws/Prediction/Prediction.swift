@@ -38,15 +38,7 @@ public struct Prediction: Sendable {
   public init(fit: FitFile, dataset d: Dataset, hasLoss: Bool) {
     self.fit = fit
     self.source = d.file
-    var finals = Set<Int>()
-    if let runs = d.run {
-      for block in runs.groupedIndices() {
-        let progress = { (i: Int) in d.step?[i] ?? d.tokens[i] }
-        if let last = block.max(by: { progress($0) < progress($1) }) { finals.insert(last) }
-      }
-    } else {
-      finals = Set(0..<d.count)
-    }
+    let finals = Set(d.run.map { runs in lastCheckpoints(runs: runs, rows: Array(0..<d.count)) { d.step?[$0] ?? d.tokens[$0] } } ?? Array(0..<d.count))
     let predictor = PointPredictor(law: fit.law, dataset: d)
     let main = predictor(fit.parameters)
     let sampled = fit.samples.map { predictor($0) }
