@@ -107,7 +107,7 @@ extension ReportFigures {
     let size = nMax.isNaN ? "" : " (N = \(shortCount(nMax)))"
     return GnuplotScript(
       name: name,
-      caption: "Predicted loss curves of the largest model\(size) under three schedules of \(total) steps (warm-up \(warmup), peak \(String(format: "%.3g", peak))).\nLook for: where the curves end. The constant rate never anneals; WSD stays high until its decay and then drops below cosine or meets it.",
+      caption: "Predicted loss curves of the largest model\(size) under three schedules of \(total) steps (warm-up \(warmup), peak \(String(format: "%.3g", peak))).\nLook for: where the curves end. The constant rate never anneals; WSD stays level until its decay and then drops; the lowest end is the schedule this fit prefers for this model.",
       blocks: blocks,
       settings: [
         "set title 'Schedules compared by the \(fit.law) fit\(size)'", "set logscale x", "set format x '10^{%L}'",
