@@ -56,7 +56,7 @@ extension ReportFigures {
         (0..<d.count).contains { c.runIndex[$0] == q && index[d.params[$0]] == k }
       }
       let color = GnuplotScript.color(sizes.count > 1 ? k : r)
-      plots.append("$run\(r) using 1:2 with points pt 7 ps 0.6 lc rgb '\(color)' \(sizes.count > 1 && !firstOfSize ? "notitle" : "title \(title)")")
+      plots.append("$run\(r) using 1:2 with points pt 7 ps 0.6 lc rgb '\(color)' \(sizes.count > 1 && !firstOfSize ? "notitle" : "title \(title) noenhanced")")
       let steps = logSteps(c.step[first], c.step[last])
       let fitted = curve(fit, schedule: s, params: n, steps: steps, decay: c.annealingDecay)
       blocks.append(Block(name: "law\(r)", columns: [useTokens ? "tokens" : "step", "fitted loss"], rows: zip(steps, fitted).map { [x($0), $1] }))

@@ -239,22 +239,28 @@ public enum ReportFigures {
     var blocks: [Block] = []
     var plots: [String] = []
     let fitted = fittedValues(fit)
-    for (k, n) in sizes.enumerated() {
-      let rows = (0..<d.count).filter { index[d.params[$0]] == k }.map { i -> [Double] in
+    // Against compute; curves of one size without N (a multi-power fit) against the step.
+    let byCompute = d.flops.allSatisfy { $0.isFinite }
+    let x = byCompute ? d.flops : (d.step ?? (0..<d.count).map(Double.init))
+    let xName = byCompute ? "flops" : "step"
+    // Without model sizes (a one-size curve law), one series of every point.
+    let series = sizes.isEmpty ? [Double.nan] : sizes
+    for (k, n) in series.enumerated() {
+      let rows = (0..<d.count).filter { sizes.isEmpty || index[d.params[$0]] == k }.map { i -> [Double] in
         let pred = fitted[i]
-        return [d.flops[i], log(pred) - log(d.loss[i])]
+        return [x[i], log(pred) - log(d.loss[i])]
       }
-      blocks.append(Block(name: "res\(k)", columns: ["flops", "log L_pred - log L_obs"], rows: rows))
-      plots.append("$res\(k) using 1:2 with points pt 7 ps 0.8 lc rgb '\(GnuplotScript.color(k))' title 'N = \(shortCount(n))'")
+      blocks.append(Block(name: "res\(k)", columns: [xName, "log L_pred - log L_obs"], rows: rows))
+      plots.append("$res\(k) using 1:2 with points pt 7 ps 0.8 lc rgb '\(GnuplotScript.color(k))' title '\(n.isNaN ? "every point" : "N = \(shortCount(n))")'")
     }
     plots.append("0 with lines lc rgb 'black' notitle")
     return GnuplotScript(
       name: name,
-      caption: "Residuals in log space (log predicted minus log observed) against compute.\nLook for: structure. A trend with C or a band per size means the law's form does not fit; random scatter around 0 is good.",
+      caption: "Residuals in log space (log predicted minus log observed) against \(byCompute ? "compute" : "the step").\nLook for: structure. A trend with \(byCompute ? "C" : "the step") or a band per size means the law's form does not fit; random scatter around 0 is good.",
       blocks: blocks,
       settings: [
         "set title 'Residuals of the \(fit.law) fit (log space)'", "set logscale x", "set format x '10^{%L}'",
-        "set xlabel 'training compute C (FLOPs)'", "set ylabel 'log L_{pred} - log L_{obs}'", "set key outside right top",
+        "set xlabel '\(byCompute ? "training compute C (FLOPs)" : "step")'", "set ylabel 'log L_{pred} - log L_{obs}'", "set key outside right top",
         "set grid",
       ],
       plot: "plot " + plots.joined(separator: ", \\\n     "))

@@ -197,7 +197,9 @@ public struct Report: Sendable {
     md += "| rows read | \(s.rowsRead) |\n"
     md += "| points used | \(s.points) |\n"
     if let r = s.runs { md += "| runs | \(r) |\n" }
-    md += "| model sizes | \(s.modelSizes.count): \(s.modelSizes.map(shortCount).joined(separator: ", ")) |\n"
+    md += s.modelSizes.isEmpty
+      ? "| model sizes | not in the data (no params column) |\n"
+      : "| model sizes | \(s.modelSizes.count): \(s.modelSizes.map(shortCount).joined(separator: ", ")) |\n"
     if let r = s.tokenRange { md += "| tokens | \(shortCount(r.lowerBound)) – \(shortCount(r.upperBound)) |\n" }
     if let r = s.flopRange { md += "| compute (FLOPs) | \(String(format: "%.3g", r.lowerBound)) – \(String(format: "%.3g", r.upperBound)) |\n" }
     if let r = s.lossRange { md += "| loss | \(String(format: "%.4f", r.lowerBound)) – \(String(format: "%.4f", r.upperBound)) |\n" }
