@@ -76,8 +76,10 @@ extension ReportFigures {
   /// 2c. The predicted curves of the largest model under cosine, WSD (linear decay over the last
   /// 20%) and constant schedules of the same length, warm-up and peak rate as its longest run.
   public static func scheduleComparison(_ fit: LawFit, name: String = "schedule-comparison") -> GnuplotScript? {
-    guard let c = fit.dataset.curve, let nMax = fit.dataset.params.filter({ $0.isFinite }).max() ?? Optional(.nan) else { return nil }
+    guard let c = fit.dataset.curve else { return nil }
     let d = fit.dataset
+    // The largest size, or NaN for a one-size law without a params column.
+    let nMax = d.params.filter { $0.isFinite }.max() ?? .nan
     let runs = Set((0..<d.count).filter { d.params[$0] == nMax || nMax.isNaN }.map { c.runIndex[$0] })
     guard let longest = runs.max(by: { c.schedules[$0].rates.count < c.schedules[$1].rates.count }) else { return nil }
     let base = c.schedules[longest]

@@ -26,8 +26,7 @@ public enum ReportFigures {
   static func usesNAndD(_ fit: LawFit) -> Bool { fit.law == "chinchilla" || fit.law == "kaplan-nd" }
 
   static func predict(_ fit: LawFit, params: Double, tokens: Double, flops: Double, steps: Double = .nan) -> Double {
-    let law = LawKind(rawValue: fit.law.replacingOccurrences(of: "+E", with: ""))!.makeLaw(irreducible: fit.law.hasSuffix("+E"))
-    return law.predict(fit.parameters, params: params, tokens: tokens, flops: flops, steps: steps)
+    law(of: fit).predict(fit.parameters, params: params, tokens: tokens, flops: flops, steps: steps)
   }
 
   /// 1. Loss against compute, points coloured by model size, the law's curve for each size and
