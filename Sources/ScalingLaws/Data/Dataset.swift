@@ -13,6 +13,8 @@ public struct Dataset: Sendable {
   public var step: [Double]?
   /// Run label per point, when the file has a run column.
   public var run: [String]?
+  /// The predictor x of a metric law (`--law sigmoid`); `loss` then holds the metric y.
+  public var x: [Double]? = nil
   /// The IsoFLOP budget each point belongs to, when the file has a budget column.
   public var budget: [Double]? = nil
   /// Learning-rate-schedule inputs per point (set when the law models the schedule).
@@ -64,6 +66,7 @@ public struct Dataset: Sendable {
     d.step = step.map { s in indices.map { s[$0] } }
     d.run = run.map { r in indices.map { r[$0] } }
     d.budget = budget.map { b in indices.map { b[$0] } }
+    d.x = x.map { v in indices.map { v[$0] } }
     d.curve = curve.map { $0.subset(indices) }
     d.lines = indices.map { lines[$0] }
     return d

@@ -41,12 +41,14 @@ public struct DatasetLoader: Sendable {
     var numericValues: [[Double]] = []
     var labelValues: [[String]] = []
     var lastLabelField: [CSVField?] = []
+    // A run named by several columns (`--run-column model,deduped`): the others, joined with "/".
+    var runParts: [Int] = []
 
     try doc.forEachRecord { fields in
       if header.isEmpty && headerFields.isEmpty {
         headerFields = fields
         header = fields.map { doc.string($0).trimmingCharacters(in: .whitespaces) }
-        try resolveColumns(doc: doc, header: header, fields: fields, into: &columnOf)
+        try resolveColumns(doc: doc, header: header, fields: fields, into: &columnOf, runParts: &runParts)
         numericColumns = numericRoles.compactMap { q in columnOf[q].map { (q, $0) } }
         labelColumns = Quantity.allCases.filter { $0.isLabel }.compactMap { q in columnOf[q].map { (q, $0) } }
         numericValues = Array(repeating: [], count: numericColumns.count)
@@ -68,7 +70,7 @@ public struct DatasetLoader: Sendable {
         let f = fields[c]
         switch NumberParser.parse(doc.bytes, f.start, f.end, allowSuffix: q.allowsSizeSuffix) {
         case .success(let v):
-          if q.allowsZero ? v < 0 : v <= 0 {
+          if !q.isSigned && (q.allowsZero ? v < 0 : v <= 0) {
             pending.append(
               Pending(
                 row: row, quantity: q,
@@ -89,8 +91,12 @@ public struct DatasetLoader: Sendable {
           throw doc.error(f, "column '\(header[c])': \(what)")
         }
       }
-      for (slot, (_, c)) in labelColumns.enumerated() {
+      for (slot, (q, c)) in labelColumns.enumerated() {
         let f = fields[c]
+        if q == .run && !runParts.isEmpty {
+          labelValues[slot].append(([c] + runParts).map { doc.string(fields[$0]) }.joined(separator: "/"))
+          continue
+        }
         // Labels repeat row after row (one run's checkpoints are contiguous): reuse the last
         // string when the bytes are the same instead of building a new one.
         let previous = lastLabelField[slot]
@@ -113,6 +119,7 @@ public struct DatasetLoader: Sendable {
     // Derivations.
     var sources: [Quantity: String] = [:]
     for (q, c) in columnOf { sources[q] = header[c] }
+    if !runParts.isEmpty { sources[.run] = ([columnOf[.run]!] + runParts).map { header[$0] }.joined(separator: ",") }
     var derivations: [String] = []
     var tokens = numeric[.tokens]
     var flops = numeric[.flops]
@@ -160,7 +167,7 @@ public struct DatasetLoader: Sendable {
       case .params: present = params != nil
       case .tokens: present = tokens != nil
       case .flops: present = flops != nil
-      case .loss, .step: present = numeric[q] != nil
+      case .loss, .step, .x, .y: present = numeric[q] != nil
       case .run, .group: present = labels[q] != nil
       case .budget, .lr, .peakLR, .totalSteps, .warmupSteps: present = numeric[q] != nil
       case .schedule, .scheduleArgs: present = labels[q] != nil
@@ -251,9 +258,10 @@ public struct DatasetLoader: Sendable {
     let nan = [Double](repeating: .nan, count: rowCount)
     var full = Dataset(
       file: name, group: nil, params: params ?? nan, tokens: tokens ?? nan, flops: flops ?? nan,
-      loss: numeric[.loss] ?? nan, step: numeric[.step], run: runs, lines: lines,
+      loss: numeric[options.metric ? .y : .loss] ?? nan, step: numeric[.step], run: runs, lines: lines,
       sources: sources, derivations: derivations, filters: filters, rowsRead: rowCount)
     full.budget = numeric[.budget]
+    if options.metric { full.x = numeric[.x] }
     if options.schedule != nil {
       var names: [Quantity: String] = [:]
       for (q, c) in columnOf { names[q] = header[c] }
@@ -280,7 +288,8 @@ public struct DatasetLoader: Sendable {
   }
 
   private func resolveColumns(
-    doc: CSVDocument, header: [String], fields: [CSVField], into columnOf: inout [Quantity: Int]
+    doc: CSVDocument, header: [String], fields: [CSVField], into columnOf: inout [Quantity: Int],
+    runParts: inout [Int]
   ) throws {
     let lower = header.map { $0.lowercased() }
     var seen: [String: Int] = [:]
@@ -295,11 +304,27 @@ public struct DatasetLoader: Sendable {
     let claimed = Set(options.columns.compactMap { q, name in
       header.firstIndex(of: name) ?? lower.firstIndex(of: name.lowercased())
     })
+    // A run column list: "model,deduped" names the run by both columns.
+    if let explicit = options.columns[.run], explicit.contains(","), !header.contains(explicit) {
+      var indices: [Int] = []
+      for name in explicit.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        guard let i = header.firstIndex(of: name) ?? lower.firstIndex(of: name.lowercased()) else {
+          throw CSVError(
+            file: doc.name, line: 1, "\(Quantity.run.flag) '\(explicit)': no column '\(name)'; the header has \(quoted(header))")
+        }
+        indices.append(i)
+      }
+      columnOf[.run] = indices[0]
+      runParts = Array(indices.dropFirst())
+    }
     for q in Quantity.allCases {
+      if q == .run && columnOf[.run] != nil { continue }
       if q.isScheduleRole && options.schedule == nil { continue }
+      if q.isMetricRole != options.metric && (q.isMetricRole || q == .loss) { continue }
       if let explicit = options.columns[q] {
         guard let i = header.firstIndex(of: explicit) ?? lower.firstIndex(of: explicit.lowercased())
         else {
+          if options.optionalColumns.contains(q) { continue }
           throw CSVError(
             file: doc.name, line: 1,
             "\(q.flag) '\(explicit)': no such column; the header has \(quoted(header))")

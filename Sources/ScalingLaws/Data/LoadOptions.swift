@@ -20,6 +20,12 @@ public struct LoadOptions: Sendable, Equatable {
   /// `total_steps`, `warmup_steps`, `schedule`, `schedule_args`) are read and each run's
   /// schedule is built from them and these defaults. Nil: schedule columns are not read.
   public var schedule: ScheduleOptions? = nil
+  /// Set for a metric law (`--law sigmoid`): the `x` and `y` columns are read (any finite
+  /// numbers) and y takes the place of the loss. Unset: those columns are not read.
+  public var metric = false
+  /// Explicitly named columns that may be missing from a file (then the role is simply absent),
+  /// e.g. the observed metric of a chained prediction.
+  public var optionalColumns: Set<Quantity> = []
 
   public init() {}
 }

@@ -13,6 +13,11 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
   case schedule
   /// A run's schedule arguments as `k=v;k=v`, per row.
   case scheduleArgs = "schedule_args"
+  /// The predictor of a metric law (`--law sigmoid`): a task loss, any finite number.
+  case x
+  /// The response of a metric law (`--law sigmoid`): an accuracy or other task metric, any
+  /// finite number; it takes the place of the loss.
+  case y
 
   /// The column names recognised for this role when no explicit column is given
   /// (compared case-insensitively, in this order).
@@ -39,6 +44,8 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
     case .warmupSteps: return ["warmup_steps", "warmup"]
     case .schedule: return ["schedule", "lr_schedule"]
     case .scheduleArgs: return ["schedule_args"]
+    case .x: return ["x"]
+    case .y: return ["y"]
     }
   }
 
@@ -58,6 +65,12 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
     default: return false
     }
   }
+
+  /// The columns of a metric law (y against x): read only when the law is one.
+  public var isMetricRole: Bool { self == .x || self == .y }
+
+  /// Roles whose values may be any finite number (negative and zero included).
+  public var isSigned: Bool { isMetricRole }
 
   /// Roles whose values may be zero (a step, a learning rate at step 0, a warm-up length).
   public var allowsZero: Bool { self == .step || self == .lr || self == .warmupSteps }

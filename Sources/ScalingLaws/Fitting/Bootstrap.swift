@@ -21,7 +21,7 @@ extension LawFitter {
 
   /// Resample with replacement and refit each resample; summarise the parameters.
   public func bootstrap(_ dataset: Dataset, fit: LawFit, options: BootstrapOptions) throws -> BootstrapResult {
-    let law = self.options.makeLaw()
+    let (full, law) = try laws(for: dataset)
     let unit = options.unit ?? Self.defaultUnit(dataset)
     // The resampling blocks: indices of the points in each block.
     var blocks: [[Int]]
@@ -41,7 +41,7 @@ extension LawFitter {
     }
     let blockList = blocks
     let localSolver = LBFGS(options: LawFitter.polishOptions)
-    let mainTheta = fit.internalParameters
+    let mainTheta = (law as? FixedParameterLaw)?.project(fit.internalParameters) ?? fit.internalParameters
     let seed = options.seed
     let progress = options.progress
     let counter = ProgressCounter()
@@ -52,16 +52,16 @@ extension LawFitter {
       switch options.search {
       case .global:
         guard let r = try? self.minimize(sample, law: law), r.converged else { return nil }
-        return law.reported(r.parameters)
+        return Self.fullReported(law.reported(r.parameters), law)
       case .local:
         let data = LogData(sample, law: law.kind)
         let loss = self.options.loss
         let r = localSolver.minimize(start: mainTheta) { t, g in law.objective(t, data, loss: loss, gradient: &g) }
-        return r.converged ? law.reported(r.parameters) : nil
+        return r.converged ? Self.fullReported(law.reported(r.parameters), law) : nil
       }
     }
     let samples = results.compactMap { $0 }
-    let k = law.parameterCount
+    let k = full.parameterCount
     let lo = (1 - options.confidence) / 2
     var intervals: [(Double, Double)] = []
     var se: [Double] = []
@@ -106,7 +106,7 @@ extension LawFitter {
     return BootstrapResult(
       resamples: options.resamples, seed: options.seed, unit: unit, search: options.search,
       confidence: options.confidence, failed: options.resamples - samples.count,
-      parameterNames: law.parameterNames, samples: samples, intervals: intervals, standardErrors: se,
+      parameterNames: full.parameterNames, samples: samples, intervals: intervals, standardErrors: se,
       covariance: cov, derived: derived)
   }
 }

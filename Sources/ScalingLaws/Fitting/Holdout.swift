@@ -28,7 +28,11 @@ public struct HoldoutPrediction: Sendable {
   public var predicted: Double
   /// Bootstrap percentile interval of the prediction, when the fit was bootstrapped.
   public var interval: (Double, Double)?
+  /// The predictor x of a metric law (NaN for a loss law).
+  public var x: Double = .nan
   public var relativeError: Double { (predicted - observed) / observed }
+  /// predicted − observed (the error of a metric law, in the metric's units).
+  public var error: Double { predicted - observed }
 }
 
 /// The extrapolation check: "do the small models predict the big one?"
@@ -40,6 +44,11 @@ public struct HoldoutResult: Sendable {
     predictions.isEmpty ? .nan : predictions.reduce(0) { $0 + abs($1.relativeError) } / Double(predictions.count)
   }
   public var maxAbsRelError: Double { predictions.map { abs($0.relativeError) }.max() ?? .nan }
+  /// Mean and max |predicted − observed|: the measure for a metric law (accuracy points).
+  public var meanAbsError: Double {
+    predictions.isEmpty ? .nan : predictions.reduce(0) { $0 + abs($1.error) } / Double(predictions.count)
+  }
+  public var maxAbsError: Double { predictions.map { abs($0.error) }.max() ?? .nan }
 }
 
 /// Everything `scaling fit` and `scaling report` compute for one dataset: the fit, and
@@ -74,7 +83,7 @@ public struct FitAnalysis: Sendable {
     }
     if let h = holdout {
       let target = dataset.subset(heldOut)
-      let predictor = PointPredictor(law: fitOptions.makeLaw(), dataset: target)
+      let predictor = PointPredictor(law: fitOptions.resolved(for: training).makeLaw(), dataset: target)
       let main = predictor(fit.parameters)
       let sampled = (fit.bootstrap?.samples ?? []).map { predictor($0) }
       let predictions = heldOut.indices.map { k -> HoldoutPrediction in
@@ -87,7 +96,7 @@ public struct FitAnalysis: Sendable {
         }
         return HoldoutPrediction(
           line: dataset.lines[i], params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i],
-          observed: dataset.loss[i], predicted: main[k], interval: interval)
+          observed: dataset.loss[i], predicted: main[k], interval: interval, x: dataset.x?[i] ?? .nan)
       }
       fit.holdout = HoldoutResult(criterion: h, predictions: predictions)
     }

@@ -6,6 +6,8 @@ public struct LawFit: Sendable {
   public var file: String
   public var group: String?
   public var law: String
+  /// The law fitted (its options are in `law`'s name, `yRange` and `fixed`).
+  public var kind: LawKind
   public var formula: String
   public var points: Int
   /// The objective's definition, e.g. "sum of Huber_delta(log L_pred - log L_obs), delta = 0.001".
@@ -31,6 +33,7 @@ public struct LawFit: Sendable {
   public var correlation: Matrix?
   /// Condition number of the column-scaled Jacobian (SVD).
   public var conditionNumber: Double
+  /// RMSE and R² of the residuals the law is fitted on: log L for a loss law, y for a metric law.
   public var rmseLog: Double
   public var r2Log: Double
   public var warnings: [String]
@@ -38,8 +41,17 @@ public struct LawFit: Sendable {
   public var internalParameters: [Double]
   /// The dataset it was fitted to (provenance: derivations, filters, columns).
   public var dataset: Dataset
+  /// Parameters held at a given value (`--fix`): reported with no standard error.
+  public var fixed: [String: Double] = [:]
+  /// The range a metric law's levels were kept in (`--y-range`), if any.
+  public var yRange: ClosedRange<Double>? = nil
   /// Bootstrap uncertainty, when requested.
   public var bootstrap: BootstrapResult? = nil
   /// The extrapolation check, when requested.
   public var holdout: HoldoutResult? = nil
+}
+
+extension LawFit {
+  /// The scale of the residuals: "log" for a loss law, "y" for a metric law.
+  public var residualScale: String { kind.isMetricLaw ? "y" : "log" }
 }

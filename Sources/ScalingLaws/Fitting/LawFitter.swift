@@ -45,10 +45,24 @@ public struct LawFitter: Sendable {
     var note: String? = nil
   }
 
+  /// The law as fitted to `dataset`: the y-range settled on the data, fixed parameters held.
+  /// `full` reports every parameter; `fitted` is what the optimiser sees (the same law when
+  /// nothing is fixed).
+  public func laws(for dataset: Dataset) throws -> (full: any ScalingLaw, fitted: any ScalingLaw) {
+    let full = options.resolved(for: dataset).makeLaw()
+    return (full, options.fixed.isEmpty ? full : try FixedParameterLaw(full, fixed: options.fixed))
+  }
+
+  /// Full reported parameters from the fitted law's.
+  static func fullReported(_ p: [Double], _ fitted: any ScalingLaw) -> [Double] {
+    (fitted as? FixedParameterLaw)?.expandReported(p) ?? p
+  }
+
   public func fit(_ dataset: Dataset) throws -> LawFit {
-    let law = options.makeLaw()
+    let (full, law) = try laws(for: dataset)
     let k = law.parameterCount
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
+    if law.kind.isMetricLaw { try checkMetricData(dataset, law: full, where: where_) }
     guard dataset.count >= k else {
       throw FitError(
         "\(where_): \(dataset.count) point\(dataset.count == 1 ? "" : "s") after filters, fewer than the \(k) parameters of the \(law.name) law")
@@ -68,10 +82,48 @@ public struct LawFitter: Sendable {
     if !outcome.final.converged {
       warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
     }
-    return try diagnose(
+    let fit = try diagnose(
       law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
+    return Self.withFixedParameters(fit, law: law, full: full)
+  }
+
+  /// A metric law's data: x must vary, and y must lie inside the y-range the curve is kept in.
+  func checkMetricData(_ d: Dataset, law: any ScalingLaw, where where_: String) throws {
+    let x = d.x ?? []
+    if let first = x.first, x.allSatisfy({ $0 == first }) {
+      throw FitError(
+        "\(where_): x (column '\(d.sources[.x] ?? "x")') is constant (every x = \(fmt(first))): the sigmoid has no slope to fit")
+    }
+    if let r = (law as? SigmoidLaw)?.yRange, let i = d.loss.firstIndex(where: { !r.contains($0) }) {
+      throw FitError(
+        "\(d.file):\(d.lines[i]): column '\(d.sources[.y] ?? "y")': y = \(fmt(d.loss[i])) is outside the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] the curve is kept in")
+    }
+  }
+
+  /// The fit of a law with fixed parameters, reported with every parameter: fixed ones at their
+  /// value, with a standard error of 0 and no correlation.
+  static func withFixedParameters(_ fit: LawFit, law: any ScalingLaw, full: any ScalingLaw) -> LawFit {
+    guard let fixedLaw = law as? FixedParameterLaw else { return fit }
+    var f = fit
+    let free = fixedLaw.freeReported
+    f.parameterNames = full.parameterNames
+    f.parameters = fixedLaw.expandReported(fit.parameters)
+    f.internalParameters = fixedLaw.expand(fit.internalParameters)
+    f.fixed = fixedLaw.fixedValues
+    if let se = fit.standardErrors {
+      var all = [Double](repeating: 0, count: full.parameterCount)
+      for (j, i) in free.enumerated() { all[i] = se[j] }
+      f.standardErrors = all
+    }
+    if let c = fit.correlation {
+      var m = Matrix(rows: full.parameterCount, columns: full.parameterCount)
+      for i in 0..<full.parameterCount { m[i, i] = 1 }
+      for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { m[i, j] = c[a, b] } }
+      f.correlation = m
+    }
+    return f
   }
 
   /// The optimum only (used by the bootstrap, which needs no diagnostics per resample).
@@ -199,12 +251,18 @@ public struct LawFitter: Sendable {
     let n = data.count
     let order = law.reportedOrder
     let dpdt = law.reportedDerivatives(theta)
+    // ∂r/∂p from ∂r/∂θ: g_θ = Pᵀ g_p with P = ∂p/∂θ (diagonal in `order` for most laws).
+    let inverseTransposed = law.reportedJacobian(theta).flatMap { invertTransposed($0) }
     var J = Matrix(rows: n, columns: k)
     var residuals = [Double](repeating: 0, count: n)
     var g = [Double](repeating: 0, count: theta.count)
     for i in 0..<n {
       residuals[i] = law.logPrediction(theta, data, i, gradient: &g) - data.logLoss[i]
-      for c in 0..<k { J[i, c] = g[order[c]] / dpdt[c] }
+      if let M = inverseTransposed {
+        for c in 0..<k { J[i, c] = (0..<k).reduce(0) { $0 + M[c][$1] * g[$1] } }
+      } else {
+        for c in 0..<k { J[i, c] = g[order[c]] / dpdt[c] }
+      }
     }
     let rss = residuals.reduce(0) { $0 + $1 * $1 }
     let meanY = data.logLoss.reduce(0, +) / Double(n)
@@ -294,7 +352,7 @@ public struct LawFitter: Sendable {
     let tolerances =
       "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
     return LawFit(
-      file: dataset.file, group: dataset.group, law: law.name, formula: law.formula, points: n,
+      file: dataset.file, group: dataset.group, law: law.name, kind: law.kind, formula: law.formula, points: n,
       objectiveDefinition: objectiveDefinition, objective: result.objective,
       converged: result.converged, termination: result.termination, tolerances: tolerances,
       search: options.search, searchNote: searchNote, starts: starts, startsConverged: startsConverged,
@@ -302,15 +360,16 @@ public struct LawFitter: Sendable {
       parameterNames: names, parameters: params, standardErrors: se, correlation: corr,
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
       r2Log: tss > 0 ? 1 - rss / tss : .nan, warnings: warnings, internalParameters: theta,
-      dataset: dataset)
+      dataset: dataset, yRange: (law as? SigmoidLaw ?? (law as? FixedParameterLaw)?.inner as? SigmoidLaw)?.yRange)
   }
 
   var objectiveDefinition: String {
+    let r = options.law.isMetricLaw ? "y_pred - y_obs" : "log L_pred - log L_obs"
     switch options.loss {
     case .huber(let d):
-      return "sum over points of Huber_delta(log L_pred - log L_obs), delta = \(d)"
+      return "sum over points of Huber_delta(\(r)), delta = \(d)"
     case .squared:
-      return "sum over points of (log L_pred - log L_obs)^2 / 2"
+      return "sum over points of (\(r))^2 / 2"
     }
   }
 }
@@ -332,4 +391,33 @@ private func correlation(_ x: [Double], _ y: [Double]) -> Double {
     syy += (y[i] - my) * (y[i] - my)
   }
   return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
+}
+
+/// (Pᵀ)⁻¹ of a small square matrix by Gauss–Jordan elimination with partial pivoting (nil when
+/// singular). Used on a law's 4 × 4 ∂p/∂θ, where a LAPACK call would cost more than it saves.
+func invertTransposed(_ P: [[Double]]) -> [[Double]]? {
+  let k = P.count
+  var a = (0..<k).map { r in (0..<k).map { c in P[c][r] } }
+  var inv = (0..<k).map { r in (0..<k).map { c in r == c ? 1.0 : 0.0 } }
+  for col in 0..<k {
+    guard let pivot = (col..<k).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), a[pivot][col] != 0,
+      a[pivot][col].isFinite
+    else { return nil }
+    a.swapAt(col, pivot)
+    inv.swapAt(col, pivot)
+    let d = a[col][col]
+    for j in 0..<k {
+      a[col][j] /= d
+      inv[col][j] /= d
+    }
+    for r in 0..<k where r != col {
+      let f = a[r][col]
+      guard f != 0 else { continue }
+      for j in 0..<k {
+        a[r][j] -= f * a[col][j]
+        inv[r][j] -= f * inv[col][j]
+      }
+    }
+  }
+  return inv
 }

@@ -19,10 +19,17 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
   case lrAnnealing = "lr-annealing"
   /// The multi-power law (Luo et al. 2025), one model size.
   case multiPower = "multi-power"
+  /// y = a / (1 + exp(−k·(x − x0))) + b: a task metric (accuracy) against a task loss, the
+  /// second step of the model ladder (Bhagia et al. 2024). Least squares on y.
+  case sigmoid
+
+  /// A law of a metric y against a predictor x, fitted on the linear scale (residual ŷ − y),
+  /// not a loss law in logs.
+  public var isMetricLaw: Bool { self == .sigmoid }
 
   /// A law of a run's final loss (the end of its schedule): fitted by default to the last
   /// checkpoint of each run. kaplan-ns and the learning-rate-aware laws model whole curves.
-  public var isFinalLossLaw: Bool { !modelsSchedule && self != .kaplanNS }
+  public var isFinalLossLaw: Bool { !modelsSchedule && self != .kaplanNS && !isMetricLaw }
 
   /// Laws with the learning-rate schedule as an input (the loader builds each run's schedule).
   public var modelsSchedule: Bool { self == .chinchillaLR || self == .lrAnnealing || self == .multiPower }
@@ -42,6 +49,7 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
     case .chinchillaLR: return ChinchillaLRLaw()
     case .lrAnnealing: return LRAnnealingLaw()
     case .multiPower: return MultiPowerFitLaw()
+    case .sigmoid: return SigmoidLaw(yRange: nil)
     }
   }
 }

@@ -1,9 +1,14 @@
-/// The data a law is fitted to, in logs: ln N, ln D, ln C and y = ln L per point.
+/// The data a law is fitted to, in logs: ln N, ln D, ln C and y = ln L per point. For a metric
+/// law (`sigmoid`) the response is the metric itself, on the linear scale, against `x`.
 public struct LogData: Sendable {
   public let logParams: [Double]
   public let logTokens: [Double]
   public let logFlops: [Double]
+  /// The response each residual is measured against: ln L for a loss law, the metric y for a
+  /// metric law.
   public let logLoss: [Double]
+  /// The metric law's predictor x per point (NaN without one).
+  public let x: [Double]
   public let loss: [Double]
   public let steps: [Double]?
   /// ln S per point (NaN without a step column; −∞ at step 0).
@@ -17,8 +22,9 @@ public struct LogData: Sendable {
 
   private init(
     logParams: [Double], logTokens: [Double], logFlops: [Double], logLoss: [Double], loss: [Double],
-    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?, nodes: Bool
+    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?, nodes: Bool, x: [Double]
   ) {
+    self.x = x
     self.curve = curve
     multiPowerNodes = nodes ? curve.map { MultiPowerNodes($0) } : nil
     self.logParams = logParams
@@ -40,7 +46,7 @@ public struct LogData: Sendable {
     return LogData(
       logParams: pick(logParams), logTokens: pick(logTokens), logFlops: pick(logFlops),
       logLoss: pick(logLoss), loss: pick(loss), steps: steps.map(pick), logSteps: pick(logSteps),
-      curve: curve?.subset(idx), nodes: multiPowerNodes != nil)
+      curve: curve?.subset(idx), nodes: multiPowerNodes != nil, x: pick(x))
   }
 
   /// The log data of `d`; the multi-power law's quadrature nodes are built only for that law
@@ -49,7 +55,8 @@ public struct LogData: Sendable {
     logParams = d.params.map { $0.isNaN ? .nan : Foundation.log($0) }
     logTokens = d.tokens.map { $0.isNaN ? .nan : Foundation.log($0) }
     logFlops = d.flops.map { $0.isNaN ? .nan : Foundation.log($0) }
-    logLoss = d.loss.map { Foundation.log($0) }
+    logLoss = law?.isMetricLaw == true ? d.loss : d.loss.map { Foundation.log($0) }
+    x = d.x ?? [Double](repeating: .nan, count: d.count)
     loss = d.loss
     steps = d.step
     logSteps = d.step.map { $0.map { Foundation.log($0) } } ?? [Double](repeating: .nan, count: d.count)

@@ -21,6 +21,9 @@ public protocol ScalingLaw: Sendable {
   func reportedDerivatives(_ theta: [Double]) -> [Double]
   /// For each reported parameter, the index of the internal parameter it comes from.
   var reportedOrder: [Int] { get }
+  /// The full ∂p_c/∂θ_j for a law whose map θ → p is not element-wise (nil: the diagonal
+  /// `reportedDerivatives` in `reportedOrder` is exact).
+  func reportedJacobian(_ theta: [Double]) -> [[Double]]?
 
   /// log L̂ at point i, with ∂ log L̂/∂θ written into `gradient`.
   func logPrediction(_ theta: [Double], _ data: LogData, _ i: Int, gradient: inout [Double]) -> Double
@@ -66,6 +69,7 @@ extension ScalingLaw {
     predict(p, params: params, tokens: tokens, flops: flops, steps: .nan)
   }
   public var reportedOrder: [Int] { Array(0..<parameterNames.count) }
+  public func reportedJacobian(_ theta: [Double]) -> [[Double]]? { nil }
   public var startOptions: LBFGS.Options? { nil }
   public var parameterBounds: [String: ClosedRange<Double>] { [:] }
 
@@ -110,7 +114,7 @@ import Foundation
 
 /// L̂ at every point of a dataset for any parameter vector: through `predict` for laws of
 /// per-point columns, through the log-space prediction on the points' curve features (built
-/// once) for the learning-rate-aware laws.
+/// once) for the learning-rate-aware laws, and through ŷ at each point's x for a metric law.
 public struct PointPredictor: Sendable {
   public let law: any ScalingLaw
   public let dataset: Dataset
@@ -119,7 +123,7 @@ public struct PointPredictor: Sendable {
   public init(law: any ScalingLaw, dataset: Dataset) {
     self.law = law
     self.dataset = dataset
-    data = law.kind.modelsSchedule ? LogData(dataset, law: law.kind) : nil
+    data = law.kind.modelsSchedule || law.kind.isMetricLaw ? LogData(dataset, law: law.kind) : nil
   }
 
   /// Reported parameters p → L̂ per point (NaN where the law cannot predict).
@@ -132,8 +136,10 @@ public struct PointPredictor: Sendable {
     }
     let theta = law.internalParameters(p)
     var g = [Double](repeating: 0, count: theta.count)
+    let metric = law.kind.isMetricLaw
     return (0..<d.count).map { i in
-      let v = Foundation.exp(law.logPrediction(theta, data, i, gradient: &g))
+      let r = law.logPrediction(theta, data, i, gradient: &g)
+      let v = metric ? r : Foundation.exp(r)
       return v.isFinite ? v : .nan
     }
   }

@@ -39,20 +39,30 @@ extension LawFit {
           ("points", .int(h.points)),
           ("mean_abs_rel_error", .num(h.meanAbsRelError)),
           ("max_abs_rel_error", .num(h.maxAbsRelError)),
+        ] + (kind.isMetricLaw ? [("mean_abs_error", .num(h.meanAbsError)), ("max_abs_error", .num(h.maxAbsError))] : []) + [
           ("predictions", .array(h.predictions.map { p in
             .object([
               ("line", .int(p.line)), ("params", .num(p.params)), ("tokens", .num(p.tokens)), ("flops", .num(p.flops)),
+            ] + (kind.isMetricLaw ? [("x", .num(p.x)), ("error", .num(p.error))] : []) + [
               ("observed", .num(p.observed)), ("predicted", .num(p.predicted)), ("rel_error", .num(p.relativeError)),
               ("interval", p.interval.map { .array([.num($0.0), .num($0.1)]) } ?? .null),
             ])
           })),
         ])))
     }
+    var lawOptions: [(String, JSONValue)] = []
+    if !fixed.isEmpty {
+      lawOptions.append(("fixed", .object(parameterNames.compactMap { n in fixed[n].map { (n, .num($0)) } })))
+    }
+    if kind.isMetricLaw {
+      lawOptions.append(("y_range", yRange.map { .array([.num($0.lowerBound), .num($0.upperBound)]) } ?? .null))
+    }
     return .object([
       ("file", .string(file)),
       ("group", group.map { .string($0) } ?? .null),
       ("law", .string(law)),
       ("formula", .string(formula)),
+    ] + lawOptions + [
       ("points", .int(points)),
       ("objective", .num(objective)),
       ("objective_definition", .string(objectiveDefinition)),

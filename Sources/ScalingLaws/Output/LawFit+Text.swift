@@ -20,8 +20,12 @@ extension LawFit {
     if let searchNote { s += "                   \(searchNote)\n" }
     s += "    tolerances   = \(tolerances)\n"
     s += "    |gradient|   = \(String(format: "%.3g", gradientNorm))\n"
-    s += "    RMSE (log)   = \(String(format: "%.6g", rmseLog))\n"
-    s += "    R^2 (log)    = \(r2Log.isFinite ? String(format: "%.6f", r2Log) : "n/a (the losses do not vary)")\n"
+    let pad = String(repeating: " ", count: 3 - residualScale.count)
+    s += "    RMSE (\(residualScale))\(pad)   = \(String(format: "%.6g", rmseLog))\n"
+    s += "    R^2 (\(residualScale))\(pad)    = \(r2Log.isFinite ? String(format: "%.6f", r2Log) : "n/a (the \(kind.isMetricLaw ? "values" : "losses") do not vary)")\n"
+    if let yRange {
+      s += "    y-range      = [\(fmt(yRange.lowerBound)), \(fmt(yRange.upperBound))] (b and a + b kept inside it)\n"
+    }
     s += "    cond(J)      = \(conditionNumber.isFinite ? String(format: "%.3g", conditionNumber) : "inf")\n"
     s += "[[Variables]]\n"
     let width = parameterNames.map { $0.count }.max() ?? 5
@@ -29,7 +33,9 @@ extension LawFit {
       let v = parameters[i]
       var line = "    " + name.padding(toLength: width, withPad: " ", startingAt: 0) + ": "
       line += String(format: "%.8g", v)
-      if let se = standardErrors?[i] {
+      if fixed[name] != nil {
+        line += " (fixed)"
+      } else if let se = standardErrors?[i] {
         line += " +/- " + String(format: "%.4g", se)
         if v != 0 {
           let pct = abs(se / v) * 100
@@ -62,11 +68,15 @@ extension LawFit {
       }
     }
     if let h = holdout {
-      s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |rel. error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%\n"
+      if kind.isMetricLaw {
+        s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |error| \(String(format: "%.4f", h.meanAbsError)), max \(String(format: "%.4f", h.maxAbsError))\n"
+      } else {
+        s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |rel. error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%\n"
+      }
       for p in h.predictions {
-        var line = "    line \(p.line): N \(shortCount(p.params)), D \(shortCount(p.tokens)): observed \(String(format: "%.4f", p.observed)), predicted \(String(format: "%.4f", p.predicted))"
+        var line = "    line \(p.line): N \(shortCount(p.params)), \(kind.isMetricLaw ? "x \(String(format: "%.4g", p.x))" : "D \(shortCount(p.tokens))"): observed \(String(format: "%.4f", p.observed)), predicted \(String(format: "%.4f", p.predicted))"
         if let iv = p.interval { line += " [\(String(format: "%.4f", iv.0)), \(String(format: "%.4f", iv.1))]" }
-        s += line + String(format: " (%+.2f%%)", 100 * p.relativeError) + "\n"
+        s += line + (kind.isMetricLaw ? String(format: " (%+.4f)", p.error) : String(format: " (%+.2f%%)", 100 * p.relativeError)) + "\n"
       }
     }
     if !warnings.isEmpty {

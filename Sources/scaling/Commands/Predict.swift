@@ -20,14 +20,20 @@ extension ScalingTool {
     @Option(help: "Query: training tokens D (e.g. 1.4T).") var tokens: Count?
     @Option(help: "Query: training compute C in FLOPs (default 6ND).") var flops: Count?
     @Option(help: "Query: optimiser steps (kaplan-ns).") var steps: Count?
+    @Option(help: "Query of a sigmoid fit: the x (task loss) to predict the metric at.") var x: RealArgument?
+    @Option(help: "A second-step fit (scaling fit --law sigmoid --format json): the first fit's prediction becomes its x.")
+    var then: String?
+    @Option(help: "With a --then file holding several fits: the group to use.") var thenGroup: String?
     @Option(help: "Output format.") var format: OutputFormat = .text
     @Option(help: "Write the output to this file (atomically).") var output: String?
 
     func validate() throws {
-      let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil
+      let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil || x != nil
       if query == !data.files.isEmpty {
-        throw ValidationError("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law), not both.")
+        throw ValidationError("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law; --x for a sigmoid fit), not both.")
       }
+      if let x, !x.value.isFinite { throw ValidationError("--x must be finite (got \(x.value)).") }
+      if x != nil && then != nil { throw ValidationError("--x queries a sigmoid fit directly; with --then the x comes from the first fit.") }
       for (v, flag) in [(params, "--params"), (tokens, "--tokens"), (flops, "--flops"), (steps, "--steps")] {
         if let v, !(v.value > 0 && v.value.isFinite) { throw ValidationError("\(flag) must be positive (got \(v.value)).") }
       }
@@ -35,14 +41,27 @@ extension ScalingTool {
 
     func run() throws {
       let f: FitFile
+      var t: FitFile? = nil
       do {
         f = try FitFile(path: fit, group: group)
+        if let then { t = try FitFile(path: then, group: thenGroup) }
       } catch let e as FitFile.FitFileError {
         throw CommandUsageError(message: e.description)
       }
+      if let t { try Self.checkChain(f, t) }
       let predictions: [Prediction]
       if data.files.isEmpty {
-        predictions = [try query(f)]
+        var p = try query(f)
+        if let t { p = Prediction(fit: f, dataset: p.dataset, hasLoss: false, then: t) }
+        predictions = [p]
+      } else if f.kind.isMetricLaw {
+        var options = data.loadOptions
+        for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
+        options.metric = true
+        options.optionalColumns = [.y]
+        let loader = DatasetLoader(options: options, required: [.x])
+        let datasets = try data.files.flatMap { try loader.load(path: $0) }
+        predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.y] != nil) }
       } else {
         var options = data.loadOptions
         for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
@@ -54,7 +73,22 @@ extension ScalingTool {
         required.remove(.loss)
         let loader = DatasetLoader(options: options, required: required)
         let datasets = try data.files.flatMap { try loader.load(path: $0) }
-        predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
+        if let t {
+          // The observed metric of each row, read with the same filters (so the same rows).
+          var metricOptions = options
+          metricOptions.columns = t.columns.filter { $0.key == .y }
+          metricOptions.metric = true
+          metricOptions.optionalColumns = [.y]
+          metricOptions.schedule = nil
+          let metricLoader = DatasetLoader(options: metricOptions, required: [])
+          let observed = try data.files.flatMap { try metricLoader.load(path: $0) }
+          predictions = zip(datasets, observed).map { d, m in
+            let aligned = m.sources[.y] != nil && m.lines == d.lines
+            return Prediction(fit: f, dataset: d, hasLoss: d.sources[.loss] != nil, then: t, observedMetric: aligned ? m.loss : nil)
+          }
+        } else {
+          predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
+        }
       }
       let text: String
       switch format {
@@ -65,7 +99,28 @@ extension ScalingTool {
       if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
     }
 
+    /// A chain is a loss law's fit followed by a metric law fitted against that loss.
+    static func checkChain(_ f: FitFile, _ t: FitFile) throws {
+      guard !f.kind.isMetricLaw else {
+        throw CommandUsageError(message: "\(f.path): a \(f.lawName) fit predicts a metric; the first step of --then must be a loss law (step 1: task loss from N and D)")
+      }
+      guard t.kind.isMetricLaw else {
+        throw CommandUsageError(message: "\(t.path): a \(t.lawName) fit is not a metric law of a loss; --then needs a sigmoid fit (scaling fit --law sigmoid)")
+      }
+      if let x = t.columns[.x], let loss = f.columns[.loss], x.lowercased() != loss.lowercased() {
+        throw CommandUsageError(
+          message: "\(t.path) fits its metric against x = '\(x)', but \(f.path) predicts '\(loss)': the chained x would be a different quantity (fit step 2 with --x-column \(loss))")
+      }
+    }
+
     func query(_ f: FitFile) throws -> Prediction {
+      if f.kind.isMetricLaw {
+        guard let x else { throw ValidationError("A \(f.lawName) query needs --x (or chain it after a loss fit with --then).") }
+        var d = Dataset(file: "query", params: [.nan], tokens: [.nan], flops: [.nan], loss: [.nan], lines: [0])
+        d.x = [x.value]
+        return Prediction(fit: f, dataset: d, hasLoss: false)
+      }
+      if x != nil { throw ValidationError("--x queries a sigmoid fit; the \(f.lawName) law takes --params/--tokens.") }
       if f.kind.modelsSchedule { return try curveQuery(f) }
       let needs = f.law.required
       func need(_ q: Quantity, _ v: Count?, _ flag: String) throws -> Double {

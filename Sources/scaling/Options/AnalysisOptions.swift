@@ -19,12 +19,17 @@ struct AnalysisOptions: ParsableArguments {
   var law: LawKind = .chinchilla
   @Flag(help: "Add an irreducible loss E to kaplan-n, kaplan-d and kaplan-c.")
   var irreducible = false
-  @Option(help: "Per-point loss on log residuals.")
-  var objective: ObjectiveOption = .huber
+  @Option(help: "Per-point loss on the residuals (log L for loss laws, y for sigmoid). Default: huber; squared for sigmoid.")
+  var objective: ObjectiveOption?
   @Option(help: "Huber delta (with --objective huber).")
   var huberDelta: RealArgument = RealArgument(1e-3)
   @Option(help: "Global search: fast (variable projection + polish) or hoffmann (4,500-start grid).")
   var search: SearchStrategy = .fast
+
+  @Option(help: ArgumentHelp("Hold a parameter at a value, e.g. b=0.25 (chance level of 4-way multiple choice); repeatable.", valueName: "name=value"))
+  var fix: [String] = []
+  @Option(help: ArgumentHelp("sigmoid: keep both levels of the curve (b and a + b) inside lo,hi; 'none' for no bounds. Default: 0,1 when every y is in [0, 1].", valueName: "lo,hi|none"))
+  var yRange: String?
 
   @Option(help: "Bootstrap resamples (0: none).")
   var bootstrap: Int = 0
@@ -61,13 +66,60 @@ struct AnalysisOptions: ParsableArguments {
     if holdoutAboveParams != nil && holdoutAboveFlops != nil {
       throw ValidationError("Give --holdout-above-params or --holdout-above-flops, not both.")
     }
+    _ = try fixedParameters()
+    _ = try parsedYRange()
+    if yRange != nil && !law.isMetricLaw {
+      throw ValidationError("--y-range applies to --law sigmoid only.")
+    }
+    if let name = try fixedParameters().keys.sorted().first(where: { !law.makeLaw(irreducible: irreducible).parameterNames.contains($0) }) {
+      throw ValidationError(
+        "--fix \(name): the \(law.makeLaw(irreducible: irreducible).name) law has no parameter '\(name)' (its parameters: \(law.makeLaw(irreducible: irreducible).parameterNames.joined(separator: ", "))).")
+    }
+  }
+
+  /// `--fix name=value`, each parsed.
+  func fixedParameters() throws -> [String: Double] { try Self.parseFix(fix, flag: "--fix") }
+
+  /// `--y-range lo,hi` or `none` (`.auto`: the default, decided on the data).
+  func parsedYRange() throws -> YRange { try Self.parseYRange(yRange, flag: "--y-range") }
+
+  /// name=value items of a fix flag.
+  static func parseFix(_ items: [String], flag: String) throws -> [String: Double] {
+    var out: [String: Double] = [:]
+    for item in items {
+      let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, !parts[0].isEmpty else {
+        throw ValidationError("\(flag) '\(item)': expected name=value, e.g. b=0.25.")
+      }
+      guard let v = Double(parts[1]), v.isFinite else {
+        throw ValidationError("\(flag) '\(item)': '\(parts[1])' is not a finite number.")
+      }
+      guard out[parts[0]] == nil else { throw ValidationError("\(flag) \(parts[0]) is given twice.") }
+      out[parts[0]] = v
+    }
+    return out
+  }
+
+  /// lo,hi or none of a y-range flag.
+  static func parseYRange(_ value: String?, flag: String) throws -> YRange {
+    guard let text = value?.trimmingCharacters(in: .whitespaces) else { return .auto }
+    if text.lowercased() == "none" { return .none }
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo.isFinite, hi.isFinite else {
+      throw ValidationError("\(flag) '\(text)': expected lo,hi (e.g. 0,1) or none.")
+    }
+    guard hi > lo else { throw ValidationError("\(flag) '\(text)': hi must be greater than lo.") }
+    return .range(lo...hi)
   }
 
   var fitOptions: FitOptions {
     var o = FitOptions()
     o.law = law
     o.irreducible = irreducible
-    o.loss = objective == .huber ? .huber(delta: huberDelta.value) : .squared
+    let chosen = objective ?? (law.isMetricLaw ? .squared : .huber)
+    o.loss = chosen == .huber ? .huber(delta: huberDelta.value) : .squared
+    o.fixed = (try? fixedParameters()) ?? [:]
+    o.yRange = (try? parsedYRange()) ?? .auto
     o.search = search
     return o
   }

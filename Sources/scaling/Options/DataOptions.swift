@@ -14,6 +14,10 @@ struct DataOptions: ParsableArguments {
   var flopsColumn: String?
   @Option(help: "Column holding the loss (nats per token or byte).")
   var lossColumn: String?
+  @Option(help: "sigmoid: column holding the predictor x (a task loss, e.g. log_ppl).")
+  var xColumn: String?
+  @Option(help: "sigmoid: column holding the metric y (e.g. acc).")
+  var yColumn: String?
   @Option(help: "Column holding the optimiser step.")
   var stepColumn: String?
   @Option(help: "Column naming the run (for --final-only and --exclude-run).")
@@ -67,6 +71,7 @@ struct DataOptions: ParsableArguments {
     let explicit: [(Quantity, String?)] = [
       (.params, paramsColumn), (.tokens, tokensColumn), (.flops, flopsColumn), (.loss, lossColumn),
       (.step, stepColumn), (.run, runColumn), (.group, groupColumn), (.budget, budgetColumn),
+      (.x, xColumn), (.y, yColumn),
     ]
     for (q, name) in explicit { if let name { o.columns[q] = name } }
     for (q, name) in schedule.columns { o.columns[q] = name }
@@ -87,6 +92,7 @@ struct DataOptions: ParsableArguments {
     var o = loadOptions
     o.finalByDefault = law.isFinalLossLaw && checkpoints != .all
     if law.modelsSchedule { o.schedule = schedule.options }
+    o.metric = law.isMetricLaw
     return o
   }
 
@@ -95,6 +101,14 @@ struct DataOptions: ParsableArguments {
     if !schedule.isEmpty, !(law?.modelsSchedule ?? false) {
       throw ValidationError(
         "the learning-rate schedule flags are for the learning-rate-aware laws (--law chinchilla-lr, lr-annealing or multi-power)\(law.map { "; --law \($0.rawValue) does not model the schedule" } ?? "").")
+    }
+    if let law {
+      if law.isMetricLaw && lossColumn != nil {
+        throw ValidationError("--loss-column is for loss laws; --law sigmoid reads --x-column and --y-column.")
+      }
+      if !law.isMetricLaw && (xColumn != nil || yColumn != nil) {
+        throw ValidationError("--x-column and --y-column are for --law sigmoid; a loss law reads --loss-column.")
+      }
     }
     let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
     return try files.flatMap { try loader.load(path: $0) }

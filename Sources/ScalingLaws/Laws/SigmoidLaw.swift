@@ -1,0 +1,198 @@
+import Fitting
+import Foundation
+
+/// The second step of the model ladder (Bhagia et al. 2024, arXiv 2412.04403): a task metric y
+/// (accuracy) against a task loss x, y = a / (1 + exp(−k·(x − x0))) + b.
+///
+/// Fitted on the linear scale (the residual is ŷ − y, least squares by default): an accuracy is
+/// not a positive power law, and its errors are additive. The curve runs from b to a + b with
+/// a ≥ 0; the sign of k gives the direction (k < 0: the metric falls as the loss grows), so b is
+/// the level at the bad end (chance, `--fix b=0.25` for 4-way multiple choice).
+///
+/// With a y-range [lo, hi] (`--y-range`, the default for data inside [0, 1]) both levels stay
+/// inside it: b = lo + (hi − lo)·σ(u), a = (hi − b)·σ(w), so the curve is inside the range for
+/// every x. Internal θ = (w, u, k, x0); without a range θ = (ln a, b, k, x0).
+public struct SigmoidLaw: ScalingLaw {
+  /// The range both levels of the curve are kept in (nil: unbounded).
+  public let yRange: ClosedRange<Double>?
+
+  public init(yRange: ClosedRange<Double>?) {
+    precondition(yRange.map { $0.upperBound > $0.lowerBound } ?? true)
+    self.yRange = yRange
+  }
+
+  public var kind: LawKind { .sigmoid }
+  public var name: String { "sigmoid" }
+  public var formula: String { "y = a/(1 + exp(-k*(x - x0))) + b" }
+  public var parameterNames: [String] { ["a", "b", "k", "x0"] }
+  public var required: Set<Quantity> { [.x, .y] }
+
+  @inline(__always)
+  static func logistic(_ z: Double) -> Double { 1 / (1 + Foundation.exp(-z)) }
+
+  @inline(__always)
+  static func logit(_ p: Double) -> Double { Foundation.log(p / (1 - p)) }
+
+  public func reported(_ t: [Double]) -> [Double] {
+    guard let r = yRange else { return [Foundation.exp(t[0]), t[1], t[2], t[3]] }
+    let b = r.lowerBound + (r.upperBound - r.lowerBound) * Self.logistic(t[1])
+    return [(r.upperBound - b) * Self.logistic(t[0]), b, t[2], t[3]]
+  }
+
+  public func internalParameters(_ p: [Double]) -> [Double] {
+    guard let r = yRange else { return [Foundation.log(p[0]), p[1], p[2], p[3]] }
+    let u = Self.logit((p[1] - r.lowerBound) / (r.upperBound - r.lowerBound))
+    return [Self.logit(p[0] / (r.upperBound - p[1])), u, p[2], p[3]]
+  }
+
+  /// The diagonal of ∂p/∂θ (exact without a range; with one, a also depends on u, which
+  /// `reportedJacobian` gives in full).
+  public func reportedDerivatives(_ t: [Double]) -> [Double] {
+    let J = jacobian(t)
+    return (0..<4).map { J[$0][$0] }
+  }
+
+  /// ∂p_c/∂θ_j: with a range, a = (hi − b(u))·σ(w) depends on w and u.
+  public func reportedJacobian(_ t: [Double]) -> [[Double]]? { jacobian(t) }
+
+  func jacobian(_ t: [Double]) -> [[Double]] {
+    guard let r = yRange else {
+      return [[Foundation.exp(t[0]), 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    }
+    let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
+    let width = r.upperBound - r.lowerBound
+    let b = r.lowerBound + width * su
+    let dbdu = width * su * (1 - su)
+    return [
+      [(r.upperBound - b) * sw * (1 - sw), -sw * dbdu, 0, 0], [0, dbdu, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1],
+    ]
+  }
+
+  public var parameterBounds: [String: ClosedRange<Double>] {
+    yRange.map { ["b": $0] } ?? [:]
+  }
+
+  /// ŷ at point i (on the linear scale: this law's residual is ŷ − y), with ∂ŷ/∂θ.
+  public func logPrediction(_ t: [Double], _ data: LogData, _ i: Int, gradient g: inout [Double]) -> Double {
+    let x = data.x[i]
+    let k = t[2], x0 = t[3]
+    let s = Self.logistic(k * (x - x0))
+    let ds = s * (1 - s)
+    let a: Double, b: Double
+    if let r = yRange {
+      let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
+      let width = r.upperBound - r.lowerBound
+      b = r.lowerBound + width * su
+      a = (r.upperBound - b) * sw
+      let dbdu = width * su * (1 - su)
+      g[0] = s * (r.upperBound - b) * sw * (1 - sw)
+      g[1] = dbdu * (1 - s * sw)
+    } else {
+      a = Foundation.exp(t[0])
+      b = t[1]
+      g[0] = s * a
+      g[1] = 1
+    }
+    g[2] = a * ds * (x - x0)
+    g[3] = -a * ds * k
+    return a * s + b
+  }
+
+  /// A grid start from every (−k, +k) × x0 cell of a grid scaled to the data.
+  public func gridStarts() -> [[Double]] {
+    [[0, 0, -1, 0], [0, 0, 1, 0], [0, 0, -4, 0], [0, 0, 4, 0]].map { t in
+      yRange == nil ? [0, 0.1, t[2], t[3]] : t
+    }
+  }
+
+  /// Variable projection: the law is linear in (a, b) at fixed (k, x0). Over a grid of 32 k
+  /// (|k|·span of x from 0.5 to 50, both signs) × 25 x0 (from one span below the data to one
+  /// above), (a, b) is the least-squares solution inside the constraints (a ≥ 0; b and a + b in
+  /// the y-range); the best local minima of the objective over that grid start the polish.
+  public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
+    let xs = data.x, ys = data.logLoss
+    guard let lo = xs.min(), let hi = xs.max(), hi > lo else {
+      throw FitError("x is constant (every x = \(xs.first.map { String(format: "%g", $0) } ?? "?")): the sigmoid has no slope to fit")
+    }
+    let span = hi - lo
+    let magnitudes = (0..<16).map { 0.5 * Foundation.pow(100, Double($0) / 15) / span }
+    let ks = magnitudes.reversed().map { -$0 } + magnitudes
+    let x0s = (0..<25).map { lo - span + 3 * span * Double($0) / 24 }
+    let n = xs.count
+    var s = [Double](repeating: 0, count: n)
+    return startsFromGrid(rows: ks.count, columns: x0s.count, data: data, loss: loss) { r, c in
+      let k = ks[r], x0 = x0s[c]
+      for i in 0..<n { s[i] = Self.logistic(k * (xs[i] - x0)) }
+      guard let (a, b) = constrainedLevels(s, ys) else { return nil }
+      return internalStart(a: a, b: b, k: k, x0: x0)
+    }
+  }
+
+  /// min Σ (a·s_i + b − y_i)² subject to a ≥ 0 and, with a range, lo ≤ b and a + b ≤ hi:
+  /// the unconstrained solution if feasible, else the best solution on the active edges.
+  func constrainedLevels(_ s: [Double], _ y: [Double]) -> (Double, Double)? {
+    let n = Double(s.count)
+    var ss = 0.0, sy = 0.0, s2 = 0.0, sys = 0.0
+    for i in 0..<s.count {
+      ss += s[i]
+      sy += y[i]
+      s2 += s[i] * s[i]
+      sys += s[i] * y[i]
+    }
+    func cost(_ a: Double, _ b: Double) -> Double {
+      // Σ (a s + b − y)² up to the constant Σ y².
+      a * a * s2 + 2 * a * b * ss + n * b * b - 2 * a * sys - 2 * b * sy
+    }
+    let lo = yRange?.lowerBound ?? -.infinity, hi = yRange?.upperBound ?? .infinity
+    func feasible(_ a: Double, _ b: Double) -> Bool { a >= 0 && b >= lo && a + b <= hi }
+    var candidates: [(Double, Double)] = []
+    let det = n * s2 - ss * ss
+    if det > 1e-12 * n * s2 {
+      let a = (n * sys - ss * sy) / det
+      candidates.append((a, (sy - a * ss) / n))
+    }
+    // a = 0: a flat line at the mean.
+    candidates.append((0, min(max(sy / n, lo), hi)))
+    if yRange != nil {
+      // b = lo: a = Σ s(y − lo) / Σ s².
+      if s2 > 0 { candidates.append((max(0, min(hi - lo, (sys - lo * ss) / s2)), lo)) }
+      // a + b = hi: y − hi = a (s − 1).
+      let q = s2 - 2 * ss + n
+      if q > 0 {
+        let a = max(0, min(hi - lo, (sys - sy - hi * ss + hi * n) / q))
+        candidates.append((a, hi - a))
+      }
+    }
+    var best: (Double, Double)? = nil
+    var bestCost = Double.infinity
+    for (a, b) in candidates where a.isFinite && b.isFinite && feasible(a, b) {
+      let c = cost(a, b)
+      if c < bestCost {
+        bestCost = c
+        best = (a, b)
+      }
+    }
+    return best
+  }
+
+  /// θ of (a, b, k, x0), nudged off the range's edges (where the logits are infinite).
+  func internalStart(a: Double, b: Double, k: Double, x0: Double) -> [Double] {
+    guard let r = yRange else { return [Foundation.log(max(a, 1e-6)), b, k, x0] }
+    let width = r.upperBound - r.lowerBound
+    let fb = min(max((b - r.lowerBound) / width, 1e-4), 1 - 1e-4)
+    let bb = r.lowerBound + width * fb
+    let fa = min(max(a / (r.upperBound - bb), 1e-4), 1 - 1e-4)
+    return [Self.logit(fa), Self.logit(fb), k, x0]
+  }
+
+  /// The metric at x (the other inputs are unused: a sigmoid law takes its x from the data, or
+  /// from a first-step prediction).
+  public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {
+    .nan
+  }
+
+  /// y at x for reported parameters.
+  public func metric(_ p: [Double], x: Double) -> Double {
+    p[0] * Self.logistic(p[2] * (x - p[3])) + p[1]
+  }
+}

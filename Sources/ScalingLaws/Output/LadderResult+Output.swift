@@ -1,0 +1,100 @@
+import Foundation
+
+/// Text, CSV and JSON renderings of `scaling ladder`.
+extension Ladder.Result {
+  public static let csvHeader = [
+    "file", "line", "run", "step", "params", "tokens", "final", "observed_x", "predicted_x", "observed", "step2_alone",
+    "predicted", "lower", "upper", "error",
+  ]
+
+  public var csv: String {
+    var out = Self.csvHeader.joined(separator: ",") + "\n"
+    for r in rows {
+      let fields = [
+        step1.file, String(r.line), r.run ?? "", r.step.map(num) ?? "", num(r.params), num(r.tokens), r.isFinal ? "1" : "0",
+        num(r.observedX), num(r.predictedX), r.observedY.map(num) ?? "", num(r.step2Alone), num(r.chained),
+        r.interval.map { num($0.0) } ?? "", r.interval.map { num($0.1) } ?? "", Self.chainedError(r).map(num) ?? "",
+      ]
+      out += fields.map(csvEscape).joined(separator: ",") + "\n"
+    }
+    return out
+  }
+
+  func summaryJSON(_ e: (mean: Double, max: Double, count: Int)?, relative: Bool) -> JSONValue {
+    guard let e else { return .null }
+    let key = relative ? "abs_rel_error" : "abs_error"
+    return .object([("points", .int(e.count)), ("mean_\(key)", .num(e.mean)), ("max_\(key)", .num(e.max))])
+  }
+
+  public var json: JSONValue {
+    let steps: [(String, JSONValue)] = [
+      ("step1", summaryJSON(summary(Self.step1Error), relative: true)),
+      ("step1_finals", summaryJSON(summary(Self.step1Error, finalsOnly: true), relative: true)),
+      ("step2_alone", summaryJSON(summary(Self.step2Error), relative: false)),
+      ("step2_alone_finals", summaryJSON(summary(Self.step2Error, finalsOnly: true), relative: false)),
+      ("chained", summaryJSON(summary(Self.chainedError), relative: false)),
+      ("chained_finals", summaryJSON(summary(Self.chainedError, finalsOnly: true), relative: false)),
+    ]
+    let rowValues: [JSONValue] = rows.map { r in
+      .object([
+        ("line", .int(r.line)), ("run", r.run.map { .string($0) } ?? .null), ("step", r.step.map { .num($0) } ?? .null),
+        ("params", .num(r.params)), ("tokens", .num(r.tokens)), ("final", .bool(r.isFinal)),
+        ("observed_x", .num(r.observedX)), ("predicted_x", .num(r.predictedX)),
+        ("observed", r.observedY.map { .num($0) } ?? .null), ("step2_alone", .num(r.step2Alone)),
+        ("predicted", .num(r.chained)),
+        ("interval", r.interval.map { .array([.num($0.0), .num($0.1)]) } ?? .null),
+        ("error", Self.chainedError(r).map { .num($0) } ?? .null),
+      ])
+    }
+    return .object([
+      ("held_out", .bool(heldOut)), ("errors", .object(steps)), ("rows", .array(rowValues)),
+      ("step1_fit", step1.json), ("step2_fit", step2.json),
+    ])
+  }
+
+  public var text: String {
+    var s = "[[Ladder]] \(step1.file)\(step1.group.map { " [group \($0)]" } ?? "")\n"
+    func line(_ fit: LawFit, _ label: String) -> String {
+      let params = zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))\(fit.fixed[$0] != nil ? " (fixed)" : "")" }
+      return "    \(label) = \(fit.law) on \(fit.points) points, \(fit.converged ? "converged" : "NOT CONVERGED"): \(params.joined(separator: ", "))\n"
+    }
+    s += line(step1, "step 1 ")
+    s += "              task loss \(step1.dataset.sources[.loss] ?? "loss") from N and D: \(step1.formula)\n"
+    s += line(step2, "step 2 ")
+    s += "              \(step2.dataset.sources[.y] ?? "y") against \(step2.dataset.sources[.x] ?? "x"): \(step2.formula)\n"
+    if let b1 = step1.bootstrap, let b2 = step2.bootstrap {
+      s += "    intervals  = \(Int((100 * b2.confidence).rounded()))% percentiles over \(min(b1.samples.count, b2.samples.count)) paired resamples (resample j of step 1 feeds resample j of step 2)\n"
+    } else if let b = step1.bootstrap ?? step2.bootstrap {
+      s += "    intervals  = \(Int((100 * b.confidence).rounded()))% percentiles over \(b.samples.count) resamples of step \(step1.bootstrap != nil ? 1 : 2) only\n"
+    }
+    let scope = heldOut ? "held-out rows" : "rows (in sample: no holdout)"
+    func pct(_ e: (mean: Double, max: Double, count: Int)?) -> String {
+      e.map { String(format: "mean %.2f%%, max %.2f%% over %d", 100 * $0.mean, 100 * $0.max, $0.count) } ?? "n/a"
+    }
+    func pts(_ e: (mean: Double, max: Double, count: Int)?) -> String {
+      e.map { String(format: "mean %.4f, max %.4f over %d", $0.mean, $0.max, $0.count) } ?? "n/a (no observed metric)"
+    }
+    s += "    \(scope):\n"
+    s += "      step 1 alone  |rel. error| of the task loss: \(pct(summary(Self.step1Error))); finals \(pct(summary(Self.step1Error, finalsOnly: true)))\n"
+    s += "      step 2 alone  |error| at the observed task loss: \(pts(summary(Self.step2Error))); finals \(pts(summary(Self.step2Error, finalsOnly: true)))\n"
+    s += "      chained       |error| from N and D: \(pts(summary(Self.chainedError))); finals \(pts(summary(Self.chainedError, finalsOnly: true)))\n"
+    for w in step1.warnings { s += "    step 1 warning = \(w)\n" }
+    for w in step2.warnings { s += "    step 2 warning = \(w)\n" }
+    var table = [["line", "run", "step", "N", "x", "predicted x", "observed", "step 2 alone", "chained", "interval", "error"]]
+    for r in rows {
+      table.append([
+        String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? "", shortCount(r.params),
+        String(format: "%.4f", r.observedX), String(format: "%.4f", r.predictedX),
+        r.observedY.map { String(format: "%.4f", $0) } ?? "", String(format: "%.4f", r.step2Alone),
+        String(format: "%.4f", r.chained), r.interval.map { String(format: "%.4f – %.4f", $0.0, $0.1) } ?? "",
+        Self.chainedError(r).map { String(format: "%+.4f", $0) } ?? "",
+      ])
+    }
+    let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max()! }
+    for row in table {
+      s += "    " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        .trimmingCharacters(in: .whitespaces) + "\n"
+    }
+    return s
+  }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import ScalingLaws
+
+extension ScalingTool {
+  struct LadderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "ladder",
+      abstract: "Two-step downstream prediction: task loss from N and D, then the task metric from the task loss.",
+      discussion: """
+        Step 1 fits --law (default chinchilla; chinchilla-lr with the schedule for checkpoint curves) \
+        to the task-loss column. Step 2 fits the sigmoid y = a/(1 + exp(-k*(x - x0))) + b of the \
+        metric column against the task-loss column over every checkpoint (least squares on y). \
+        With --holdout-above-params both are fitted on the smaller models and the larger ones are \
+        predicted: step 1 alone, step 2 alone (at the observed task loss) and chained (from N and \
+        D only). With --bootstrap N the chained intervals pair resample j of step 1 with \
+        resample j of step 2 (Bhagia et al. 2024, arXiv 2412.04403).
+        """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var analysis: AnalysisOptions
+
+    @Option(help: "Column holding the task loss (step 1's loss, step 2's x), e.g. log_ppl.")
+    var taskLossColumn: String
+    @Option(help: "Column holding the task metric (step 2's y), e.g. acc.")
+    var metricColumn: String
+    @Option(help: ArgumentHelp("Step 2: hold a sigmoid parameter at a value, e.g. b=0.25; repeatable.", valueName: "name=value"))
+    var sigmoidFix: [String] = []
+    @Option(help: ArgumentHelp("Step 2: keep b and a + b inside lo,hi, or none. Default: 0,1 when every metric value is in [0, 1].", valueName: "lo,hi|none"))
+    var sigmoidYRange: String?
+
+    @Option(help: "Output format.") var format: OutputFormat = .text
+    @Option(help: "Write the output to this file (atomically) instead of standard output.") var output: String?
+
+    func validate() throws {
+      try data.requireFiles()
+      if analysis.law.isMetricLaw {
+        throw ValidationError("--law is step 1's law of the task loss; step 2 is always the sigmoid.")
+      }
+      if data.lossColumn != nil || data.xColumn != nil || data.yColumn != nil {
+        throw ValidationError("scaling ladder reads --task-loss-column and --metric-column (not --loss-column, --x-column, --y-column).")
+      }
+      _ = try sigmoidOptions()
+    }
+
+    /// Step 2's fit options: the sigmoid, least squares, with --sigmoid-fix and --sigmoid-y-range.
+    func sigmoidOptions() throws -> FitOptions {
+      var o = FitOptions()
+      o.law = .sigmoid
+      o.loss = .squared
+      o.search = analysis.search
+      o.fixed = try AnalysisOptions.parseFix(sigmoidFix, flag: "--sigmoid-fix")
+      o.yRange = try AnalysisOptions.parseYRange(sigmoidYRange, flag: "--sigmoid-y-range")
+      let names = SigmoidLaw(yRange: nil).parameterNames
+      if let bad = o.fixed.keys.sorted().first(where: { !names.contains($0) }) {
+        throw ValidationError("--sigmoid-fix \(bad): the sigmoid has no parameter '\(bad)' (its parameters: \(names.joined(separator: ", "))).")
+      }
+      return o
+    }
+
+    func run() throws {
+      let law = analysis.law
+      var lossOptions = data.loadOptions(forLaw: law)
+      lossOptions.columns[.loss] = taskLossColumn
+      var metricOptions = data.loadOptions(forLaw: .sigmoid)
+      metricOptions.columns[.x] = taskLossColumn
+      metricOptions.columns[.y] = metricColumn
+      let step1Law = analysis.fitOptions.makeLaw()
+      if !data.schedule.isEmpty && !law.modelsSchedule {
+        throw ValidationError("the learning-rate schedule flags are for the learning-rate-aware laws; --law \(law.rawValue) does not model the schedule.")
+      }
+      let lossLoader = DatasetLoader(options: lossOptions, required: step1Law.required)
+      let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
+      let lossData = try data.files.flatMap { try lossLoader.load(path: $0) }
+      let metricData = try data.files.flatMap { try metricLoader.load(path: $0) }
+      let step1 = analysis.analysis(progressTotal: 2 * lossData.count)
+      var step2 = step1
+      step2.fitOptions = try sigmoidOptions()
+      let ladder = Ladder(step1: step1, step2: step2)
+      let results = try zip(lossData, metricData).map { try ladder.run(lossData: $0, metricData: $1) }
+      let text: String
+      switch format {
+      case .text: text = results.map { $0.text }.joined(separator: "\n")
+      case .csv: text = Ladder.Result.csvHeader.joined(separator: ",") + "\n" + results.map { $0.csv.split(separator: "\n", maxSplits: 1).dropFirst().joined() }.joined()
+      case .json: text = JSONValue.object([("ladders", .array(results.map { $0.json }))]).rendered() + "\n"
+      }
+      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+    }
+  }
+}
