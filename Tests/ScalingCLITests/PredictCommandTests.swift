@@ -61,7 +61,7 @@ final class PredictCommandTests: XCTestCase {
     let (csv, fit, _) = try fitted()
     let both = try CLI.run(["predict", "--fit", fit, csv, "--params", "7B"])
     XCTAssertEqual(both.status, 2)
-    XCTAssertTrue(both.stderr.contains("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law), not both."), both.stderr)
+    XCTAssertTrue(both.stderr.contains("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law; --x for a sigmoid fit), not both."), both.stderr)
     let missing = try CLI.run(["predict", "--fit", fit + ".nope", "--params", "7B", "--tokens", "1T"])
     XCTAssertEqual(missing.status, 2)
     XCTAssertTrue(missing.stderr.contains("cannot read the fit file"), missing.stderr)

@@ -307,13 +307,18 @@ public struct LawFitter: Sendable {
           warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")
         }
       }
-      if let range = law.parameterBounds[nm], params[i] <= range.lowerBound * (1 + 1e-6) || params[i] >= range.upperBound * (1 - 1e-6) {
+      if let range = law.parameterBounds[nm], !law.kind.isMetricLaw,
+        params[i] <= range.lowerBound * (1 + 1e-6) || params[i] >= range.upperBound * (1 - 1e-6)
+      {
         warnings.append(
           "\(nm) = \(fmt(params[i])) is at a bound of its range [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]: the data do not determine it (one learning-rate schedule alone rarely does; fit several)")
       }
       if nm == "E", params[i] < 1e-3 * (data.loss.min() ?? 1) {
         warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
       }
+    }
+    if let sigmoid = (law as? SigmoidLaw) ?? (law as? FixedParameterLaw)?.inner as? SigmoidLaw, let r = sigmoid.yRange {
+      warnings += Self.levelBoundWarnings(LawFitter.fullReported(params, law), range: r)
     }
     if law.kind.isFinalLossLaw, let runs = dataset.run {
       let perRun = runs.groupedIndices().map { $0.count }
@@ -361,6 +366,19 @@ public struct LawFitter: Sendable {
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
       r2Log: tss > 0 ? 1 - rss / tss : .nan, warnings: warnings, internalParameters: theta,
       dataset: dataset, yRange: (law as? SigmoidLaw ?? (law as? FixedParameterLaw)?.inner as? SigmoidLaw)?.yRange)
+  }
+
+  /// A sigmoid level (b, or a + b) pinned to the y-range: the bound, not the data, shapes the
+  /// curve beyond the data.
+  static func levelBoundWarnings(_ p: [Double], range r: ClosedRange<Double>) -> [String] {
+    let tol = 1e-6 * (r.upperBound - r.lowerBound)
+    let levels = [("b", p[1]), ("a + b", p[0] + p[1])]
+    return levels.compactMap { name, v in
+      let bound = v <= r.lowerBound + tol ? r.lowerBound : v >= r.upperBound - tol ? r.upperBound : nil
+      return bound.map {
+        "\(name) = \(fmt(v)) is at the \($0 == r.lowerBound ? "bottom" : "top") of the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))]: the data do not reach that level of the curve, so the bound, not the data, shapes it beyond the data (compare a fit without the y-range)"
+      }
+    }
   }
 
   var objectiveDefinition: String {

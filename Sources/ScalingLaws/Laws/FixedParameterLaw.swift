@@ -42,13 +42,13 @@ public struct FixedParameterLaw: ScalingLaw {
     let jacobian = inner.reportedJacobian(theta)
     for i in fixedIdx {
       let v = p[i]
-      if !(abs(back[i] - v) <= 1e-9 * max(1, abs(v))) {
-        let range = inner.parameterBounds[names[i]].map { " [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? ""
-        throw FitError("cannot fix \(names[i]) at \(fmt(v)): the \(inner.name) law keeps \(names[i]) inside its range\(range)")
-      }
       if let J = jacobian, J[i].indices.contains(where: { $0 != order[i] && J[i][$0] != 0 }) {
         throw FitError(
           "cannot fix \(names[i]) in this parametrisation of the \(inner.name) law: \(names[i]) is tied to other parameters (for the sigmoid with a y-range, a = (hi - b)*s(w); fix b, or fit without a y-range)")
+      }
+      if !(abs(back[i] - v) <= 1e-9 * max(1, abs(v))) {
+        let range = inner.parameterBounds[names[i]].map { " [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? ""
+        throw FitError("cannot fix \(names[i]) at \(fmt(v)): the \(inner.name) law keeps \(names[i]) inside its range\(range)")
       }
     }
     let fixedInternal = Set(fixedIdx.map { order[$0] })

@@ -76,7 +76,7 @@ extension ScalingTool {
         if let t {
           // The observed metric of each row, read with the same filters (so the same rows).
           var metricOptions = options
-          metricOptions.columns = t.columns.filter { $0.key == .y }
+          metricOptions.columns[.y] = t.columns[.y]
           metricOptions.metric = true
           metricOptions.optionalColumns = [.y]
           metricOptions.schedule = nil
