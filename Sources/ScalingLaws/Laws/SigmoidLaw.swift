@@ -98,6 +98,51 @@ public struct SigmoidLaw: ScalingLaw {
     return a * s + b
   }
 
+  /// Σ ρ(ŷ_i − y_i) and its gradient in one pass with scalars (the hot path of every start).
+  public func objective(_ t: [Double], _ data: LogData, loss: RobustLoss, gradient g: inout [Double]) -> Double {
+    let k = t[2], x0 = t[3]
+    let a: Double, b: Double
+    // ∂ŷ/∂θ0 = s·d0 + c0 and ∂ŷ/∂θ1 = s·d1 + c1 (by the parametrisation).
+    let d0: Double, c0: Double, d1: Double, c1: Double
+    if let r = yRange {
+      let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
+      let width = r.upperBound - r.lowerBound
+      b = r.lowerBound + width * su
+      a = (r.upperBound - b) * sw
+      let dbdu = width * su * (1 - su)
+      d0 = (r.upperBound - b) * sw * (1 - sw)
+      c0 = 0
+      d1 = -dbdu * sw
+      c1 = dbdu
+    } else {
+      a = Foundation.exp(t[0])
+      b = t[1]
+      d0 = a
+      c0 = 0
+      d1 = 0
+      c1 = 1
+    }
+    var f = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
+    let xs = data.x, ys = data.logLoss
+    for i in 0..<xs.count {
+      let dx = xs[i] - x0
+      let s = Self.logistic(k * dx)
+      let r = a * s + b - ys[i]
+      f += loss.rho(r)
+      let psi = loss.psi(r)
+      let ads = a * s * (1 - s) * psi
+      g0 += psi * (s * d0 + c0)
+      g1 += psi * (s * d1 + c1)
+      g2 += ads * dx
+      g3 -= ads * k
+    }
+    g[0] = g0
+    g[1] = g1
+    g[2] = g2
+    g[3] = g3
+    return f
+  }
+
   /// A grid start from every (−k, +k) × x0 cell of a grid scaled to the data.
   public func gridStarts() -> [[Double]] {
     [[0, 0, -1, 0], [0, 0, 1, 0], [0, 0, -4, 0], [0, 0, 4, 0]].map { t in
@@ -105,32 +150,41 @@ public struct SigmoidLaw: ScalingLaw {
     }
   }
 
-  /// Variable projection: the law is linear in (a, b) at fixed (k, x0). Over a grid of 32 k
-  /// (|k|·span of x from 0.5 to 50, both signs) × 25 x0 (from one span below the data to one
+  /// Variable projection: the law is linear in (a, b) at fixed (k, x0). Over a grid of 24 k
+  /// (|k|·span of x from 0.5 to 50, both signs) × 17 x0 (from one span below the data to one
   /// above), (a, b) is the least-squares solution inside the constraints (a ≥ 0; b and a + b in
-  /// the y-range); the best local minima of the objective over that grid start the polish.
+  /// the y-range), scored by its sum of squares on at most 2,000 evenly strided points; one
+  /// start from each of the three best local minima of that surface.
   public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
-    let xs = data.x, ys = data.logLoss
-    guard let lo = xs.min(), let hi = xs.max(), hi > lo else {
-      throw FitError("x is constant (every x = \(xs.first.map { String(format: "%g", $0) } ?? "?")): the sigmoid has no slope to fit")
+    let ranking = data.strided(maxCount: 2_000)
+    let xs = ranking.x, ys = ranking.logLoss
+    guard let lo = data.x.min(), let hi = data.x.max(), hi > lo else {
+      throw FitError("x is constant (every x = \(data.x.first.map { String(format: "%g", $0) } ?? "?")): the sigmoid has no slope to fit")
     }
     let span = hi - lo
-    let magnitudes = (0..<16).map { 0.5 * Foundation.pow(100, Double($0) / 15) / span }
+    let magnitudes = (0..<12).map { 0.5 * Foundation.pow(100, Double($0) / 11) / span }
     let ks = magnitudes.reversed().map { -$0 } + magnitudes
-    let x0s = (0..<25).map { lo - span + 3 * span * Double($0) / 24 }
+    let x0s = (0..<17).map { lo - span + 3 * span * Double($0) / 16 }
     let n = xs.count
     var s = [Double](repeating: 0, count: n)
-    return startsFromGrid(rows: ks.count, columns: x0s.count, data: data, loss: loss) { r, c in
-      let k = ks[r], x0 = x0s[c]
-      for i in 0..<n { s[i] = Self.logistic(k * (xs[i] - x0)) }
-      guard let (a, b) = constrainedLevels(s, ys) else { return nil }
-      return internalStart(a: a, b: b, k: k, x0: x0)
+    var scores = [Double](repeating: .infinity, count: ks.count * x0s.count)
+    var thetas = [[Double]](repeating: [], count: scores.count)
+    for (r, k) in ks.enumerated() {
+      for (c, x0) in x0s.enumerated() {
+        for i in 0..<n { s[i] = Self.logistic(k * (xs[i] - x0)) }
+        guard let (a, b, cost) = constrainedLevels(s, ys) else { continue }
+        scores[r * x0s.count + c] = cost
+        thetas[r * x0s.count + c] = internalStart(a: a, b: b, k: k, x0: x0)
+      }
     }
+    let minima = gridLocalMinima(scores, rows: ks.count, columns: x0s.count)
+    return FastStarts(starts: minima.prefix(3).map { thetas[$0] }, gridCells: scores.count)
   }
 
   /// min Σ (a·s_i + b − y_i)² subject to a ≥ 0 and, with a range, lo ≤ b and a + b ≤ hi:
   /// the unconstrained solution if feasible, else the best solution on the active edges.
-  func constrainedLevels(_ s: [Double], _ y: [Double]) -> (Double, Double)? {
+  /// Returns (a, b, Σ (a·s + b − y)² − Σ y²).
+  func constrainedLevels(_ s: [Double], _ y: [Double]) -> (Double, Double, Double)? {
     let n = Double(s.count)
     var ss = 0.0, sy = 0.0, s2 = 0.0, sys = 0.0
     for i in 0..<s.count {
@@ -163,14 +217,10 @@ public struct SigmoidLaw: ScalingLaw {
         candidates.append((a, hi - a))
       }
     }
-    var best: (Double, Double)? = nil
-    var bestCost = Double.infinity
+    var best: (Double, Double, Double)? = nil
     for (a, b) in candidates where a.isFinite && b.isFinite && feasible(a, b) {
       let c = cost(a, b)
-      if c < bestCost {
-        bestCost = c
-        best = (a, b)
-      }
+      if c < (best?.2 ?? .infinity) { best = (a, b, c) }
     }
     return best
   }
