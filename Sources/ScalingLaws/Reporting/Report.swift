@@ -27,7 +27,7 @@ public struct Report: Sendable {
   public init(
     fits: [LawFit], unfiltered: [Dataset?], budgets: [Double], command: String,
     serving: (configuration: ServingModel.Configuration, targetLoss: Double)? = nil,
-    finalOnly: LawFit? = nil
+    finalOnly: LawFit? = nil, ladders: [Ladder.Result] = []
   ) {
     var figures: [GnuplotScript] = []
     var md = "# Scaling-law report\n\n"
@@ -104,6 +104,17 @@ public struct Report: Sendable {
       figures += figs
     }
 
+    for (k, ladder) in ladders.enumerated() {
+      let suffix = ladders.count > 1 ? "-\(k + 1)" : ""
+      md += Report.ladderSection(ladder)
+      let figs = [
+        ReportFigures.metricVsTaskLoss(ladder, name: "metric-vs-task-loss" + suffix),
+        ReportFigures.metricVsCompute(ladder, name: "metric-vs-compute" + suffix),
+      ]
+      for f in figs { md += Report.figureMarkdown(f) }
+      figures += figs
+    }
+
     md += "## Plan\n\n\(planNote) Law: \(planLaw.name) (\(planLaw.source)).\n\n"
     let hasIntervals = plan.contains { !$0.intervals.isEmpty }
     md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
@@ -141,7 +152,7 @@ public struct Report: Sendable {
 
     md += Report.howToRead
     self.markdown = md
-    self.fitJSON = LawFit.jsonDocument(fits + (finalOnly.map { [$0] } ?? []))
+    self.fitJSON = LawFit.jsonDocument(fits + (finalOnly.map { [$0] } ?? []) + ladders.flatMap { [$0.step1, $0.step2] })
     self.planJSON = JSONValue.object([
       ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
       ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),

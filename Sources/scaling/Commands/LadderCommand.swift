@@ -59,25 +59,9 @@ extension ScalingTool {
     }
 
     func run() throws {
-      let law = analysis.law
-      var lossOptions = data.loadOptions(forLaw: law)
-      lossOptions.columns[.loss] = taskLossColumn
-      var metricOptions = data.loadOptions(forLaw: .sigmoid)
-      metricOptions.columns[.x] = taskLossColumn
-      metricOptions.columns[.y] = metricColumn
-      let step1Law = analysis.fitOptions.makeLaw()
-      if !data.schedule.isEmpty && !law.modelsSchedule {
-        throw ValidationError("the learning-rate schedule flags are for the learning-rate-aware laws; --law \(law.rawValue) does not model the schedule.")
-      }
-      let lossLoader = DatasetLoader(options: lossOptions, required: step1Law.required)
-      let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
-      let lossData = try data.files.flatMap { try lossLoader.load(path: $0) }
-      let metricData = try data.files.flatMap { try metricLoader.load(path: $0) }
-      let step1 = analysis.analysis(progressTotal: 2 * lossData.count)
-      var step2 = step1
-      step2.fitOptions = try sigmoidOptions()
-      let ladder = Ladder(step1: step1, step2: step2)
-      let results = try zip(lossData, metricData).map { try ladder.run(lossData: $0, metricData: $1) }
+      let results = try Self.ladders(
+        data: data, analysis: analysis, taskLossColumn: taskLossColumn, metricColumn: metricColumn,
+        sigmoid: try sigmoidOptions())
       let text: String
       switch format {
       case .text: text = results.map { $0.text }.joined(separator: "\n")
@@ -85,6 +69,31 @@ extension ScalingTool {
       case .json: text = JSONValue.object([("ladders", .array(results.map { $0.json }))]).rendered() + "\n"
       }
       if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+    }
+
+    /// Both steps for every (file, group): step 1 `analysis` on the task-loss column, step 2 the
+    /// sigmoid of the metric column against it, with the same holdout and bootstrap.
+    static func ladders(
+      data: DataOptions, analysis: AnalysisOptions, taskLossColumn: String, metricColumn: String, sigmoid: FitOptions
+    ) throws -> [Ladder.Result] {
+      let law = analysis.law
+      if !data.schedule.isEmpty && !law.modelsSchedule {
+        throw ValidationError("the learning-rate schedule flags are for the learning-rate-aware laws; --law \(law.rawValue) does not model the schedule.")
+      }
+      var lossOptions = data.loadOptions(forLaw: law)
+      lossOptions.columns[.loss] = taskLossColumn
+      var metricOptions = data.loadOptions(forLaw: .sigmoid)
+      metricOptions.columns[.x] = taskLossColumn
+      metricOptions.columns[.y] = metricColumn
+      let lossLoader = DatasetLoader(options: lossOptions, required: analysis.fitOptions.makeLaw().required)
+      let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
+      let lossData = try data.files.flatMap { try lossLoader.load(path: $0) }
+      let metricData = try data.files.flatMap { try metricLoader.load(path: $0) }
+      let step1 = analysis.analysis(progressTotal: 2 * lossData.count)
+      var step2 = step1
+      step2.fitOptions = sigmoid
+      let ladder = Ladder(step1: step1, step2: step2)
+      return try zip(lossData, metricData).map { try ladder.run(lossData: $0, metricData: $1) }
     }
   }
 }

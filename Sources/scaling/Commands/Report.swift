@@ -28,6 +28,11 @@ extension ScalingTool {
     @Option(help: "Serving compute efficiency, in (0, 1].") var servingMfu: RealArgument = RealArgument(0.4)
     @OptionGroup var servingOptions: ServingOptions
 
+    @Option(help: "Downstream: a task-metric column (e.g. acc); adds the model-ladder section and its two figures.")
+    var metricColumn: String?
+    @Option(help: "Downstream: the task-loss column the metric is predicted through (default: the loss column).")
+    var taskLossColumn: String?
+
     @Flag(help: "Write the .gp scripts without running gnuplot.")
     var scriptsOnly = false
     @Option(help: "Read the analysis from a YAML file (see --write-config).")
@@ -39,6 +44,12 @@ extension ScalingTool {
       if writeConfig || config != nil { return }
       try data.requireFiles()
       if out == nil { throw ValidationError("Give --out FOLDER (e.g. notebooks-out/NAME).") }
+      if taskLossColumn != nil && metricColumn == nil {
+        throw ValidationError("--task-loss-column goes with --metric-column (the downstream section).")
+      }
+      if analysis.law.isMetricLaw && metricColumn != nil {
+        throw ValidationError("--metric-column adds a ladder to a loss-law report; with --law sigmoid the report is of the sigmoid itself.")
+      }
       for b in budgets where !(b.value > 0 && b.value.isFinite) {
         throw ValidationError("--budgets must be positive FLOP counts (got \(b.value)).")
       }
@@ -97,6 +108,17 @@ extension ScalingTool {
           finalOnly = try recipe.run(d)
         }
       }
+      var ladders: [Ladder.Result] = []
+      if let metricColumn {
+        guard let task = taskLossColumn ?? datasets.first?.sources[.loss] else {
+          throw ValidationError("--metric-column needs --task-loss-column (the data have no loss column).")
+        }
+        var sigmoid = FitOptions()
+        sigmoid.law = .sigmoid
+        sigmoid.loss = .squared
+        ladders = try LadderCommand.ladders(
+          data: data, analysis: analysis, taskLossColumn: task, metricColumn: metricColumn, sigmoid: sigmoid)
+      }
       let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
         arg.contains(" ") ? "'\(arg)'" : arg
       }.joined(separator: " ")
@@ -110,7 +132,7 @@ extension ScalingTool {
               usdPerGPUHour: servingUsdPerGpuHour?.value, defaultBatch: nil),
             loss.value
           )
-        }, finalOnly: finalOnly)
+        }, finalOnly: finalOnly, ladders: ladders)
       let folder = out!
       do {
         try ReportWriter().write(report, to: folder, render: !scriptsOnly)

@@ -21,6 +21,8 @@ enum AnalysisConfig {
       # run: run
       # group: dataset
       # peak_lr: lr             # curve laws: a run's peak rate (also lr, total_steps, warmup_steps, schedule, schedule_args)
+      # metric: acc             # downstream (model ladder): a task metric, predicted through the task loss
+      # task_loss: log_ppl      # the task loss of the ladder (default: the loss column)
     # schedule:                 # curve laws (chinchilla-lr, lr-annealing, multi-power): each run's learning-rate schedule
     #   kind: cosine            # constant, cosine, linear, wsd-exp, wsd-linear, two-stage
     #   warmup_fraction: 0.01   # or warmup_steps
@@ -103,7 +105,7 @@ enum AnalysisConfig {
     if let out = root["out"] { args += ["--out", try scalar(out, "out")] }
     let columnKeys = [
       "params", "tokens", "flops", "loss", "step", "run", "group", "lr", "peak_lr", "total_steps", "warmup_steps",
-      "schedule", "schedule_args",
+      "schedule", "schedule_args", "metric", "task_loss",
     ]
     for (k, v) in try map(root["columns"], "columns").sorted(by: { $0.key < $1.key }) {
       guard columnKeys.contains(k) else {

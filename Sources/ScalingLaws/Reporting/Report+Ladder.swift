@@ -1,0 +1,37 @@
+import Foundation
+
+extension Report {
+  /// The downstream section: both steps of the model ladder and what each predicts for the
+  /// held-out rows.
+  static func ladderSection(_ l: Ladder.Result) -> String {
+    let metric = l.step2.dataset.sources[.y] ?? "y", task = l.step1.dataset.sources[.loss] ?? "loss"
+    var md = "## Downstream: \(metric) from N and D through \(task) (model ladder)\n\n"
+    md += "Step 1 fits \(l.step1.law) to \(task) (\(l.step1.points) points): \(l.step1.formula). "
+    md += "Step 2 fits the sigmoid of \(metric) against \(task) (\(l.step2.points) points, least squares on \(metric)): "
+    md += zip(l.step2.parameterNames, l.step2.parameters).map { "\($0) = \(String(format: "%.4g", $1))\(l.step2.fixed[$0] != nil ? " (fixed)" : "")" }.joined(separator: ", ")
+    md += l.step2.yRange.map { "; levels kept inside [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? "; no y-range"
+    md += ". Both \(l.step1.converged && l.step2.converged ? "converged" : "did NOT both converge").\n\n"
+    func pct(_ e: (mean: Double, max: Double, count: Int)?) -> String {
+      e.map { String(format: "%.2f%% (max %.2f%%)", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
+    }
+    func pts(_ e: (mean: Double, max: Double, count: Int)?) -> String {
+      e.map { String(format: "%.2f (max %.2f) points", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
+    }
+    md += "| \(l.heldOut ? "held-out rows" : "rows (in sample)") | all | final checkpoints |\n|---|---|---|\n"
+    md += "| step 1 alone: mean \\|relative error\\| of \(task) | \(pct(l.summary(Ladder.Result.step1Error))) | \(pct(l.summary(Ladder.Result.step1Error, finalsOnly: true))) |\n"
+    md += "| step 2 alone (at the observed \(task)): mean \\|error\\| | \(pts(l.summary(Ladder.Result.step2Error))) | \(pts(l.summary(Ladder.Result.step2Error, finalsOnly: true))) |\n"
+    md += "| chained (from N and D only): mean \\|error\\| | \(pts(l.summary(Ladder.Result.chainedError))) | \(pts(l.summary(Ladder.Result.chainedError, finalsOnly: true))) |\n\n"
+    let finals = l.rows.filter { $0.isFinal }
+    if !finals.isEmpty {
+      md += "| line | run | N | \(task) observed | predicted | \(metric) observed | step 2 alone | chained | interval |\n"
+      md += "|---:|---|---:|---:|---:|---:|---:|---:|---|\n"
+      for r in finals {
+        md += "| \(r.line) | \(r.run ?? "") | \(shortCount(r.params)) | \(String(format: "%.4f", r.observedX)) | \(String(format: "%.4f", r.predictedX)) | \(r.observedY.map { String(format: "%.4f", $0) } ?? "") | \(String(format: "%.4f", r.step2Alone)) | \(String(format: "%.4f", r.chained)) | \(r.interval.map { String(format: "%.4f – %.4f", $0.0, $0.1) } ?? "") |\n"
+      }
+      md += "\n"
+    }
+    let warnings = l.step1.warnings.map { "step 1: \($0)" } + l.step2.warnings.map { "step 2: \($0)" }
+    if !warnings.isEmpty { md += warnings.map { "- \($0)\n" }.joined() + "\n" }
+    return md
+  }
+}
