@@ -1,4 +1,5 @@
 import Foundation
+import Fitting
 import XCTest
 @testable import ScalingLaws
 

@@ -4,7 +4,7 @@ import Foundation
 /// the predicted curves of other schedules for the largest model.
 extension ReportFigures {
   static func law(of fit: LawFit) -> any ScalingLaw {
-    LawKind(rawValue: fit.law.replacingOccurrences(of: "+E", with: ""))!.makeLaw(irreducible: fit.law.hasSuffix("+E"))
+    fit.kind.makeLaw(irreducible: fit.law.hasSuffix("+E"))
   }
 
   /// The fitted loss at every point of the fit's own dataset.
