@@ -169,6 +169,38 @@ add "chinchilla-lr fit, 2,000 checkpoints (40 runs, 5 schedules)" "${WALL}s" "-"
 measure $BIN fit "$OUT/curves_2000.csv" --law chinchilla-lr --bootstrap 1000 --bootstrap-unit run --seed 1 --format json
 add "chinchilla-lr bootstrap, 1,000 resamples by run, 2,000 checkpoints (2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
+# 7. downstream prediction (issue 11): a sigmoid fit of 500 points, whole process (median of 5
+# runs, one core); the model ladder on Pythia LAMBADA zero-shot rows (both steps with 1,000
+# resamples each, paired chained intervals; 2 cores); predict --then from the two saved fits.
+if [ ! -f "$OUT/sigmoid_500.csv" ]; then
+  python3 - "$OUT/sigmoid_500.csv" <<'PY'
+import math, random, sys
+random.seed(3)
+rows = ["log_ppl,acc"]
+for i in range(500):
+    x = 1 + 3 * i / 499
+    rows.append(f"{x!r},{0.6 / (1 + math.exp(3 * (x - 2.5))) + 0.25 + random.gauss(0, 0.01)!r}")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+fi
+walls=()
+for _ in 1 2 3 4 5; do run $BIN fit "$OUT/sigmoid_500.csv" --law sigmoid --x-column log_ppl --y-column acc --format json; walls+=("$WALL"); done
+cp "$OUT/last.out" "$OUT/sigmoid.json"
+s_med=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p); s_min=$(printf '%s\n' "${walls[@]}" | sort -n | head -1); s_max=$(printf '%s\n' "${walls[@]}" | sort -n | tail -1)
+measure taskset -c 0 $BIN --version
+add "sigmoid fit, 500 points, whole process (median of 5; min-max ${s_min}-${s_max}s; process start alone ${WALL}s)" "${s_med}s" "-" "-" "$(objective_of "$OUT/sigmoid.json")" "-" "${RSS} KB"
+if [ -f "$SHARED/data/pythia/pythia_lambada.csv" ]; then
+  awk -F, 'NR == 1 || $7 == 0' "$SHARED/data/pythia/pythia_lambada.csv" > "$OUT/lambada_0shot.csv"
+  LADDER=(--run-column model,deduped --min-step 1000 --holdout-above-params 1.1e9 --bootstrap 1000)
+  SCHED=(--schedule cosine --total-steps 143000 --warmup-fraction 0.01 --peak-lr 1)
+  measure $BIN ladder "$OUT/lambada_0shot.csv" --task-loss-column log_ppl --metric-column acc --law chinchilla-lr "${LADDER[@]}" "${SCHED[@]}" --format json
+  add "ladder: chinchilla-lr + sigmoid on Pythia LAMBADA zero-shot, 1,000 paired resamples each (2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+  $BIN fit "$OUT/lambada_0shot.csv" --law chinchilla-lr --loss-column log_ppl "${LADDER[@]}" "${SCHED[@]}" --format json --output "$OUT/step1.json" 2>/dev/null
+  $BIN fit "$OUT/lambada_0shot.csv" --law sigmoid --x-column log_ppl --y-column acc "${LADDER[@]}" --format json --output "$OUT/step2.json" 2>/dev/null
+  run $BIN predict --fit "$OUT/step1.json" --then "$OUT/step2.json" "$OUT/lambada_0shot.csv" --format csv
+  add "predict --then: 336 rows chained through 1,000 paired resamples" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+fi
+
 # 5. make demo after the build: the report with 1,000 bootstrap resamples, plots included
 measure $BIN report --config datasets/minipythia.analysis.yaml
 d_wall=$WALL; d_rss=$RSS
