@@ -8,11 +8,17 @@ import ScalingLaws
 
 func fuzzFit(_ bytes: [UInt8]) {
   guard bytes.count >= 4 else { return }
-  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND, .kaplanNS, .chinchillaLR, .lrAnnealing, .multiPower]
+  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND, .kaplanNS, .chinchillaLR, .lrAnnealing, .multiPower, .sigmoid]
   var options = FitOptions()
   options.law = laws[Int(bytes[0]) % laws.count]
   options.irreducible = bytes[1] & 1 == 1 && [.kaplanN, .kaplanD, .kaplanC].contains(options.law)
   options.loss = bytes[1] & 2 == 2 ? .squared : .huber(delta: 1e-3)
+  // Hold one parameter at a byte-chosen value (any law; bad values must be one-line errors).
+  if bytes[1] & 4 == 4 {
+    let names = options.makeLaw().parameterNames
+    options.fixed = [names[Int(bytes[3]) % names.count]: Double(bytes[3]) / 255 * 4 - 1]
+  }
+  if options.law == .sigmoid { options.yRange = bytes[1] & 8 == 8 ? .none : .auto }
   var N = [Double](), D = [Double](), L = [Double](), S = [Double]()
   var i = 2
   while i + 2 < bytes.count && N.count < 48 {
@@ -39,6 +45,11 @@ func fuzzFit(_ bytes: [UInt8]) {
       var load = LoadOptions()
       load.schedule = ScheduleOptions()
       d = try DatasetLoader(options: load, required: options.makeLaw().required).load(CSVDocument(bytes: Array(csv.utf8), name: "fuzz.csv"))[0]
+    } else if options.law == .sigmoid {
+      // A metric y in about [-0.1, 1.1] (outside [0, 1] gives the range error) against x = L.
+      var m = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: D.map { (log10($0) - 5) / 9 * 1.2 - 0.1 })
+      m.x = L
+      d = m
     } else {
       d = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L, step: S)
     }
