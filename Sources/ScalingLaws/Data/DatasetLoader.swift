@@ -341,19 +341,3 @@ public struct DatasetLoader: Sendable {
     }
   }
 }
-
-/// A field's text for an error message: at most 40 characters, with the full length noted.
-func clipped(_ text: String) -> String {
-  guard text.count > 40 else { return text }
-  return String(text.prefix(40)) + "... (\(text.count) characters)"
-}
-
-func quoted(_ names: [String]) -> String {
-  names.map { "'\($0)'" }.joined(separator: ", ")
-}
-
-/// Compact count formatting for messages: 2097152 → "2097152", 1e9 → "1e+09".
-func formatCount(_ v: Double) -> String {
-  if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
-  return String(format: "%g", v)
-}

@@ -2,13 +2,6 @@ import Fitting
 import Foundation
 import LinearAlgebra
 
-/// Why a fit cannot be attempted.
-public struct FitError: Error, Sendable, CustomStringConvertible {
-  public let message: String
-  public init(_ message: String) { self.message = message }
-  public var description: String { message }
-}
-
 /// Fits a ``ScalingLaw`` to a ``Dataset``: global search, local polish, uncertainty, diagnostics.
 public struct LawFitter: Sendable {
   public var options: FitOptions
@@ -390,52 +383,4 @@ public struct LawFitter: Sendable {
       return "sum over points of (\(r))^2 / 2"
     }
   }
-}
-
-/// 2 → "2nd", 3 → "3rd", 11 → "11th".
-func ordinal(_ n: Int) -> String {
-  let tens = (n / 10) % 10, ones = n % 10
-  let suffix = tens == 1 ? "th" : (ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th")
-  return "\(n)\(suffix)"
-}
-
-private func correlation(_ x: [Double], _ y: [Double]) -> Double {
-  let n = Double(x.count)
-  let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-  var sxy = 0.0, sxx = 0.0, syy = 0.0
-  for i in 0..<x.count {
-    sxy += (x[i] - mx) * (y[i] - my)
-    sxx += (x[i] - mx) * (x[i] - mx)
-    syy += (y[i] - my) * (y[i] - my)
-  }
-  return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
-}
-
-/// (Pᵀ)⁻¹ of a small square matrix by Gauss–Jordan elimination with partial pivoting (nil when
-/// singular). Used on a law's 4 × 4 ∂p/∂θ, where a LAPACK call would cost more than it saves.
-func invertTransposed(_ P: [[Double]]) -> [[Double]]? {
-  let k = P.count
-  var a = (0..<k).map { r in (0..<k).map { c in P[c][r] } }
-  var inv = (0..<k).map { r in (0..<k).map { c in r == c ? 1.0 : 0.0 } }
-  for col in 0..<k {
-    guard let pivot = (col..<k).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), a[pivot][col] != 0,
-      a[pivot][col].isFinite
-    else { return nil }
-    a.swapAt(col, pivot)
-    inv.swapAt(col, pivot)
-    let d = a[col][col]
-    for j in 0..<k {
-      a[col][j] /= d
-      inv[col][j] /= d
-    }
-    for r in 0..<k where r != col {
-      let f = a[r][col]
-      guard f != 0 else { continue }
-      for j in 0..<k {
-        a[r][j] -= f * a[col][j]
-        inv[r][j] -= f * inv[col][j]
-      }
-    }
-  }
-  return inv
 }

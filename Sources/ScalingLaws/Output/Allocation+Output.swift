@@ -120,13 +120,26 @@ extension Allocation {
       if i == 0 { s += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
     }
     // The fit's warnings once, then each budget's own flags.
-    var seen: Set<String> = []
+    for n in Allocation.fitWarnings(rows) { s += "note: \(n)\n" }
     for a in rows {
-      for n in a.notes where n.hasPrefix("FIT WARNING") && seen.insert(n).inserted { s += "note: \(n)\n" }
-    }
-    for a in rows {
-      for n in a.notes where !n.hasPrefix("FIT WARNING") { s += "note (\(String(format: "%.3g", a.flops)) FLOPs): \(n)\n" }
+      for n in a.budgetNotes { s += "note (\(String(format: "%.3g", a.flops)) FLOPs): \(n)\n" }
     }
     return s
+  }
+}
+
+extension Allocation {
+  /// The fit's warnings carried by a plan's rows (the same on every row), each once, in order.
+  public static func fitWarnings(_ rows: [Allocation]) -> [String] {
+    var seen: Set<String> = []
+    return rows.flatMap { $0.notes }.filter { $0.hasPrefix("FIT WARNING") && seen.insert($0).inserted }
+  }
+
+  /// The notes about this budget itself (not the fit's warnings).
+  public var budgetNotes: [String] { notes.filter { !$0.hasPrefix("FIT WARNING") } }
+
+  /// This budget's warnings, without their "WARNING: " prefix.
+  public var budgetWarnings: [String] {
+    notes.filter { $0.hasPrefix("WARNING") }.map { $0.replacingOccurrences(of: "WARNING: ", with: "") }
   }
 }

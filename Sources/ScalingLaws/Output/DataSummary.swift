@@ -53,16 +53,3 @@ public struct DataSummary: Sendable {
     return s
   }
 }
-
-/// 70426624 → "70.4M", 3e11 → "300B", 999,999,999 → "1B" (the unit is chosen after rounding to
-/// three significant digits, so a value never prints as "1e+03M"); 1.5e16 → "1.5e+16".
-public func shortCount(_ v: Double) -> String {
-  guard v.isFinite else { return String(v) }
-  let rounded = Double(String(format: "%.3g", v)) ?? v
-  if abs(rounded) >= 1e15 { return String(format: "%.3g", v) }
-  let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
-  for (scale, suffix) in units where abs(rounded) >= scale {
-    return String(format: "%.3g", rounded / scale) + suffix
-  }
-  return String(format: "%.3g", v)
-}

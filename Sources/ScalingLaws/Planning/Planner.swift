@@ -223,13 +223,3 @@ public struct Planner: Sendable {
     }
   }
 }
-
-/// Linear-interpolated percentile (numpy's default), q in [0, 1].
-public func percentile(_ values: [Double], _ q: Double) -> Double {
-  let s = values.sorted()
-  guard !s.isEmpty else { return .nan }
-  let pos = q * Double(s.count - 1)
-  let i = Int(pos.rounded(.down))
-  let f = pos - Double(i)
-  return i + 1 < s.count ? s[i] + f * (s[i + 1] - s[i]) : s[i]
-}

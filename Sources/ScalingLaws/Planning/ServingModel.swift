@@ -163,22 +163,24 @@ public struct ServingModel: Sendable {
       usdPerMillionOutputTokens: c.usdPerGPUHour.map { $0 * Double(c.gpus) * perMillion / 3600 })
   }
 
+  /// A configuration the model can estimate, in the library's own words (the CLI checks its
+  /// flags first and names them; this guards every other caller).
   static func validate(_ c: Configuration) throws {
     guard weightBitChoices.contains(c.weightBits) else {
-      throw ServingError("--weight-bits must be one of 16, 8, 4, 1.58 (got \(bits(c.weightBits)))")
+      throw ServingError("weight precision must be one of 16, 8, 4, 1.58 bits (got \(bits(c.weightBits)))")
     }
     guard kvBitChoices.contains(c.kvBits) else {
-      throw ServingError("--kv-bits must be one of 16, 8, 4 (got \(bits(c.kvBits)))")
+      throw ServingError("KV-cache precision must be one of 16, 8, 4 bits (got \(bits(c.kvBits)))")
     }
     guard c.context >= 1, c.gpus >= 1, c.promptTokens >= 0, c.outputTokens >= 1 else {
-      throw ServingError("--context, --gpus and --output-tokens must be at least 1, --prompt-tokens at least 0")
+      throw ServingError("the context, GPUs and output tokens must be at least 1, the prompt tokens at least 0")
     }
     guard c.promptTokens + c.outputTokens <= c.context else {
       throw ServingError(
-        "--prompt-tokens (\(c.promptTokens)) + --output-tokens (\(c.outputTokens)) exceed --context (\(c.context))")
+        "prompt tokens (\(c.promptTokens)) + output tokens (\(c.outputTokens)) exceed the context (\(c.context))")
     }
     guard c.mfu > 0, c.mfu <= 1, c.memoryFraction > 0, c.memoryFraction <= 1 else {
-      throw ServingError("--mfu and --memory-fraction must be in (0, 1]")
+      throw ServingError("the compute efficiency (MFU) and the usable memory fraction must be in (0, 1]")
     }
   }
 }

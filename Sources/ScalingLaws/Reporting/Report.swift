@@ -127,16 +127,13 @@ public struct Report: Sendable {
       }
       md += "\n"
     }
-    var fitWarnings: [String] = []
-    for a in plan {
-      for n in a.notes where n.hasPrefix("FIT WARNING") && !fitWarnings.contains(n) { fitWarnings.append(n) }
-    }
-    let flagged = plan.filter { a in a.notes.contains { $0.hasPrefix("WARNING") } }
+    let fitWarnings = Allocation.fitWarnings(plan)
+    let flagged = plan.filter { !$0.budgetWarnings.isEmpty }
     if !fitWarnings.isEmpty || !flagged.isEmpty {
       md += "\nEvery number in this table comes from this fit; read it with the fit's warnings and each budget's flags:\n\n"
       md += fitWarnings.map { "- \($0)\n" }.joined()
       for a in flagged {
-        let flags = a.notes.filter { $0.hasPrefix("WARNING") }.map { $0.replacingOccurrences(of: "WARNING: ", with: "") }
+        let flags = a.budgetWarnings
         md += "- \(String(format: "%.3g", a.flops)) FLOPs: " + flags.joined(separator: "; ") + "\n"
       }
     }
