@@ -11,16 +11,7 @@ public struct LawFitter: Sendable {
   }
 
   /// Tight local solver used for the final polish (and every start of the fast search).
-  public static var polishOptions: LBFGS.Options {
-    var o = LBFGS.Options()
-    o.gradientTolerance = 1e-11
-    o.functionTolerance = 1e-15
-    o.functionScaleFloor = 1e-300
-    o.stallGradientTolerance = 1e-6
-    o.maxIterations = 20_000
-    o.maxEvaluations = 40_000
-    return o
-  }
+  public static var polishOptions: LBFGS.Options { Polisher.lbfgsOptions }
 
   /// Above this many points the fast search polishes its candidate starts on an evenly strided
   /// subsample first, and only the best candidate on all points.
@@ -179,44 +170,11 @@ public struct LawFitter: Sendable {
     guard let chosen = Self.best(results) else {
       throw FitError("\(where_): the objective is not finite at any starting point")
     }
-    // Final polish from the chosen point, on all points. Each stage is kept only if it lowers
-    // the objective (and converged, or the point before it had not).
-    // 1. Damped Newton (difference Hessian of the analytic gradient, SVD solve): it walks down
-    //    flat valleys where L-BFGS stalls short of the minimum (Hessian condition numbers of
-    //    1e12), and it stops only when the Newton decrement ½gᵀH⁻¹g predicts no decrease above
-    //    1e-15 relative, or at ‖g‖∞ ≤ 1e-11.
-    // 2. If Newton did not converge: tight L-BFGS, restarted from its own result while the
-    //    objective still falls by more than 1e-12 relative (at most 5 rounds), then Newton again.
-    // Every search (fast, hoffmann, subsampled) ends with the same stopping rules.
-    let polisher = LBFGS(options: Self.polishOptions)
-    let newton = NewtonRefinement()
-    var final = chosen
-    var polishIterations = 0, polishEvaluations = 0
-    func keep(_ r: MinimizationResult) -> Bool {
-      polishIterations += r.iterations
-      polishEvaluations += r.evaluations
-      guard r.objective <= final.objective && (r.converged || !final.converged) else { return false }
-      let improved = r.objective < final.objective
-      final = r
-      return improved
-    }
-    // The subsampled branch has already run Newton on all points from each chosen start.
-    var first = chosen
-    if !(newtonPolished && chosen.converged) {
-      first = newton.minimize(start: final.parameters, objective)
-      // A Newton run that did not move keeps the chosen point and its stopping reason.
-      if first.parameters != chosen.parameters || first.objective != chosen.objective { _ = keep(first) }
-    }
-    if !first.converged {
-      var moved = false
-      for _ in 0..<5 {
-        let before = final.objective
-        guard keep(polisher.minimize(start: final.parameters, objective)) else { break }
-        moved = true
-        if before - final.objective <= 1e-12 * abs(final.objective) { break }
-      }
-      if moved { _ = keep(newton.minimize(start: final.parameters, objective)) }
-    }
+    // Final polish from the chosen point, on all points (Newton, then restarted L-BFGS if Newton
+    // does not converge; see `Polisher`). Every search (fast, hoffmann, subsampled) ends with the
+    // same stopping rules. The subsampled branch has already run Newton on all points.
+    let (final, polishIterations, polishEvaluations) = Polisher().polish(
+      chosen, newtonDone: newtonPolished && chosen.converged, objective)
     return SearchOutcome(
       final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
       iterations: results.reduce(0) { $0 + $1.iterations } + polishIterations + extraIterations,
