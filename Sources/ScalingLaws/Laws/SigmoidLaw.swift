@@ -72,56 +72,39 @@ public struct SigmoidLaw: ScalingLaw {
     yRange.map { ["b": $0] } ?? [:]
   }
 
+  /// The levels a and b at θ, and how ŷ moves with θ0 and θ1: ∂ŷ/∂θ0 = s·d0 + c0 and
+  /// ∂ŷ/∂θ1 = s·d1 + c1, with s the logistic term at the point.
+  @inline(__always)
+  func levels(_ t: [Double]) -> (a: Double, b: Double, d0: Double, c0: Double, d1: Double, c1: Double) {
+    guard let r = yRange else {
+      let a = Foundation.exp(t[0])
+      return (a, t[1], a, 0, 0, 1)
+    }
+    let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
+    let width = r.upperBound - r.lowerBound
+    let b = r.lowerBound + width * su
+    let dbdu = width * su * (1 - su)
+    return ((r.upperBound - b) * sw, b, (r.upperBound - b) * sw * (1 - sw), 0, -dbdu * sw, dbdu)
+  }
+
   /// ŷ at point i (on the linear scale: this law's residual is ŷ − y), with ∂ŷ/∂θ.
   public func logPrediction(_ t: [Double], _ data: LogData, _ i: Int, gradient g: inout [Double]) -> Double {
     let x = data.x[i]
     let k = t[2], x0 = t[3]
     let s = Self.logistic(k * (x - x0))
     let ds = s * (1 - s)
-    let a: Double, b: Double
-    if let r = yRange {
-      let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
-      let width = r.upperBound - r.lowerBound
-      b = r.lowerBound + width * su
-      a = (r.upperBound - b) * sw
-      let dbdu = width * su * (1 - su)
-      g[0] = s * (r.upperBound - b) * sw * (1 - sw)
-      g[1] = dbdu * (1 - s * sw)
-    } else {
-      a = Foundation.exp(t[0])
-      b = t[1]
-      g[0] = s * a
-      g[1] = 1
-    }
-    g[2] = a * ds * (x - x0)
-    g[3] = -a * ds * k
-    return a * s + b
+    let l = levels(t)
+    g[0] = s * l.d0 + l.c0
+    g[1] = s * l.d1 + l.c1
+    g[2] = l.a * ds * (x - x0)
+    g[3] = -l.a * ds * k
+    return l.a * s + l.b
   }
 
   /// Σ ρ(ŷ_i − y_i) and its gradient in one pass with scalars (the hot path of every start).
   public func objective(_ t: [Double], _ data: LogData, loss: RobustLoss, gradient g: inout [Double]) -> Double {
     let k = t[2], x0 = t[3]
-    let a: Double, b: Double
-    // ∂ŷ/∂θ0 = s·d0 + c0 and ∂ŷ/∂θ1 = s·d1 + c1 (by the parametrisation).
-    let d0: Double, c0: Double, d1: Double, c1: Double
-    if let r = yRange {
-      let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
-      let width = r.upperBound - r.lowerBound
-      b = r.lowerBound + width * su
-      a = (r.upperBound - b) * sw
-      let dbdu = width * su * (1 - su)
-      d0 = (r.upperBound - b) * sw * (1 - sw)
-      c0 = 0
-      d1 = -dbdu * sw
-      c1 = dbdu
-    } else {
-      a = Foundation.exp(t[0])
-      b = t[1]
-      d0 = a
-      c0 = 0
-      d1 = 0
-      c1 = 1
-    }
+    let (a, b, d0, c0, d1, c1) = levels(t)
     var f = 0.0, g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
     let xs = data.x, ys = data.logLoss
     for i in 0..<xs.count {
