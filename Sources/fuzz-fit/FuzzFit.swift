@@ -53,7 +53,17 @@ func fuzzFit(_ bytes: [UInt8]) {
     } else {
       d = Dataset(file: "fuzz", params: N, tokens: D, flops: zip(N, D).map { 6 * $0 * $1 }, loss: L, step: S)
     }
-    fit = try LawFitter(options: options).fit(d)
+    var data = d
+    // ±Inf or NaN in one value (a dataset built in code, past the loader's checks): a clear error.
+    if bytes[1] & 16 == 16, data.count > 0 {
+      let bad = [Double.infinity, -.infinity, .nan][Int(bytes[2]) % 3]
+      switch Int(bytes[3]) % 3 {
+      case 0: data.loss[0] = bad
+      case 1: data.params[0] = bad
+      default: data.tokens[0] = bad
+      }
+    }
+    fit = try LawFitter(options: options).fit(data)
   } catch {
     let message = "\(error)"
     precondition(!message.isEmpty && !message.contains("\n"), "an error the CLI cannot print as one line: \(message)")

@@ -46,6 +46,7 @@ public struct LawFitter: Sendable {
     let (full, law) = try laws(for: dataset)
     let k = law.parameterCount
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
+    try checkFinite(dataset, law: law, where: where_)
     if law.kind.isMetricLaw { try checkMetricData(dataset, law: full, where: where_) }
     guard dataset.count >= k else {
       throw FitError(
@@ -71,6 +72,22 @@ public struct LawFitter: Sendable {
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
     return Self.withFixedParameters(fit, law: law, full: full)
+  }
+
+  /// Every value the law reads must be finite (the loader guarantees it for files; a dataset
+  /// built in code may not).
+  func checkFinite(_ d: Dataset, law: any ScalingLaw, where where_: String) throws {
+    var columns: [(String, [Double])] = [(law.kind.isMetricLaw ? "y" : "loss", d.loss)]
+    if law.required.contains(.params) { columns.append(("params", d.params)) }
+    if law.required.contains(.tokens) { columns.append(("tokens", d.tokens)) }
+    if law.required.contains(.flops) { columns.append(("flops", d.flops)) }
+    if law.required.contains(.step), let s = d.step { columns.append(("step", s)) }
+    if law.kind.isMetricLaw, let x = d.x { columns.append(("x", x)) }
+    for (name, values) in columns {
+      if let i = values.firstIndex(where: { !$0.isFinite }) {
+        throw FitError("\(where_): line \(d.lines[i]): \(name) = \(values[i]) is not a finite number")
+      }
+    }
   }
 
   /// A metric law's data: x must vary, and y must lie inside the y-range the curve is kept in.
