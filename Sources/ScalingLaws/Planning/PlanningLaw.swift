@@ -36,54 +36,38 @@ public enum PlanningLaw: Sendable {
   /// group matches `group`, or the only Chinchilla fit). Bootstrap samples, when the fit
   /// carries them, give every answer an interval.
   public static func fromFitFile(_ path: String, group: String?) throws -> PlanningLaw {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw LawFileError(description: "\(path): cannot read the law file")
+    let document: FitDocument
+    do {
+      document = try FitDocument(path: path)
+    } catch let e as FitDocument.ReadError {
+      throw LawFileError(description: e.description.replacingOccurrences(of: "cannot read the fit file", with: "cannot read the law file"))
     }
-    guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let fits = json["fits"] as? [[String: Any]]
-    else {
-      throw LawFileError(description: "\(path): not a `scaling fit --format json` file (no \"fits\" array)")
-    }
-    let chinchilla = fits.filter { ($0["law"] as? String) == "chinchilla" }
+    let chinchilla = document.fits.filter { $0.law == "chinchilla" }
     guard !chinchilla.isEmpty else {
       throw LawFileError(description: "\(path): holds no chinchilla fit (fit with --law chinchilla)")
     }
-    let candidates = group.map { g in chinchilla.filter { ($0["group"] as? String) == g } } ?? chinchilla
-    guard candidates.count == 1, let fit = candidates.first else {
-      let groups = chinchilla.map { ($0["group"] as? String) ?? "null" }.joined(separator: ", ")
-      if group != nil {
-        throw LawFileError(description: "\(path): no chinchilla fit for group '\(group!)' (groups: \(groups))")
-      }
-      throw LawFileError(description: "\(path): \(chinchilla.count) chinchilla fits; pick one with --group (groups: \(groups))")
+    let fit: FitDocument.Record
+    do {
+      fit = try FitDocument.pick(chinchilla, group: group, path: path, what: "chinchilla fit")
+    } catch let e as FitDocument.ReadError {
+      throw LawFileError(description: e.description)
     }
-    guard let p = fit["parameters"] as? [String: Any],
-      let E = p["E"] as? Double, let A = p["A"] as? Double, let B = p["B"] as? Double,
-      let alpha = p["alpha"] as? Double, let beta = p["beta"] as? Double
-    else {
+    let names = ["E", "A", "B", "alpha", "beta"]
+    guard let p = fit.values(names) else {
       throw LawFileError(description: "\(path): the chinchilla fit lacks E, A, B, alpha or beta")
     }
-    if let converged = fit["converged"] as? Bool, !converged {
+    if fit.converged == false {
       throw LawFileError(description: "\(path): the chinchilla fit did not converge; refusing to plan with it")
     }
-    let file = (fit["file"] as? String) ?? path
-    let name = "fit:\(path)" + ((fit["group"] as? String).map { "[\($0)]" } ?? "")
-    let constants = ChinchillaConstants(
-      name: name, source: "fitted by scaling fit to \(file)", E: E, A: A, B: B, alpha: alpha, beta: beta)
-    var fitted = constants
-    fitted.fitWarnings = (fit["warnings"] as? [String]) ?? []
-    if let d = fit["data"] as? [String: Any] {
-      fitted.observedLossMin = d["loss_min"] as? Double
-      fitted.observedFlopsMax = d["flops_max"] as? Double
-    }
-    var samples: [ChinchillaConstants] = []
-    if let boot = fit["bootstrap_samples"] as? [[String: Any]] {
-      for s in boot {
-        if let E = s["E"] as? Double, let A = s["A"] as? Double, let B = s["B"] as? Double,
-          let al = s["alpha"] as? Double, let be = s["beta"] as? Double
-        {
-          samples.append(ChinchillaConstants(name: name, source: "", E: E, A: A, B: B, alpha: al, beta: be))
-        }
-      }
+    let file = fit.file ?? path
+    let name = "fit:\(path)" + (fit.group.map { "[\($0)]" } ?? "")
+    var fitted = ChinchillaConstants(
+      name: name, source: "fitted by scaling fit to \(file)", E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
+    fitted.fitWarnings = fit.warnings ?? []
+    fitted.observedLossMin = fit.data?.lossMin
+    fitted.observedFlopsMax = fit.data?.flopsMax
+    let samples = fit.samples(names).map {
+      ChinchillaConstants(name: name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
     }
     return .chinchilla(fitted, samples: samples)
   }

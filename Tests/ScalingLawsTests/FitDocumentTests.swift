@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+@testable import ScalingLaws
+
+/// The one typed reader of fit files: what `fit` writes, `predict` and `plan` read back.
+final class FitDocumentTests: XCTestCase {
+  func write(_ text: String) throws -> String {
+    let path = NSTemporaryDirectory() + "fitdoc-\(UUID().uuidString).json"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+    return path
+  }
+
+  /// A sigmoid fit with a fixed b and bootstrap samples, written by `LawFit.jsonDocument` and read
+  /// back: law, parameters, fixed values, y-range, samples and columns survive.
+  func testRoundTrip() throws {
+    var d = SigmoidLawTests.synthetic(noise: 0.005)
+    d.sources = [.x: "log_ppl", .y: "acc"]
+    var o = FitOptions()
+    o.law = .sigmoid
+    o.loss = .squared
+    o.fixed = ["b": 0.25]
+    let fitter = LawFitter(options: o)
+    var fit = try fitter.fit(d)
+    fit.bootstrap = try fitter.bootstrap(d, fit: fit, options: BootstrapOptions(resamples: 20, seed: 1))
+    let path = try write(LawFit.jsonDocument([fit]))
+    let record = try XCTUnwrap(FitDocument(path: path).fits.first)
+    XCTAssertEqual(record.law, "sigmoid")
+    XCTAssertEqual(record.fixed, ["b": 0.25])
+    XCTAssertEqual(record.yRange, [0, 1])
+    XCTAssertEqual(record.values(["a", "b", "k", "x0"]), fit.parameters)
+    XCTAssertEqual(record.samples(["a", "b", "k", "x0"]).count, fit.bootstrap!.samples.count)
+    let f = try FitFile(path: path, group: nil)
+    XCTAssertEqual(f.kind, .sigmoid)
+    XCTAssertEqual(f.parameters, fit.parameters)
+    XCTAssertEqual(f.columns[.x], "log_ppl")
+    XCTAssertEqual(f.columns[.y], "acc")
+  }
+
+  func testErrors() throws {
+    let notFit = try write("{\"other\": 1}")
+    XCTAssertThrowsError(try FitDocument(path: notFit)) {
+      XCTAssertEqual("\($0)", "\(notFit): not a `scaling fit --format json` file (no \"fits\" array)")
+    }
+    let noLaw = try write("{\"fits\": [{\"parameters\": {\"E\": 1}}]}")
+    XCTAssertThrowsError(try FitDocument(path: noLaw)) {
+      XCTAssertEqual("\($0)", "\(noLaw): a fit lacks 'law' (at fits[0])")
+    }
+    let badValue = try write("{\"fits\": [{\"law\": \"chinchilla\", \"parameters\": {\"E\": \"one\"}}]}")
+    XCTAssertThrowsError(try FitDocument(path: badValue)) {
+      XCTAssertEqual("\($0)", "\(badValue): unexpected value at fits[0].parameters.E")
+    }
+    let unknown = try write("{\"fits\": [{\"law\": \"gpt\", \"parameters\": {}}]}")
+    XCTAssertThrowsError(try FitFile(path: unknown, group: nil)) {
+      XCTAssertEqual("\($0)", "\(unknown): unknown law 'gpt'")
+    }
+    let groups = try write("{\"fits\": [{\"law\": \"chinchilla\", \"group\": \"a\", \"parameters\": {}}, {\"law\": \"chinchilla\", \"group\": \"b\", \"parameters\": {}}]}")
+    XCTAssertThrowsError(try FitFile(path: groups, group: nil)) {
+      XCTAssertEqual("\($0)", "\(groups): 2 fits; pick one with --group (groups: a, b)")
+    }
+  }
+}
