@@ -13,10 +13,7 @@ extension LawFitter {
   /// The points of resample `index`: as many blocks as there are, drawn with replacement from
   /// the stream (seed, index); each drawn block contributes all of its points.
   public static func resample(blocks: [[Int]], seed: UInt64, index: Int) -> [Int] {
-    var rng = SplitMix64(seed: seed, stream: UInt64(index))
-    var indices: [Int] = []
-    for _ in 0..<blocks.count { indices += blocks[rng.index(below: blocks.count)] }
-    return indices
+    BlockResampler(blocks: blocks, seed: seed).drawBlocks(index).flatMap { $0 }
   }
 
   /// Resample with replacement and refit each resample; summarise the parameters.

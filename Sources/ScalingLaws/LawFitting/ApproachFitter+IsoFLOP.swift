@@ -1,0 +1,77 @@
+import Fitting
+import Foundation
+import LinearAlgebra
+
+/// Approach 2: a parabola per IsoFLOP budget.
+extension ApproachFitter {
+  func isoflop(_ d: Dataset) throws -> ([BudgetOptimum], [String]) {
+    // Final point of each run (or every point when there are no runs).
+    var idx = Array(0..<d.count)
+    if let runs = d.run, Set(runs).count < runs.count {
+      idx = lastCheckpoints(runs: runs, rows: idx) { d.step?[$0] ?? d.tokens[$0] }
+    }
+    // Bins: the budget column, or consecutive FLOPs within the relative tolerance.
+    var bins: [[Int]] = []
+    if let budget = d.budget {
+      let keys = idx.map { budget[$0] }
+      bins = keys.groupedIndices().map { g in g.map { idx[$0] } }.sorted { budget[$0[0]] < budget[$1[0]] }
+    } else {
+      let sorted = idx.sorted { d.flops[$0] < d.flops[$1] }
+      var start = -1.0
+      for i in sorted {
+        if bins.isEmpty || d.flops[i] > start * (1 + options.isoflopTolerance) {
+          bins.append([])
+          start = d.flops[i]
+        }
+        bins[bins.count - 1].append(i)
+      }
+    }
+    var out: [BudgetOptimum] = []
+    var warnings: [String] = []
+    var edge: [String] = []
+    for bin in bins {
+      let C = d.budget.map { $0[bin[0]] } ?? exp(bin.map { log(d.flops[$0]) }.reduce(0, +) / Double(bin.count))
+      let xs = bin.map { log(d.params[$0]) }, ys = bin.map { d.loss[$0] }
+      guard Set(xs).count >= 3 else { continue }
+      guard let opt = try parabolaVertex(xs, ys, flops: C) else {
+        warnings.append("budget \(String(format: "%.3g", C)): the parabola opens downwards (no minimum); excluded")
+        continue
+      }
+      var o = opt
+      o.samples = bin.map { (d.params[$0], d.loss[$0]) }
+      o.indices = bin
+      if !o.vertexInRange {
+        edge.append(String(format: "%.3g", C))
+        o.used = options.allowEdgeMinima
+      }
+      out.append(o)
+    }
+    if !edge.isEmpty {
+      warnings.append(
+        "vertex outside the sampled model sizes at budget\(edge.count == 1 ? "" : "s") \(edge.joined(separator: ", "))"
+          + (options.allowEdgeMinima ? " (kept: --allow-edge-minima)" : "; excluded (use --allow-edge-minima to keep)"))
+    }
+    if out.isEmpty {
+      throw FitError("\(d.file): no FLOP budget has 3 or more model sizes (bin tolerance \(options.isoflopTolerance); or give --budget-column)")
+    }
+    return (out, warnings)
+  }
+
+  /// The parabola L = c0 + c1 x + c2 x² through (x, L) by least squares (LAPACK), its vertex,
+  /// and whether the vertex lies inside the sampled x range. nil if c2 ≤ 0.
+  func parabolaVertex(_ xs: [Double], _ ys: [Double], flops C: Double) throws -> BudgetOptimum? {
+    let mean = xs.reduce(0, +) / Double(xs.count)
+    let A = Matrix(rowArrays: xs.map { [1, $0 - mean, ($0 - mean) * ($0 - mean)] })
+    let c = try A.leastSquares(ys).solution
+    guard c[2] > 0 else { return nil }
+    let v = -c[1] / (2 * c[2])
+    let x = v + mean
+    let N = exp(x)
+    let range = xs.min()!...xs.max()!
+    let L = c[0] + c[1] * v + c[2] * v * v
+    let centred = [c[0] - c[1] * mean + c[2] * mean * mean, c[1] - 2 * c[2] * mean, c[2]]
+    return BudgetOptimum(
+      flops: C, params: N, tokens: C / (6 * N), loss: L, points: xs.count,
+      sampledParams: exp(range.lowerBound)...exp(range.upperBound), vertexInRange: range.contains(x), parabola: centred)
+  }
+}
