@@ -6,8 +6,8 @@ import Foundation
 ///
 /// as a short list of quadrature nodes (drop, S, ln η) per checkpoint, built once per data set
 /// (the nodes do not depend on the law's parameters). Exact terms for the 16 steps before the
-/// checkpoint and for every single-step jump of the rate (above 0.1% of the peak: warm-up steps
-/// of short runs, a two-stage switch); further back, blocks whose width grows as 8% of their
+/// checkpoint and for every single-step jump of the rate (above 0.1% of the peak and 4× the
+/// neighbouring steps' changes: a two-stage switch); further back, blocks whose width grows as 8% of their
 /// distance from the checkpoint (narrower where ln η changes by more than 0.2 across the block,
 /// as on a warm-up ramp), each carrying the block's exact total drop at its midpoint
 /// (S averaged over the block, ln η at the block's centre). A 24,000-step cosine curve with a
@@ -42,9 +42,16 @@ public struct MultiPowerNodes: Sendable {
       // smooth[k] = Σ_{j=1..k} of the drops that are not jumps.
       var smooth = [Double](repeating: 0, count: eta.count)
       var jumps: [Int] = []
+      // A jump is a single-step change above 0.1% of the peak that stands out from its
+      // neighbours (more than 4× each adjacent step's change: a two-stage switch, the end of a
+      // warm-up). A steep but smooth stretch (a short linear decay, an lr column interpolated
+      // between close checkpoints) changes by similar amounts step after step: its steps are not
+      // jumps but go to the blocks, which narrow where ln η moves fast; taking them all exactly
+      // made the nodes O(t) per checkpoint.
+      func change(_ k: Int) -> Double { k >= 1 && k < eta.count ? abs(eta[k - 1] - eta[k]) : 0 }
       for k in 1..<max(eta.count, 1) {
         let d = eta[k - 1] - eta[k]
-        if abs(d) > Self.jumpFraction * peak {
+        if abs(d) > Self.jumpFraction * peak && abs(d) > 4 * change(k - 1) && abs(d) > 4 * change(k + 1) {
           jumps.append(k)
           smooth[k] = smooth[k - 1]
         } else {
