@@ -97,7 +97,7 @@ public struct LawFitter: Sendable {
       throw FitError(
         "\(where_): x (column '\(d.sources[.x] ?? "x")') is constant (every x = \(fmt(first))): the sigmoid has no slope to fit")
     }
-    if let r = (law as? SigmoidLaw)?.yRange, let i = d.loss.firstIndex(where: { !r.contains($0) }) {
+    if let r = SigmoidLaw.yRange(of: law), let i = d.loss.firstIndex(where: { !r.contains($0) }) {
       throw FitError(
         "\(d.file):\(d.lines[i]): column '\(d.sources[.y] ?? "y")': y = \(fmt(d.loss[i])) is outside the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] the curve is kept in")
     }
@@ -285,7 +285,7 @@ public struct LawFitter: Sendable {
         warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
       }
     }
-    if let sigmoid = (law as? SigmoidLaw) ?? (law as? FixedParameterLaw)?.inner as? SigmoidLaw, let r = sigmoid.yRange {
+    if let r = SigmoidLaw.yRange(of: law) {
       warnings += Self.levelBoundWarnings(LawFitter.fullReported(params, law), range: r)
     }
     if law.kind.isFinalLossLaw, let runs = dataset.run {
@@ -333,7 +333,7 @@ public struct LawFitter: Sendable {
       parameterNames: names, parameters: params, standardErrors: se, correlation: corr,
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
       r2Log: tss > 0 ? 1 - rss / tss : .nan, warnings: warnings, internalParameters: theta,
-      dataset: dataset, yRange: (law as? SigmoidLaw ?? (law as? FixedParameterLaw)?.inner as? SigmoidLaw)?.yRange)
+      dataset: dataset, yRange: SigmoidLaw.yRange(of: law))
   }
 
   /// A sigmoid level (b, or a + b) pinned to the y-range: the bound, not the data, shapes the

@@ -56,24 +56,22 @@ public struct SigmoidLaw: ScalingLaw {
   public func reportedJacobian(_ t: [Double]) -> [[Double]]? { jacobian(t) }
 
   func jacobian(_ t: [Double]) -> [[Double]] {
-    guard let r = yRange else {
-      return [[Foundation.exp(t[0]), 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
-    }
-    let sw = Self.logistic(t[0]), su = Self.logistic(t[1])
-    let width = r.upperBound - r.lowerBound
-    let b = r.lowerBound + width * su
-    let dbdu = width * su * (1 - su)
-    return [
-      [(r.upperBound - b) * sw * (1 - sw), -sw * dbdu, 0, 0], [0, dbdu, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1],
-    ]
+    // levels' d_j = ∂a/∂θ_j and c_j = ∂b/∂θ_j.
+    let l = levels(t)
+    return [[l.d0, l.d1, 0, 0], [l.c0, l.c1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
   }
 
   public var parameterBounds: [String: ClosedRange<Double>] {
     yRange.map { ["b": $0] } ?? [:]
   }
 
-  /// The levels a and b at θ, and how ŷ moves with θ0 and θ1: ∂ŷ/∂θ0 = s·d0 + c0 and
-  /// ∂ŷ/∂θ1 = s·d1 + c1, with s the logistic term at the point.
+  /// The y-range of a law that is a sigmoid, bare or with fixed parameters (nil otherwise).
+  static func yRange(of law: any ScalingLaw) -> ClosedRange<Double>? {
+    ((law as? SigmoidLaw) ?? (law as? FixedParameterLaw)?.inner as? SigmoidLaw)?.yRange
+  }
+
+  /// The levels a and b at θ and their derivatives, d_j = ∂a/∂θ_j and c_j = ∂b/∂θ_j (j = 0, 1), so
+  /// that ∂ŷ/∂θ_j = s·d_j + c_j with s the logistic term at the point.
   @inline(__always)
   func levels(_ t: [Double]) -> (a: Double, b: Double, d0: Double, c0: Double, d1: Double, c1: Double) {
     guard let r = yRange else {

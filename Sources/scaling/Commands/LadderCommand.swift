@@ -87,8 +87,10 @@ extension ScalingTool {
       metricOptions.columns[.y] = metricColumn
       let lossLoader = DatasetLoader(options: lossOptions, required: analysis.fitOptions.makeLaw().required)
       let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
-      let lossData = try data.files.flatMap { try lossLoader.load(path: $0) }
-      let metricData = try data.files.flatMap { try metricLoader.load(path: $0) }
+      // Each file parsed once, read by both loaders (the task loss, and the metric against it).
+      let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
+      let lossData = try documents.flatMap { try lossLoader.load($0) }
+      let metricData = try documents.flatMap { try metricLoader.load($0) }
       let step1 = analysis.analysis(progressTotal: 2 * lossData.count)
       var step2 = step1
       step2.fitOptions = sigmoid

@@ -72,7 +72,8 @@ extension ScalingTool {
         var required = f.law.required
         required.remove(.loss)
         let loader = DatasetLoader(options: options, required: required)
-        let datasets = try data.files.flatMap { try loader.load(path: $0) }
+        let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
+        let datasets = try documents.flatMap { try loader.load($0) }
         if let t {
           // The observed metric of each row, read with the same filters (so the same rows).
           var metricOptions = options
@@ -81,7 +82,7 @@ extension ScalingTool {
           metricOptions.optionalColumns = [.y]
           metricOptions.schedule = nil
           let metricLoader = DatasetLoader(options: metricOptions, required: [])
-          let observed = try data.files.flatMap { try metricLoader.load(path: $0) }
+          let observed = try documents.flatMap { try metricLoader.load($0) }
           predictions = zip(datasets, observed).map { d, m in
             let aligned = m.sources[.y] != nil && m.lines == d.lines
             return Prediction(fit: f, dataset: d, hasLoss: d.sources[.loss] != nil, then: t, observedMetric: aligned ? m.loss : nil)
