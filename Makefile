@@ -27,8 +27,10 @@ build: deps
 
 # Tests run on the release build: the numerical tests (4,500-start grids, NIST problems) are
 # what they are meant to exercise, and debug Swift is 10-50x slower on them.
+# `swift test` builds every product too (with -enable-testing), so the CLI tests run the
+# .build/$(CONFIG)/scaling it has just linked; a separate `swift build` first would compile
+# everything twice (the two builds use different flags).
 test: deps
-	$(SWIFT) build -c $(CONFIG) --product scaling
 	$(SWIFT) test -c $(CONFIG)
 
 # The main job: fit, bootstrap, extrapolation check, plan and plots for the shipped dataset

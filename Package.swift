@@ -31,7 +31,13 @@ let package = Package(
         "Fitting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
-      ]),
+      ],
+      // The Swift runtime and Foundation linked into the binary (the executable's own module
+      // compiled against the static resource directory; the libraries and tests are untouched,
+      // so `swift test` shares their build): the process start loses the dynamic loading and
+      // symbol relocation of ~20 shared libraries (issue 11's whole-process time).
+      swiftSettings: [.unsafeFlags(["-static-stdlib"])],
+      linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
     // MARK: - Fuzz targets (`make fuzz` builds them with -sanitize=fuzzer,address -DFUZZING;
     // a plain build gives replay tools that run the same checks on saved inputs)

@@ -148,11 +148,16 @@ public struct SigmoidLaw: ScalingLaw {
     let x0s = (0..<17).map { lo - span + 3 * span * Double($0) / 16 }
     let n = xs.count
     var s = [Double](repeating: 0, count: n)
+    var e = [Double](repeating: 0, count: n)
     var scores = [Double](repeating: .infinity, count: ks.count * x0s.count)
     var thetas = [[Double]](repeating: [], count: scores.count)
     for (r, k) in ks.enumerated() {
+      // σ(k(x − x0)) = 1 / (1 + exp(−k(x − lo)) · exp(k(x0 − lo))): one exp per point per k,
+      // not per cell. |k| ≤ 50/span keeps both factors within exp(±100).
+      for i in 0..<n { e[i] = Foundation.exp(-k * (xs[i] - lo)) }
       for (c, x0) in x0s.enumerated() {
-        for i in 0..<n { s[i] = Self.logistic(k * (xs[i] - x0)) }
+        let shift = Foundation.exp(k * (x0 - lo))
+        for i in 0..<n { s[i] = 1 / (1 + e[i] * shift) }
         guard let (a, b, cost) = constrainedLevels(s, ys) else { continue }
         scores[r * x0s.count + c] = cost
         thetas[r * x0s.count + c] = internalStart(a: a, b: b, k: k, x0: x0)

@@ -10,6 +10,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 extension ScalingTool {
   struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "fit",
       abstract: "Fit a scaling law to one or more CSV files of training results.",
       discussion: """
         The objective is the SUM over points of Huber_delta(log L_pred - log L_obs) (delta = 1e-3), \

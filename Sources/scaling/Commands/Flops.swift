@@ -4,6 +4,7 @@ import ScalingLaws
 extension ScalingTool {
   struct Flops: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "flops",
       abstract: "Count a transformer's parameters and FLOPs per token from its shape.",
       discussion: """
         Parameters count weight matrices only (no biases, norms or learned position table), \

@@ -4,6 +4,7 @@ import ScalingLaws
 extension ScalingTool {
   struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "inspect",
       abstract: "Read CSV files and summarise what a fit would use (columns, derivations, filters, ranges).")
 
     @OptionGroup var data: DataOptions

@@ -5,6 +5,7 @@ import ScalingLaws
 extension ScalingTool {
   struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "plan",
       abstract: "Answer compute-budget questions: which N and D, what loss, how long, what cost.",
       discussion: """
         Give one budget: --flops C, --gpu-hours H or --usd B (with --gpu), --target-loss L, \

@@ -5,6 +5,7 @@ import ScalingLaws
 extension ScalingTool {
   struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "predict",
       abstract: "Predict losses with a fitted law: for every row of CSV files, or for --params/--tokens queries.",
       discussion: """
         The fit's column choices (recorded in FIT.json) are reused unless a column flag overrides \

@@ -6,6 +6,7 @@ import ScalingLaws
 extension ScalingTool {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "report",
       abstract: "Fit, check, plan and plot in one go: report.md, fit.json, plan.json and figures.",
       discussion: """
         Takes the same column, filter and law flags as `scaling fit`, or --config FILE.yaml \

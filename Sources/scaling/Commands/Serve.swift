@@ -5,6 +5,7 @@ import ScalingLaws
 extension ScalingTool {
   struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "serve",
       abstract: "Serving cost of a model: memory, KV cache, prefill and decode throughput, $ per million tokens.",
       discussion: """
         Give a shape (--layers --d-model --heads, as `scaling flops`) or --params N (the KV \
