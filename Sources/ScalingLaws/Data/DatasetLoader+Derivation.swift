@@ -1,0 +1,79 @@
+extension DatasetLoader {
+  /// Tokens and FLOPs after derivation, where each column came from, and one note per derivation.
+  struct Derived {
+    var tokens: [Double]?
+    var flops: [Double]?
+    var sources: [Quantity: String]
+    var notes: [String]
+  }
+
+  /// Derives what the file does not hold (D = step × tokens per step, D = C/(6N), C = 6ND), moves
+  /// the sign failures of the inputs onto the derived quantity, and checks that every required
+  /// role is present.
+  func derive(_ table: inout DatasetTable) throws -> Derived {
+    let name = table.file
+    let numeric = table.numeric
+    var sources = table.columnNames
+    if !table.runParts.isEmpty {
+      sources[.run] = ([table.columnOf[.run]!] + table.runParts).map { table.header[$0] }.joined(separator: ",")
+    }
+    var notes: [String] = []
+    var tokens = numeric[.tokens]
+    var flops = numeric[.flops]
+    let params = numeric[.params]
+    // Tokens are needed for a law that uses them, or to derive C = 6ND when there is no flops column.
+    let needTokens = required.contains(.tokens) || (required.contains(.flops) && flops == nil)
+    if tokens == nil {
+      if let tps = options.tokensPerStep, let steps = numeric[.step] {
+        tokens = steps.map { $0 * tps }
+        sources[.tokens] = "step x \(formatCount(tps))"
+        notes.append("D = step x \(formatCount(tps)) tokens per step (no tokens column; --tokens-per-step)")
+        table.pending += table.pending.filter { $0.quantity == .step }.map {
+          DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
+        }
+        for (row, s) in steps.enumerated() where s == 0 {
+          table.pending.append(
+            DatasetTable.Pending(
+              row: row, quantity: .tokens,
+              error: CSVError(
+                file: name, line: table.lines[row],
+                "step 0 gives D = 0 tokens, which is not positive (drop it with --min-step 1)")))
+        }
+      } else if let c = flops, let n = params {
+        tokens = zip(c, n).map { $0 / (6 * $1) }
+        sources[.tokens] = "C/(6N)"
+        notes.append("D = C / (6N) (no tokens column)")
+        table.pending += table.pending.filter { $0.quantity == .flops || $0.quantity == .params }.map {
+          DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
+        }
+      } else if needTokens {
+        var hint = "no tokens column (looked for \(quoted(Quantity.tokens.aliases)); set --tokens-column)"
+        if numeric[.step] != nil { hint += ", or give --tokens-per-step to derive D from the step column" }
+        throw CSVError(file: name, line: 1, hint)
+      }
+    }
+    if flops == nil, let d = tokens, let n = params {
+      flops = zip(n, d).map { 6 * $0 * $1 }
+      sources[.flops] = "6ND"
+      notes.append("C = 6ND (no flops column)")
+    }
+    for q in required {
+      let present: Bool
+      switch q {
+      case .params: present = params != nil
+      case .tokens: present = tokens != nil
+      case .flops: present = flops != nil
+      case .loss, .step, .x, .y: present = numeric[q] != nil
+      case .run, .group: present = table.labels[q] != nil
+      case .budget, .lr, .peakLR, .totalSteps, .warmupSteps: present = numeric[q] != nil
+      case .schedule, .scheduleArgs: present = table.labels[q] != nil
+      }
+      if !present {
+        throw CSVError(
+          file: name, line: 1,
+          "no \(q.rawValue) column (looked for \(quoted(q.aliases))); name it with \(q.flag)")
+      }
+    }
+    return Derived(tokens: tokens, flops: flops, sources: sources, notes: notes)
+  }
+}

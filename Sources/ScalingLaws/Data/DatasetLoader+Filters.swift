@@ -1,0 +1,89 @@
+extension DatasetLoader {
+  /// The rows that pass the filters, applied in a fixed order (runs excluded, runs included, last
+  /// checkpoints, minimum step, minimum tokens, maximum size); each reports how many rows it removed.
+  func filterRows(_ table: DatasetTable, tokens: [Double]?) throws -> (keep: [Int], filters: [FilterReport]) {
+    let name = table.file
+    let numeric = table.numeric
+    var keep = Array(0..<table.rowCount)
+    var filters: [FilterReport] = []
+    func apply(_ label: String, _ predicate: (Int) -> Bool) {
+      let before = keep.count
+      keep = keep.filter(predicate)
+      filters.append(FilterReport(filter: label, removed: before - keep.count))
+    }
+    let runs = table.labels[.run]
+    if !options.excludeRuns.isEmpty {
+      guard let runs else {
+        throw CSVError(
+          file: name, line: 1,
+          "--exclude-run needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+      }
+      let excluded = Set(options.excludeRuns)
+      apply("--exclude-run \(options.excludeRuns.joined(separator: ","))") { !excluded.contains(runs[$0]) }
+    }
+    if !options.includeRuns.isEmpty {
+      guard let runs else {
+        throw CSVError(
+          file: name, line: 1,
+          "--include-run needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+      }
+      let present = Set(runs)
+      if let missing = options.includeRuns.first(where: { !present.contains($0) }) {
+        throw CSVError(file: name, "--include-run \(missing): no such run (the file has \(present.count) runs)")
+      }
+      let included = Set(options.includeRuns)
+      apply("--include-run \(options.includeRuns.joined(separator: ","))") { included.contains(runs[$0]) }
+    }
+    let curves = runs.map { r in Set(keep.map { r[$0] }).count < keep.count } ?? false
+    let finalDefault = !options.finalOnly && options.finalByDefault && curves
+    if options.finalOnly || finalDefault {
+      guard let runs else {
+        throw CSVError(
+          file: name, line: 1,
+          "--final-only needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+      }
+      guard let progress = numeric[.step] ?? tokens else {
+        throw CSVError(file: name, line: 1, "--final-only needs a step or tokens column")
+      }
+      let finals = Set(lastCheckpoints(runs: runs, rows: keep) { progress[$0] })
+      apply(
+        finalDefault
+          ? "last checkpoint of each run (the default for a final-loss law; --checkpoints all keeps every checkpoint)"
+          : "--final-only"
+      ) { finals.contains($0) }
+    }
+    if let m = options.minStep {
+      guard let steps = numeric[.step] else {
+        throw CSVError(
+          file: name, line: 1,
+          "--min-step needs a step column (looked for \(quoted(Quantity.step.aliases))); name it with --step-column")
+      }
+      apply("--min-step \(formatCount(m))") { steps[$0] >= m }
+    }
+    if let m = options.minTokens {
+      guard let tokens else { throw CSVError(file: name, line: 1, "--min-tokens needs tokens") }
+      apply("--min-tokens \(formatCount(m))") { tokens[$0] >= m }
+    }
+    if let m = options.maxParams {
+      guard let params = numeric[.params] else {
+        throw CSVError(file: name, line: 1, "--max-params needs a params column")
+      }
+      apply("--max-params \(formatCount(m))") { params[$0] <= m }
+    }
+    return (keep, filters)
+  }
+
+  /// Throws the first (by row, then column) sign failure among the kept rows, for a quantity the
+  /// analysis uses; a bad value in a filtered-out row or an unused column is not an error.
+  func reportPending(_ table: DatasetTable, keep: [Int]) throws {
+    guard !table.pending.isEmpty else { return }
+    let kept = Set(keep)
+    var relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
+    if options.schedule != nil { relevant.formUnion(Quantity.allCases.filter { $0.isScheduleRole }) }
+    if let p = table.pending.filter({ kept.contains($0.row) && relevant.contains($0.quantity) })
+      .min(by: { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) })
+    {
+      throw p.error
+    }
+  }
+}
