@@ -86,30 +86,29 @@ enum LAPACK {
 
   /// Solves `A X = B` for symmetric positive definite A by Cholesky (`dposv`).
   static func dposv(_ a: Matrix, _ b: [Double], nrhs: Int) throws -> [Double] {
-    precondition(a.rows == a.columns, "dposv needs a square matrix.")
-    let n = a.rows
-    var aa = a.storage
-    var bb = b
-    try check(
-      LAPACKE_dposv(
-        LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), clapacke_int(n), clapacke_int(nrhs), &aa,
-        clapacke_int(max(1, n)), &bb, clapacke_int(max(1, n))),
-      "dposv")
-    return bb
+    try squareSolve("dposv", a, b) { n, aa, ld, bb in
+      LAPACKE_dposv(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), n, clapacke_int(nrhs), &aa, ld, &bb, ld)
+    }
   }
 
   /// Solves the square system `A X = B` by LU with partial pivoting (`dgesv`).
   static func dgesv(_ a: Matrix, _ b: [Double], nrhs: Int) throws -> [Double] {
-    precondition(a.rows == a.columns, "dgesv needs a square matrix.")
-    let n = a.rows
+    var ipiv = [clapacke_int](repeating: 0, count: max(1, a.rows))
+    return try squareSolve("dgesv", a, b) { n, aa, ld, bb in
+      LAPACKE_dgesv(LAPACK_COL_MAJOR, n, clapacke_int(nrhs), &aa, ld, &ipiv, &bb, ld)
+    }
+  }
+
+  /// A square solve on copies of A (column-major, leading dimension max(1, n)) and B: `routine`
+  /// gets n, A, the leading dimension and B, and returns LAPACK's info; B holds X after it.
+  private static func squareSolve(
+    _ name: String, _ a: Matrix, _ b: [Double],
+    _ routine: (clapacke_int, inout [Double], clapacke_int, inout [Double]) -> clapacke_int
+  ) throws -> [Double] {
+    precondition(a.rows == a.columns, "\(name) needs a square matrix.")
     var aa = a.storage
     var bb = b
-    var ipiv = [clapacke_int](repeating: 0, count: max(1, n))
-    try check(
-      LAPACKE_dgesv(
-        LAPACK_COL_MAJOR, clapacke_int(n), clapacke_int(nrhs), &aa, clapacke_int(max(1, n)),
-        &ipiv, &bb, clapacke_int(max(1, n))),
-      "dgesv")
+    try check(routine(clapacke_int(a.rows), &aa, clapacke_int(max(1, a.rows)), &bb), name)
     return bb
   }
 }

@@ -15,3 +15,8 @@ extension Array where Element: Hashable {
     return groups
   }
 }
+
+extension Array {
+  /// The elements at `indices`, in that order (duplicates allowed: bootstrap resamples).
+  func picking(_ indices: [Int]) -> [Element] { indices.map { self[$0] } }
+}

@@ -59,16 +59,11 @@ public struct Dataset: Sendable {
   /// The subset at `indices`, in that order (duplicates allowed: used by the bootstrap).
   public func subset(_ indices: [Int]) -> Dataset {
     var d = self
-    d.params = indices.map { params[$0] }
-    d.tokens = indices.map { tokens[$0] }
-    d.flops = indices.map { flops[$0] }
-    d.loss = indices.map { loss[$0] }
-    d.step = step.map { s in indices.map { s[$0] } }
-    d.run = run.map { r in indices.map { r[$0] } }
-    d.budget = budget.map { b in indices.map { b[$0] } }
-    d.x = x.map { v in indices.map { v[$0] } }
-    d.curve = curve.map { $0.subset(indices) }
-    d.lines = indices.map { lines[$0] }
+    for column in [\Dataset.params, \.tokens, \.flops, \.loss] { d[keyPath: column] = self[keyPath: column].picking(indices) }
+    for column in [\Dataset.step, \.budget, \.x] { d[keyPath: column] = self[keyPath: column]?.picking(indices) }
+    d.run = run?.picking(indices)
+    d.curve = curve?.subset(indices)
+    d.lines = lines.picking(indices)
     return d
   }
 

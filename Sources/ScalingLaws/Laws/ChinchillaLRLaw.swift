@@ -30,10 +30,7 @@ public struct ChinchillaLRLaw: ScalingLaw {
     let lN = data.logParams[i], lX = log(c.tokenArea[i]), s2 = c.annealing[i]
     let pa = exp(t[0] - t[4] * lN), pb = exp(t[1] - t[5] * lX), e = exp(t[2]), cc = exp(t[3])
     let L = e + pa + pb - cc * s2
-    guard L > 0, L.isFinite else {
-      for j in 0..<6 { g[j] = .nan }
-      return .infinity
-    }
+    guard L > 0, L.isFinite else { return LogResidual.invalid(&g) }
     g[0] = pa / L
     g[1] = pb / L
     g[2] = e / L
@@ -53,13 +50,9 @@ public struct ChinchillaLRLaw: ScalingLaw {
       let lN = data.logParams[i], lX = log(c.tokenArea[i]), s2 = c.annealing[i]
       let pa = exp(a - al * lN), pb = exp(b - be * lX)
       let L = e + pa + pb - cc * s2
-      guard L > 0, L.isFinite else {
-        for j in 0..<6 { gradient[j] = .nan }
-        return .infinity
+      guard let q = LogResidual.weight(prediction: L, observedLog: data.logLoss[i], loss: loss, adding: &f) else {
+        return LogResidual.invalid(&gradient)
       }
-      let r = log(L) - data.logLoss[i]
-      f += loss.rho(r)
-      let q = loss.psi(r) / L
       g[0] += q * pa
       g[1] += q * pb
       g[2] += q * e
@@ -100,25 +93,17 @@ public struct ChinchillaLRLaw: ScalingLaw {
     let vp = PairedProjection(fixed: [ones, minusS2], loss: data.loss)
     let colsN = grid.map { al in vp.column(data.logParams.map { exp(-al * $0) }) }
     let colsX = grid.map { be in vp.column(logX.map { exp(-be * $0) }) }
-    var rss = [Double](repeating: .infinity, count: k * k)
-    for ia in 0..<k {
-      for ib in 0..<k {
-        if let (r, _) = try vp.solve(colsN[ia], colsX[ib]) { rss[ia * k + ib] = r }
-      }
-    }
+    let rss = try gridSurface(k) { try vp.solve(colsN[$0], colsX[$1])?.0 }
     let minima = gridLocalMinima(rss, rows: k, columns: k)
-    let ratio = pow(250.0, 1.0 / 23.0)
     let floor = 1e-8 * (data.loss.min() ?? 1)
     let s2Scale = max(c.annealing.max() ?? 0, 1e-300)
     var refined: [(Double, [Double])] = []
     for cell in minima.prefix(6) {
-      let a0 = grid[cell / k], b0 = grid[cell % k]
+      let (alphas, betas) = fineExponents(around: cell, grid: grid, step: ChinchillaLaw.exponentGridStep)
       var best: (Double, [Double])? = nil
-      for i in -2...2 {
-        let al = a0 * pow(ratio, Double(i) / 4)
+      for al in alphas {
         let xn = vp.column(data.logParams.map { exp(-al * $0) })
-        for j in -2...2 {
-          let be = b0 * pow(ratio, Double(j) / 4)
+        for be in betas {
           let xx = vp.column(logX.map { exp(-be * $0) })
           guard let (r, v) = try vp.solve(xn, xx) else { continue }
           if best == nil || r < best!.0 {

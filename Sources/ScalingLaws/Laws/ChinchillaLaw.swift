@@ -121,6 +121,8 @@ public struct ChinchillaLaw: ScalingLaw {
   /// [0.01, 2.5], so that flat valleys with α near 0.01 are reachable. Each local minimum of the
   /// coarse surface is refined on a 5 × 5 grid at a quarter of the coarse spacing.
   public static let exponentGrid: [Double] = (0..<24).map { 0.01 * pow(250.0, Double($0) / 23.0) }
+  /// The ratio of successive values of `exponentGrid`.
+  static let exponentGridStep = pow(250.0, 1.0 / 23.0)
 
   /// Variable projection: for fixed (α, β) the law is linear in (E, A, B). On the exponent grid,
   /// solve the weighted non-negative least squares Σ (E + A N^−α + B D^−β − L)² / L² (weights
@@ -132,22 +134,14 @@ public struct ChinchillaLaw: ScalingLaw {
     let k = grid.count
     let colsN = grid.map { vp.column(data.logParams, $0) }
     let colsD = grid.map { vp.column(data.logTokens, $0) }
-    var rss = [Double](repeating: .infinity, count: k * k)
-    for ia in 0..<k {
-      for ib in 0..<k {
-        if let (r, _) = try vp.cell(colsN[ia], colsD[ib]) { rss[ia * k + ib] = r }
-      }
-    }
+    let rss = try gridSurface(k) { try vp.cell(colsN[$0], colsD[$1])?.0 }
     // Local minima of the coarse surface (8-neighbourhood), best first.
     let minima = gridLocalMinima(rss, rows: k, columns: k)
     // Refine each of the best minima on a finer local grid.
-    let ratio = pow(250.0, 1.0 / 23.0)
     let minLoss = data.loss.min() ?? 1
     var refined: [(Double, [Double])] = []
     for cell in minima.prefix(6) {
-      let a0 = grid[cell / k], b0 = grid[cell % k]
-      let fineA = (-2...2).map { a0 * pow(ratio, Double($0) / 4) }
-      let fineB = (-2...2).map { b0 * pow(ratio, Double($0) / 4) }
+      let (fineA, fineB) = fineExponents(around: cell, grid: grid, step: Self.exponentGridStep)
       let fa = fineA.map { vp.column(data.logParams, $0) }
       let fb = fineB.map { vp.column(data.logTokens, $0) }
       var best: (Double, [Double])? = nil

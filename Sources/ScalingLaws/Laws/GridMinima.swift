@@ -1,3 +1,4 @@
+import Foundation
 import Fitting
 
 /// The local minima of a score surface sampled on a `rows × columns` grid (row-major), in the
@@ -24,6 +25,26 @@ func gridLocalMinima(_ scores: [Double], rows: Int, columns: Int) -> [Int] {
   }
   minima.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
   return minima.map { $0.1 }
+}
+
+/// A score on every cell of a k × k grid (row-major; +∞ where `score` has no solution).
+func gridSurface(_ k: Int, _ score: (_ row: Int, _ column: Int) throws -> Double?) rethrows -> [Double] {
+  var surface = [Double](repeating: .infinity, count: k * k)
+  for r in 0..<k {
+    for c in 0..<k {
+      if let v = try score(r, c) { surface[r * k + c] = v }
+    }
+  }
+  return surface
+}
+
+/// The 5 × 5 refinement around a cell of the coarse (α, β) surface over the log-spaced `grid`
+/// (successive values in the ratio `step`): five values of each exponent at a quarter of the
+/// coarse spacing, centred on the cell's.
+func fineExponents(around cell: Int, grid: [Double], step ratio: Double) -> (alphas: [Double], betas: [Double]) {
+  let k = grid.count
+  let a0 = grid[cell / k], b0 = grid[cell % k]
+  return ((-2...2).map { a0 * pow(ratio, Double($0) / 4) }, (-2...2).map { b0 * pow(ratio, Double($0) / 4) })
 }
 
 extension ScalingLaw {

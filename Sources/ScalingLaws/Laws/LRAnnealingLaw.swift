@@ -30,10 +30,7 @@ public struct LRAnnealingLaw: ScalingLaw {
     let pa = exp(t[1] - t[3] * ls1)
     let s2 = c.annealing[i]
     let L = l0 + pa - cc * s2
-    guard L > 0 else {
-      for j in 0..<4 { g[j] = .nan }
-      return .infinity
-    }
+    guard L > 0 else { return LogResidual.invalid(&g) }
     g[0] = l0 / L
     g[1] = pa / L
     g[2] = -cc * s2 / L
@@ -63,7 +60,7 @@ public struct LRAnnealingLaw: ScalingLaw {
     let grid = ChinchillaLaw.exponentGrid
     let rss = try grid.map { try cell($0)?.0 ?? .infinity }
     let minima = gridLocalMinima(rss, rows: 1, columns: grid.count)
-    let ratio = pow(250.0, 1.0 / 23.0)
+    let ratio = ChinchillaLaw.exponentGridStep
     let floor = 1e-8 * (data.loss.min() ?? 1)
     let s2Scale = max(c.annealing.max() ?? 0, 1e-300)
     var starts: [(Double, [Double])] = []

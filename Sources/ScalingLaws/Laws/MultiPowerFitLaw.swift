@@ -92,10 +92,7 @@ public struct MultiPowerFitLaw: ScalingLaw {
     let beta = Self.beta(t[5])
     let r = reduction(nodes, i, c: t[3], beta: beta, gamma: t[6])
     let L = l0 + pa - b * r.ld
-    guard L > 0, L.isFinite else {
-      for j in 0..<7 { g[j] = .nan }
-      return .infinity
-    }
+    guard L > 0, L.isFinite else { return LogResidual.invalid(&g) }
     g[0] = l0 / L
     g[1] = pa / L
     g[2] = -b * r.ld / L
@@ -118,13 +115,9 @@ public struct MultiPowerFitLaw: ScalingLaw {
       let ls1 = log(nodes.s1[i])
       let pa = exp(t[1] - al * ls1)
       let L = l0 + pa - b * r.ld
-      guard L > 0, L.isFinite else {
-        for j in 0..<7 { gradient[j] = .nan }
-        return .infinity
+      guard let w = LogResidual.weight(prediction: L, observedLog: data.logLoss[i], loss: loss, adding: &f) else {
+        return LogResidual.invalid(&gradient)
       }
-      let res = log(L) - data.logLoss[i]
-      f += loss.rho(res)
-      let w = loss.psi(res) / L
       g[0] += w * l0
       g[1] += w * pa
       g[2] -= w * b * r.ld

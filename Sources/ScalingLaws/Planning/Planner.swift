@@ -93,13 +93,7 @@ public struct Planner: Sendable {
         addIntervals(&a, samples) { s in s.tokens(params: N, loss: L).map { (6 * N * $0, N, $0, L) } }
         return a
       }
-      let D = c.optimalTokens(params: N)
-      var a = Allocation(query: "params", flops: 6 * N * D, params: N, tokens: D, loss: c.loss(params: N, tokens: D))
-      addIntervals(&a, samples) { s in
-        let D = s.optimalTokens(params: N)
-        return (6 * N * D, N, D, s.loss(params: N, tokens: D))
-      }
-      return a
+      return allocation(query: "params", c, samples) { (N, $0.optimalTokens(params: N)) }
     case .kaplan(let k):
       if let L = targetLoss {
         // Kaplan's joint law L(N, D) (Table 2 fit: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13).
@@ -123,13 +117,7 @@ public struct Planner: Sendable {
   public func allocation(tokens D: Double) -> Allocation {
     switch law {
     case .chinchilla(let c, let samples):
-      let N = c.optimalParams(tokens: D)
-      var a = Allocation(query: "tokens", flops: 6 * N * D, params: N, tokens: D, loss: c.loss(params: N, tokens: D))
-      addIntervals(&a, samples) { s in
-        let N = s.optimalParams(tokens: D)
-        return (6 * N * D, N, D, s.loss(params: N, tokens: D))
-      }
-      return a
+      return allocation(query: "tokens", c, samples) { ($0.optimalParams(tokens: D), D) }
     case .kaplan(let k):
       let C = k.flops(forTokens: D)
       return Allocation(query: "tokens", flops: C, params: k.optimalParams(flops: C), tokens: D, loss: k.optimalLoss(flops: C))
@@ -203,6 +191,21 @@ public struct Planner: Sendable {
       if e == e.rounded(), abs(e) < 300, let exact = Double("1e\(Int(e))") { return exact }
       return pow(10, e)
     }
+  }
+
+  /// The allocation at the (N, D) that `point` picks under the Chinchilla constants `c`, with
+  /// intervals from the same pick under each bootstrap resample.
+  private func allocation(
+    query: String, _ c: ChinchillaConstants, _ samples: [ChinchillaConstants],
+    at point: (ChinchillaConstants) -> (Double, Double)
+  ) -> Allocation {
+    let (N, D) = point(c)
+    var a = Allocation(query: query, flops: 6 * N * D, params: N, tokens: D, loss: c.loss(params: N, tokens: D))
+    addIntervals(&a, samples) { s in
+      let (n, d) = point(s)
+      return (6 * n * d, n, d, s.loss(params: n, tokens: d))
+    }
+    return a
   }
 
   private func addIntervals(

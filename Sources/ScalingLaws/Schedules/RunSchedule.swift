@@ -103,12 +103,11 @@ public struct CurveFeatures: Sendable {
 
   public func subset(_ indices: [Int]) -> CurveFeatures {
     var c = self
-    c.runIndex = indices.map { runIndex[$0] }
-    c.step = indices.map { step[$0] }
-    c.lr = indices.map { lr[$0] }
-    c.area = indices.map { area[$0] }
-    c.tokenArea = indices.map { tokenArea[$0] }
-    c.annealing = indices.map { annealing[$0] }
+    c.runIndex = runIndex.picking(indices)
+    c.step = step.picking(indices)
+    for column in [\CurveFeatures.lr, \.area, \.tokenArea, \.annealing] {
+      c[keyPath: column] = self[keyPath: column].picking(indices)
+    }
     return c
   }
 }

@@ -74,7 +74,8 @@ extension ScalingTool {
     /// Both steps for every (file, group): step 1 `analysis` on the task-loss column, step 2 the
     /// sigmoid of the metric column against it, with the same holdout and bootstrap.
     static func ladders(
-      data: DataOptions, analysis: AnalysisOptions, taskLossColumn: String, metricColumn: String, sigmoid: FitOptions
+      data: DataOptions, analysis: AnalysisOptions, taskLossColumn: String, metricColumn: String, sigmoid: FitOptions,
+      documents: [CSVDocument]? = nil
     ) throws -> [Ladder.Result] {
       let law = analysis.law
       if !data.schedule.isEmpty && !law.modelsSchedule {
@@ -88,7 +89,7 @@ extension ScalingTool {
       let lossLoader = DatasetLoader(options: lossOptions, required: analysis.fitOptions.makeLaw().required)
       let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
       // Each file parsed once, read by both loaders (the task loss, and the metric against it).
-      let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
+      let documents = try documents ?? data.files.map { try CSVDocument(contentsOf: $0) }
       let lossData = try documents.flatMap { try lossLoader.load($0) }
       let metricData = try documents.flatMap { try metricLoader.load($0) }
       let step1 = analysis.analysis(progressTotal: 2 * lossData.count)

@@ -82,7 +82,10 @@ extension ScalingTool {
         return
       }
       let law = analysis.fitOptions.makeLaw()
-      let datasets = try data.loadDatasets(required: law.required, law: analysis.law)
+      // Each file is parsed once; the fit, the faded unfiltered points, the backtest and the
+      // ladder each read the parsed documents with their own column and filter options.
+      let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
+      let datasets = try data.loadDatasets(required: law.required, law: analysis.law, documents: documents)
       // The same files without filters, for the faded points of the checkpoint figure.
       var unfilteredOptions = data.loadOptions
       unfilteredOptions.minStep = nil
@@ -91,8 +94,8 @@ extension ScalingTool {
       unfilteredOptions.excludeRuns = []
       unfilteredOptions.finalOnly = false
       let loader = DatasetLoader(options: unfilteredOptions, required: [.loss])
-      let unfiltered: [Dataset?] = data.files.flatMap { path -> [Dataset?] in
-        (try? loader.load(path: path)) ?? []
+      let unfiltered: [Dataset?] = documents.flatMap { doc -> [Dataset?] in
+        (try? loader.load(doc)) ?? []
       }
       let plan = analysis.analysis(progressTotal: datasets.count)
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
@@ -105,7 +108,7 @@ extension ScalingTool {
         recipe.fitOptions.law = .chinchilla
         recipe.fitOptions.irreducible = false
         let loader = DatasetLoader(options: data.loadOptions(forLaw: .chinchilla), required: [.params, .tokens, .loss])
-        if let d = try data.files.flatMap({ try loader.load(path: $0) }).first {
+        if let d = try documents.flatMap({ try loader.load($0) }).first {
           finalOnly = try recipe.run(d)
         }
       }
@@ -118,7 +121,8 @@ extension ScalingTool {
         sigmoid.law = .sigmoid
         sigmoid.loss = .squared
         ladders = try LadderCommand.ladders(
-          data: data, analysis: analysis, taskLossColumn: task, metricColumn: metricColumn, sigmoid: sigmoid)
+          data: data, analysis: analysis, taskLossColumn: task, metricColumn: metricColumn, sigmoid: sigmoid,
+          documents: documents)
       }
       let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
         arg.contains(" ") ? "'\(arg)'" : arg

@@ -96,8 +96,9 @@ struct DataOptions: ParsableArguments {
     return o
   }
 
-  /// Every (file, group) dataset, in file order then group order.
-  func loadDatasets(required: Set<Quantity>, law: LawKind? = nil) throws -> [Dataset] {
+  /// Every (file, group) dataset, in file order then group order; from `documents` (the files
+  /// already parsed, in order) when a command reads the same files more than once.
+  func loadDatasets(required: Set<Quantity>, law: LawKind? = nil, documents: [CSVDocument]? = nil) throws -> [Dataset] {
     if !schedule.isEmpty, !(law?.modelsSchedule ?? false) {
       throw ValidationError(
         "the learning-rate schedule flags are for the learning-rate-aware laws (--law chinchilla-lr, lr-annealing or multi-power)\(law.map { "; --law \($0.rawValue) does not model the schedule" } ?? "").")
@@ -111,6 +112,7 @@ struct DataOptions: ParsableArguments {
       }
     }
     let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
+    if let documents { return try documents.flatMap { try loader.load($0) } }
     return try files.flatMap { try loader.load(path: $0) }
   }
 }
