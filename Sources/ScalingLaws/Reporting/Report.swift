@@ -15,6 +15,8 @@ public struct Report: Sendable {
       + figures.map { ("\($0.name).gp", $0.rendered()) }
   }
 
+  /// The analysis (``ReportAnalysis``) of these fits, rendered.
+  ///
   /// - Parameters:
   ///   - fits: one fit per (file, group).
   ///   - unfiltered: the same data before filters (for faded points), aligned with `fits`.
@@ -29,39 +31,21 @@ public struct Report: Sendable {
     serving: (configuration: ServingModel.Configuration, targetLoss: Double)? = nil,
     finalOnly: LawFit? = nil, ladders: [Ladder.Result] = []
   ) {
+    self.init(
+      ReportAnalysis(
+        fits: fits, unfiltered: unfiltered, budgets: budgets, serving: serving, finalOnly: finalOnly,
+        ladders: ladders),
+      command: command)
+  }
+
+  /// Renders an analysis: markdown, fit and plan JSON, figure scripts.
+  public init(_ analysis: ReportAnalysis, command: String) {
+    let fits = analysis.fits, unfiltered = analysis.unfiltered, budgets = analysis.budgets
+    let backtest = analysis.backtest, planLaw = analysis.planLaw, plan = analysis.plan
     var figures: [GnuplotScript] = []
     var md = "# Scaling-law report\n\n"
     md += "Made by `\(command)`.\n"
     md += "Same input, same bytes: re-run the command to reproduce every number and figure here.\n\n"
-
-    // Plan: from the (first) converged Chinchilla fit, else the default named law.
-    let standard = Planner.sweep(from: 1e18, to: 1e25, count: 8)
-    let allBudgets = (standard + budgets).sorted()
-    var planLaw = PlanningLaw.chinchilla(.epoch, samples: [])
-    var planNote = "No converged Chinchilla fit: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
-    var backtest: Backtest? = nil
-    if let curveFit = fits.first, let finalOnly, let b = Backtest(curve: curveFit, finalOnly: finalOnly) { backtest = b }
-    let planCandidates = backtest.map { $0.finalOnlyPredictsBetter ? [finalOnly!] : [] } ?? fits
-    if backtest != nil && planCandidates.isEmpty {
-      planNote = "The curve law predicted the held-out final losses better than the final-only recipe (see the backtest), but planning with a learning-rate-aware law is not supported yet: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
-    }
-    if let f = planCandidates.first(where: { $0.law == "chinchilla" && $0.converged }), let c = ReportFigures.chinchilla(f) {
-      var cc = c
-      cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
-      cc.source = "fitted to \(f.file)"
-      cc.fitWarnings = f.warnings
-      cc.observedLossMin = f.dataset.loss.min()
-      cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
-      let samples = (f.bootstrap?.samples ?? []).map {
-        ChinchillaConstants(fitted: $0, name: cc.name)
-      }
-      planLaw = .chinchilla(cc, samples: samples)
-      planNote = "The plan uses this report's Chinchilla fit" + (backtest != nil ? " of the final checkpoints (it predicted the held-out final losses better; see the backtest)" : "")
-        + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
-    }
-    var planner = Planner(law: planLaw)
-    planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
-    let plan = allBudgets.map { planner.annotated(planner.allocation(flops: $0)) }
 
     for (k, fit) in fits.enumerated() {
       let suffix = fits.count > 1 ? "-\(k + 1)" : ""
@@ -84,9 +68,7 @@ public struct Report: Sendable {
       } else if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
         figs.append(ReportFigures.checkpointCurves(fit, all: k < unfiltered.count ? unfiltered[k] : nil, name: "checkpoint-curves" + suffix))
       }
-      if fit.dataset.budget != nil,
-        let iso = try? ApproachFitter(options: ApproachOptions(approach: .isoflop)).run(fit.dataset)
-      {
+      if let iso = analysis.isoflop[k] {
         md += "### IsoFLOP check (Approach 2)\n\n"
         md += "From the budget column: a = \(String(format: "%.4f", iso.a)), b = \(String(format: "%.4f", iso.b)) over \(iso.budgets.filter { $0.used }.count) budgets"
         if let f = ReportFigures.chinchilla(fit) {
@@ -104,8 +86,8 @@ public struct Report: Sendable {
       figures += figs
     }
 
-    for (k, ladder) in ladders.enumerated() {
-      let suffix = ladders.count > 1 ? "-\(k + 1)" : ""
+    for (k, ladder) in analysis.ladders.enumerated() {
+      let suffix = analysis.ladders.count > 1 ? "-\(k + 1)" : ""
       md += Report.ladderSection(ladder)
       let figs = [
         ReportFigures.metricVsTaskLoss(ladder, name: "metric-vs-task-loss" + suffix),
@@ -115,7 +97,7 @@ public struct Report: Sendable {
       figures += figs
     }
 
-    md += "## Plan\n\n\(planNote) Law: \(planLaw.name) (\(planLaw.source)).\n\n"
+    md += "## Plan\n\n\(analysis.planNote) Law: \(planLaw.name) (\(planLaw.source)).\n\n"
     let hasIntervals = plan.contains { !$0.intervals.isEmpty }
     md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
     md += "|---:|---:|---:|---:|---:|" + (hasIntervals ? "---|---|---|" : "") + "\n"
@@ -143,13 +125,14 @@ public struct Report: Sendable {
     md += Report.figureMarkdown(tpp)
     figures.append(tpp)
 
-    if let serving, case .chinchilla(let c, _) = planLaw {
+    if let serving = analysis.serving, case .chinchilla(let c, _) = planLaw {
       md += Report.servingSection(c, lawName: planLaw.name, serving.configuration, loss: serving.targetLoss, figures: &figures)
     }
 
     md += Report.howToRead
     self.markdown = md
-    self.fitJSON = LawFit.jsonDocument(fits + (finalOnly.map { [$0] } ?? []) + ladders.flatMap { [$0.step1, $0.step2] })
+    self.fitJSON = LawFit.jsonDocument(
+      fits + (analysis.finalOnly.map { [$0] } ?? []) + analysis.ladders.flatMap { [$0.step1, $0.step2] })
     self.planJSON = JSONValue.object([
       ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
       ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),

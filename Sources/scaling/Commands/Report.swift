@@ -127,9 +127,9 @@ extension ScalingTool {
       let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
         arg.contains(" ") ? "'\(arg)'" : arg
       }.joined(separator: " ")
-      let report = ScalingLaws.Report(
+      // Analysis (the plan, the backtest, the IsoFLOP checks), then rendering.
+      let analysisResult = ReportAnalysis(
         fits: fits, unfiltered: datasets.count == unfiltered.count ? unfiltered : [], budgets: budgets.map { $0.value },
-        command: command,
         serving: servingTargetLoss.map { loss in
           (
             servingOptions.configuration(
@@ -138,6 +138,7 @@ extension ScalingTool {
             loss.value
           )
         }, finalOnly: finalOnly, ladders: ladders)
+      let report = ScalingLaws.Report(analysisResult, command: command)
       let folder = out!
       do {
         try ReportWriter().write(report, to: folder, render: !scriptsOnly)

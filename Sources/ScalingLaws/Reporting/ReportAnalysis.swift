@@ -1,0 +1,79 @@
+import Foundation
+
+/// What a report says, computed before any of it is rendered: the backtest of a curve law
+/// against the final-only recipe, the law the plan uses and why, the plan over the budgets, the
+/// IsoFLOP check of each fit whose data have a budget column, and the ladders. ``Report`` renders
+/// it into markdown, JSON and figure scripts; neither step touches files.
+public struct ReportAnalysis: Sendable {
+  /// One fit per (file, group).
+  public var fits: [LawFit]
+  /// The same data before filters (for faded points), aligned with `fits`.
+  public var unfiltered: [Dataset?]
+  /// The user's extra budgets (FLOPs), marked in the plan table.
+  public var budgets: [Double]
+  /// The final-only Chinchilla recipe fitted with the same holdout (the backtest's other side).
+  public var finalOnly: LawFit?
+  public var ladders: [Ladder.Result]
+  /// Serving settings and the target loss of the serving trade-off.
+  public var serving: (configuration: ServingModel.Configuration, targetLoss: Double)?
+  /// Curve law against the final-only recipe on the held-out models (when both were fitted).
+  var backtest: Backtest?
+  public var planLaw: PlanningLaw
+  /// One sentence on where the plan's law comes from.
+  public var planNote: String
+  /// The plan at the standard sweep (1e18–1e25 FLOPs) and the user's budgets, ascending.
+  public var plan: [Allocation]
+  /// Per fit: Approach 2 from its budget column (nil without one, or when it fails).
+  public var isoflop: [ApproachResult?]
+
+  /// - Parameters:
+  ///   - finalOnly: with a learning-rate-aware law and a holdout, the final-only Chinchilla recipe
+  ///     fitted to the same files with the same holdout; the plan uses whichever predicted the
+  ///     held-out final losses better.
+  public init(
+    fits: [LawFit], unfiltered: [Dataset?], budgets: [Double],
+    serving: (configuration: ServingModel.Configuration, targetLoss: Double)? = nil,
+    finalOnly: LawFit? = nil, ladders: [Ladder.Result] = []
+  ) {
+    self.fits = fits
+    self.unfiltered = unfiltered
+    self.budgets = budgets
+    self.serving = serving
+    self.finalOnly = finalOnly
+    self.ladders = ladders
+
+    // Plan: from the (first) converged Chinchilla fit, else the default named law.
+    var planLaw = PlanningLaw.chinchilla(.epoch, samples: [])
+    var planNote = "No converged Chinchilla fit: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
+    var backtest: Backtest? = nil
+    if let curveFit = fits.first, let finalOnly, let b = Backtest(curve: curveFit, finalOnly: finalOnly) { backtest = b }
+    let planCandidates = backtest.map { $0.finalOnlyPredictsBetter ? [finalOnly!] : [] } ?? fits
+    if backtest != nil && planCandidates.isEmpty {
+      planNote = "The curve law predicted the held-out final losses better than the final-only recipe (see the backtest), but planning with a learning-rate-aware law is not supported yet: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
+    }
+    if let f = planCandidates.first(where: { $0.law == "chinchilla" && $0.converged }), let c = ReportFigures.chinchilla(f) {
+      var cc = c
+      cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
+      cc.source = "fitted to \(f.file)"
+      cc.fitWarnings = f.warnings
+      cc.observedLossMin = f.dataset.loss.min()
+      cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
+      let samples = (f.bootstrap?.samples ?? []).map {
+        ChinchillaConstants(fitted: $0, name: cc.name)
+      }
+      planLaw = .chinchilla(cc, samples: samples)
+      planNote = "The plan uses this report's Chinchilla fit" + (backtest != nil ? " of the final checkpoints (it predicted the held-out final losses better; see the backtest)" : "")
+        + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
+    }
+    var planner = Planner(law: planLaw)
+    planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
+    let allBudgets = (Planner.sweep(from: 1e18, to: 1e25, count: 8) + budgets).sorted()
+    self.plan = allBudgets.map { planner.annotated(planner.allocation(flops: $0)) }
+    self.planLaw = planLaw
+    self.planNote = planNote
+    self.backtest = backtest
+    self.isoflop = fits.map { fit in
+      fit.dataset.budget == nil ? nil : try? ApproachFitter(options: ApproachOptions(approach: .isoflop)).run(fit.dataset)
+    }
+  }
+}
