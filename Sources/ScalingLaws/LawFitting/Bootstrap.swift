@@ -79,11 +79,9 @@ extension LawFitter {
       se.append(cov[a, a].squareRoot())
     }
     var derived: [DerivedQuantity] = []
-    if law.kind == .chinchilla {
-      func chin(_ p: [Double]) -> ChinchillaConstants {
-        ChinchillaConstants(fitted: p)
-      }
-      let main = chin(fit.parameters)
+    let set = fit.parameterSet
+    if law.kind == .chinchilla, let main = ChinchillaConstants(fitted: set) {
+      func chin(_ p: [Double]) -> ChinchillaConstants { ChinchillaConstants(resample: p, of: set)! }
       var quantities: [(String, (ChinchillaConstants) -> Double)] = [
         ("a = beta/(alpha+beta)", { $0.a }),
         ("b = alpha/(alpha+beta)", { $0.b }),

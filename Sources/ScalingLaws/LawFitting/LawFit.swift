@@ -45,6 +45,10 @@ public struct LawFit: Sendable {
   public var fixed: [String: Double] = [:]
   /// The range a metric law's levels were kept in (`--y-range`), if any.
   public var yRange: ClosedRange<Double>? = nil
+  /// The ranges the law keeps parameters in, by name.
+  public var parameterBounds: [String: ClosedRange<Double>] = [:]
+  /// The law's power-law exponents, by name.
+  public var exponentNames: Set<String> = []
   /// Bootstrap uncertainty, when requested.
   public var bootstrap: BootstrapResult? = nil
   /// The extrapolation check, when requested.
@@ -52,6 +56,17 @@ public struct LawFit: Sendable {
 }
 
 extension LawFit {
+  /// The parameters by name, with standard errors, bounds and what was fixed.
+  public var parameterSet: ParameterSet {
+    ParameterSet(
+      parameterNames.indices.map { i in
+        let name = parameterNames[i]
+        return ParameterSet.Parameter(
+          name: name, value: parameters[i], standardError: standardErrors?[i], bounds: parameterBounds[name],
+          isFixed: fixed[name] != nil, isExponent: exponentNames.contains(name))
+      })
+  }
+
   /// The scale of the residuals: "log" for a loss law, "y" for a metric law.
   public var residualScale: String { kind.isMetricLaw ? "y" : "log" }
 }

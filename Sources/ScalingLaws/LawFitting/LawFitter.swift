@@ -71,7 +71,10 @@ public struct LawFitter: Sendable {
       law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
-    return Self.withFixedParameters(fit, law: law, full: full)
+    var named = Self.withFixedParameters(fit, law: law, full: full)
+    named.parameterBounds = full.parameterBounds
+    named.exponentNames = full.exponentNames
+    return named
   }
 
   /// Every value the law reads must be finite (the loader guarantees it for files; a dataset
@@ -269,7 +272,7 @@ public struct LawFitter: Sendable {
       }
     }
     for (i, nm) in names.enumerated() {
-      if nm.hasPrefix("alpha") || nm == "beta" || nm == "gamma" {
+      if law.exponentNames.contains(nm) {
         let v = params[i]
         if (v < 0.005 || v > 3) && law.parameterBounds[nm] == nil {
           warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")

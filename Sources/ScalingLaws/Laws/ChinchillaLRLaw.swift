@@ -18,6 +18,7 @@ public struct ChinchillaLRLaw: ScalingLaw {
   public var name: String { "chinchilla-lr" }
   public var formula: String { "L = E + A/N^alpha + B/S1_tok^beta - C*S2 (S1_tok = lr-weighted tokens, S2 = annealing area)" }
   public var parameterNames: [String] { ["E", "A", "B", "C", "alpha", "beta"] }
+  public var exponentNames: Set<String> { ["alpha", "beta"] }
   public var required: Set<Quantity> { [.params, .step, .loss] }
 
   public func reported(_ t: [Double]) -> [Double] { [exp(t[2]), exp(t[0]), exp(t[1]), exp(t[3]), t[4], t[5]] }

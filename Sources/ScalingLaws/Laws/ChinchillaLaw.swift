@@ -16,6 +16,7 @@ public struct ChinchillaLaw: ScalingLaw {
   public var name: String { "chinchilla" }
   public var formula: String { "L = E + A/N^alpha + B/D^beta" }
   public var parameterNames: [String] { ["E", "A", "B", "alpha", "beta"] }
+  public var exponentNames: Set<String> { ["alpha", "beta"] }
   public var required: Set<Quantity> { [.params, .tokens, .loss] }
 
   public func reported(_ t: [Double]) -> [Double] { [exp(t[2]), exp(t[0]), exp(t[1]), t[3], t[4]] }

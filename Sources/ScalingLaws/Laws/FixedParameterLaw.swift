@@ -64,6 +64,7 @@ public struct FixedParameterLaw: ScalingLaw {
   public var name: String { inner.name }
   public var formula: String { inner.formula }
   public var parameterNames: [String] { freeReported.map { inner.parameterNames[$0] } }
+  public var exponentNames: Set<String> { inner.exponentNames.intersection(parameterNames) }
   public var required: Set<Quantity> { inner.required }
   public var startOptions: LBFGS.Options? { inner.startOptions }
   public var parameterBounds: [String: ClosedRange<Double>] { inner.parameterBounds }

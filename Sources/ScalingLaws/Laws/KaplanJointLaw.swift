@@ -13,6 +13,7 @@ public struct KaplanJointLaw: ScalingLaw {
   public var name: String { "kaplan-nd" }
   public var formula: String { "L = [(Nc/N)^(alpha_N/alpha_D) + Dc/D]^alpha_D" }
   public var parameterNames: [String] { ["Nc", "alpha_N", "Dc", "alpha_D"] }
+  public var exponentNames: Set<String> { ["alpha_N", "alpha_D"] }
   public var required: Set<Quantity> { [.params, .tokens, .loss] }
 
   public func reported(_ t: [Double]) -> [Double] { [exp(t[0]), t[1], exp(t[2]), t[3]] }

@@ -38,6 +38,7 @@ public struct KaplanPowerLaw: ScalingLaw {
   public var parameterNames: [String] {
     (irreducible ? ["E"] : []) + ["\(symbol)c", "alpha_\(symbol)"]
   }
+  public var exponentNames: Set<String> { ["alpha_\(symbol)"] }
   public var required: Set<Quantity> { [variable, .loss] }
 
   public func reported(_ t: [Double]) -> [Double] {

@@ -14,6 +14,7 @@ public struct KaplanStepsLaw: ScalingLaw {
   public var name: String { "kaplan-ns" }
   public var formula: String { "L = (Nc/N)^alpha_N + (Sc/S)^alpha_S" }
   public var parameterNames: [String] { ["Nc", "alpha_N", "Sc", "alpha_S"] }
+  public var exponentNames: Set<String> { ["alpha_N", "alpha_S"] }
   public var required: Set<Quantity> { [.params, .step, .loss] }
 
   public func reported(_ t: [Double]) -> [Double] { [exp(t[0]), t[1], exp(t[2]), t[3]] }

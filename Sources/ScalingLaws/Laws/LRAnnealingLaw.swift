@@ -17,6 +17,7 @@ public struct LRAnnealingLaw: ScalingLaw {
   public var name: String { "lr-annealing" }
   public var formula: String { "L = L0 + A*S1^-alpha - C*S2 (S1 = sum of lr, S2 = annealing area)" }
   public var parameterNames: [String] { ["L0", "A", "C", "alpha"] }
+  public var exponentNames: Set<String> { ["alpha"] }
   public var required: Set<Quantity> { [.step, .loss] }
 
   public func reported(_ t: [Double]) -> [Double] { [exp(t[0]), exp(t[1]), exp(t[2]), t[3]] }

@@ -20,6 +20,7 @@ public struct MultiPowerFitLaw: ScalingLaw {
     "L = L0 + A*S1^-alpha - B*sum_k (lr_{k-1} - lr_k)*(1 - (C*lr_k^-gamma*S_k + 1)^-beta)"
   }
   public var parameterNames: [String] { MultiPowerLaw.parameterNames }
+  public var exponentNames: Set<String> { ["alpha", "beta", "gamma"] }
   public var required: Set<Quantity> { [.step, .loss] }
 
   /// The upper bound of β.

@@ -12,6 +12,9 @@ public protocol ScalingLaw: Sendable {
   var formula: String { get }
   /// Reported parameter names, in output order.
   var parameterNames: [String] { get }
+  /// The power-law exponents among them (α, β, γ: the range warnings and the bootstrap figure
+  /// are about these).
+  var exponentNames: Set<String> { get }
   /// Columns the law needs.
   var required: Set<Quantity> { get }
 

@@ -25,6 +25,8 @@ public struct SigmoidLaw: ScalingLaw {
   public var name: String { "sigmoid" }
   public var formula: String { "y = a/(1 + exp(-k*(x - x0))) + b" }
   public var parameterNames: [String] { ["a", "b", "k", "x0"] }
+  /// None: k is the logistic's slope, not a power-law exponent.
+  public var exponentNames: Set<String> { [] }
   public var required: Set<Quantity> { [.x, .y] }
 
   @inline(__always)

@@ -25,9 +25,18 @@ public struct ChinchillaConstants: Sendable, Equatable {
     self.beta = beta
   }
 
-  /// From a Chinchilla fit's reported parameters, in `scaling fit` order (E, A, B, alpha, beta).
-  public init(fitted p: [Double], name: String = "fit", source: String = "") {
-    precondition(p.count == 5, "a Chinchilla fit has five parameters")
+  /// The parameter names of a Chinchilla fit these constants are read from.
+  public static let parameterNames = ["E", "A", "B", "alpha", "beta"]
+
+  /// From a Chinchilla fit's parameters, by name (nil when one is missing).
+  public init?(fitted set: ParameterSet, name: String = "fit", source: String = "") {
+    guard let p = set.values(Self.parameterNames) else { return nil }
+    self.init(name: name, source: source, E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
+  }
+
+  /// From one bootstrap resample of a Chinchilla fit (a vector laid out as `set`), by name.
+  public init?(resample: [Double], of set: ParameterSet, name: String = "fit", source: String = "") {
+    guard let p = set.values(Self.parameterNames, in: resample) else { return nil }
     self.init(name: name, source: source, E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
   }
 

@@ -27,7 +27,7 @@ extension ReportFigures {
       blocks.append(Block(name: "heldout", columns: [xName, yName], rows: held.map { [$0.observedX, $0.observedY!] }))
       plots.append("$heldout using 1:2 with points pt 9 ps 0.9 lc rgb '\(GnuplotScript.color(1))' title 'held out (\(held.count))'")
     }
-    let p = fit.parameters
+    let p = fit.parameterSet.values(["a", "b", "k", "x0"]) ?? fit.parameters
     return GnuplotScript(
       name: name,
       caption: "\(yName) against \(xName): y = a/(1 + exp(-k(x - x0))) + b with a = \(fmt(p[0])), b = \(fmt(p[1])), k = \(fmt(p[2])), x0 = \(fmt(p[3])).\nLook for: the held-out points (larger models, at their observed \(xName)) on the curve: that is step 2 alone.",

@@ -18,12 +18,11 @@ public enum ReportFigures {
   }
 
   static func chinchilla(_ fit: LawFit) -> ChinchillaConstants? {
-    guard fit.law == "chinchilla" else { return nil }
-    let p = fit.parameters
-    return ChinchillaConstants(fitted: p)
+    guard fit.kind == .chinchilla else { return nil }
+    return ChinchillaConstants(fitted: fit.parameterSet)
   }
 
-  static func usesNAndD(_ fit: LawFit) -> Bool { fit.law == "chinchilla" || fit.law == "kaplan-nd" }
+  static func usesNAndD(_ fit: LawFit) -> Bool { fit.kind == .chinchilla || fit.kind == .kaplanND }
 
   static func predict(_ fit: LawFit, params: Double, tokens: Double, flops: Double, steps: Double = .nan) -> Double {
     law(of: fit).predict(fit.parameters, params: params, tokens: tokens, flops: flops, steps: steps)
@@ -189,9 +188,8 @@ public enum ReportFigures {
     let epoch = ChinchillaConstants.epoch
     let kaplan = KaplanFrontier()
     var rows: [[Double]] = []
-    let samples = (fit.bootstrap?.samples ?? []).map {
-      ChinchillaConstants(fitted: $0)
-    }
+    let set = fit.parameterSet
+    let samples = (fit.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(resample: $0, of: set) }
     let lo = (1 - (fit.bootstrap?.confidence ?? 0.95)) / 2
     for C in budgets {
       var r = [C, c.optimalParams(flops: C), c.optimalTokens(flops: C), epoch.optimalParams(flops: C),
@@ -299,7 +297,7 @@ public enum ReportFigures {
   public static func bootstrapExponents(_ fit: LawFit, name: String = "bootstrap-exponents") -> GnuplotScript? {
     guard let b = fit.bootstrap, b.samples.count >= 2 else { return nil }
     let names = fit.parameterNames
-    let exps = names.indices.filter { names[$0].hasPrefix("alpha") || names[$0] == "beta" }
+    let exps = names.indices.filter { fit.exponentNames.contains(names[$0]) }
     guard exps.count >= 1 else { return nil }
     let i = exps[0], j = exps.count > 1 ? exps[1] : nil
     let xName = names[i], yName = j.map { names[$0] } ?? "E"

@@ -51,16 +51,15 @@ public struct ReportAnalysis: Sendable {
     if backtest != nil && planCandidates.isEmpty {
       planNote = "The curve law predicted the held-out final losses better than the final-only recipe (see the backtest), but planning with a learning-rate-aware law is not supported yet: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
     }
-    if let f = planCandidates.first(where: { $0.law == "chinchilla" && $0.converged }), let c = ReportFigures.chinchilla(f) {
+    if let f = planCandidates.first(where: { $0.kind == .chinchilla && $0.converged }), let c = ReportFigures.chinchilla(f) {
       var cc = c
       cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
       cc.source = "fitted to \(f.file)"
       cc.fitWarnings = f.warnings
       cc.observedLossMin = f.dataset.loss.min()
       cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
-      let samples = (f.bootstrap?.samples ?? []).map {
-        ChinchillaConstants(fitted: $0, name: cc.name)
-      }
+      let set = f.parameterSet
+      let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(resample: $0, of: set, name: cc.name) }
       planLaw = .chinchilla(cc, samples: samples)
       planNote = "The plan uses this report's Chinchilla fit" + (backtest != nil ? " of the final checkpoints (it predicted the held-out final losses better; see the backtest)" : "")
         + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")

@@ -153,7 +153,7 @@ extension ScalingTool {
       for f in fits {
         s += "\(f.group.map { "\(f.file) [\($0)]" } ?? f.file): \(f.law), \(f.points) points, objective \(String(format: "%.6g", f.objective)), converged \(f.converged ? "yes" : "NO")\n"
         s += "    " + zip(f.parameterNames, f.parameters).map { "\($0) = \(String(format: "%.4g", $1))" }.joined(separator: ", ") + "\n"
-        if let b = f.bootstrap, let i = f.parameterNames.firstIndex(where: { $0.hasPrefix("alpha") }) {
+        if let b = f.bootstrap, let i = f.parameterNames.firstIndex(where: { f.exponentNames.contains($0) }) {
           s += "    \(f.parameterNames[i]) \(Int(100 * b.confidence))% interval [\(String(format: "%.4g", b.intervals[i].0)), \(String(format: "%.4g", b.intervals[i].1))] (\(b.resamples) resamples)\n"
         }
         if let h = f.holdout {
