@@ -84,6 +84,7 @@ extension ScalingTool {
       let law = analysis.fitOptions.makeLaw()
       // Each file is parsed once; the fit, the faded unfiltered points, the backtest and the
       // ladder each read the parsed documents with their own column and filter options.
+      try data.checkFlags(law: analysis.law)
       let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
       let datasets = try data.loadDatasets(required: law.required, law: analysis.law, documents: documents)
       // The same files without filters, for the faded points of the checkpoint figure.

@@ -99,6 +99,14 @@ struct DataOptions: ParsableArguments {
   /// Every (file, group) dataset, in file order then group order; from `documents` (the files
   /// already parsed, in order) when a command reads the same files more than once.
   func loadDatasets(required: Set<Quantity>, law: LawKind? = nil, documents: [CSVDocument]? = nil) throws -> [Dataset] {
+    try checkFlags(law: law)
+    let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
+    if let documents { return try documents.flatMap { try loader.load($0) } }
+    return try files.flatMap { try loader.load(path: $0) }
+  }
+
+  /// The data flags that contradict the law (usage errors, reported before any file is read).
+  func checkFlags(law: LawKind?) throws {
     if !schedule.isEmpty, !(law?.modelsSchedule ?? false) {
       throw ValidationError(
         "the learning-rate schedule flags are for the learning-rate-aware laws (--law chinchilla-lr, lr-annealing or multi-power)\(law.map { "; --law \($0.rawValue) does not model the schedule" } ?? "").")
@@ -111,8 +119,5 @@ struct DataOptions: ParsableArguments {
         throw ValidationError("--x-column and --y-column are for --law sigmoid; a loss law reads --loss-column.")
       }
     }
-    let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
-    if let documents { return try documents.flatMap { try loader.load($0) } }
-    return try files.flatMap { try loader.load(path: $0) }
   }
 }
