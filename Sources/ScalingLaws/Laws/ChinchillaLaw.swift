@@ -158,7 +158,7 @@ public struct ChinchillaLaw: ScalingLaw {
       if let best { refined.append(best) }
     }
     refined.sort { $0.0 < $1.0 }
-    var warnings = exponentGridEdgeWarning(minima, grid)
+    let warnings = exponentGridEdgeWarning(minima, grid)
     return FastStarts(starts: refined.map { $0.1 }, warnings: warnings, gridCells: k * k + 25 * refined.count)
   }
 
