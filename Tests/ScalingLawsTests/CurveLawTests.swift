@@ -6,7 +6,7 @@ import XCTest
 /// schedules (the areas computed by the loader, the fit by the production search).
 final class CurveLawTests: XCTestCase {
   /// Rows of cosine, WSD and constant runs with the areas recomputed here by direct summation.
-  func generate(sizes: [Double], law: ([Double], Double, Double, Double) -> Double) throws -> Dataset {
+  static func generate(sizes: [Double], law: ([Double], Double, Double, Double) -> Double) throws -> Dataset {
     var rows = "run,params,schedule,schedule_args,total_steps,warmup_steps,peak_lr,step,tokens,loss\n"
     for n in sizes {
       for (kind, args, total) in [("cosine", "", 1000), ("cosine", "", 3000), ("wsd-linear", "decay_start=2400", 3000), ("constant", "", 2000)] {
@@ -33,7 +33,7 @@ final class CurveLawTests: XCTestCase {
   func testChinchillaLRRecoversItsParameters() throws {
     // E, A, B, C, alpha, beta
     let truth = [1.2, 40.0, 300.0, 0.3, 0.35, 0.4]
-    let d = try generate(sizes: [1e6, 3e6, 1e7, 3e7]) { n, _, x, s2 in
+    let d = try Self.generate(sizes: [1e6, 3e6, 1e7, 3e7]) { n, _, x, s2 in
       truth[0] + truth[1] / pow(n[0], truth[4]) + truth[2] / pow(x, truth[5]) - truth[3] * s2
     }
     XCTAssertGreaterThan(d.curve!.annealing.max()!, 0.5)
@@ -48,7 +48,7 @@ final class CurveLawTests: XCTestCase {
   func testLRAnnealingRecoversItsParameters() throws {
     // L0, A, C, alpha
     let truth = [2.0, 0.8, 0.25, 0.5]
-    let d = try generate(sizes: [1e6]) { _, s1, _, s2 in truth[0] + truth[1] * pow(s1, -truth[3]) - truth[2] * s2 }
+    let d = try Self.generate(sizes: [1e6]) { _, s1, _, s2 in truth[0] + truth[1] * pow(s1, -truth[3]) - truth[2] * s2 }
     var o = FitOptions()
     o.law = .lrAnnealing
     let fit = try LawFitter(options: o).fit(d)
@@ -57,7 +57,7 @@ final class CurveLawTests: XCTestCase {
   }
 
   func testSingleSizeLawsRefuseSeveralSizes() throws {
-    let d = try generate(sizes: [1e6, 2e6]) { _, s1, _, _ in 2 + pow(s1, -0.5) }
+    let d = try Self.generate(sizes: [1e6, 2e6]) { _, s1, _, _ in 2 + pow(s1, -0.5) }
     var o = FitOptions()
     o.law = .lrAnnealing
     XCTAssertThrowsError(try LawFitter(options: o).fit(d)) { e in

@@ -1,11 +1,14 @@
 import Foundation
 
-/// The typed reading of a `scaling fit --format json` file ({"fits": [ … ]}, written by
-/// `LawFit.json`): the one reader behind `predict` (``FitFile``) and `plan --law FILE`
-/// (``PlanningLaw/fromFitFile(_:group:)``). Only what a later command uses is decoded; unknown
-/// keys are ignored, so the file can grow.
+/// The `scaling fit --format json` file ({"fits": [ … ]}) as one type: `fit` writes it (a
+/// ``Record`` built from each ``LawFit``, rendered by `Record.json`), and `predict` (``FitFile``),
+/// `plan --law FILE` (``PlanningLaw/fromFitFile(_:group:)``) and the tests read it back through
+/// `Decodable`. Every key the file has is a field here; a value that was not finite is written
+/// as null and read back as nil. Unknown keys are ignored, so the file can grow.
 public struct FitDocument: Decodable, Sendable {
   public var fits: [Record]
+
+  public init(fits: [Record]) { self.fits = fits }
 
   /// One fit of the file.
   public struct Record: Decodable, Sendable {
@@ -13,35 +16,133 @@ public struct FitDocument: Decodable, Sendable {
     public var group: String?
     /// The law's name as `fit` prints it ("chinchilla", "kaplan-n+E", "sigmoid").
     public var law: String
-    public var converged: Bool?
-    /// Reported parameters by name (null when a value was not finite).
-    public var parameters: [String: Double?]
+    public var formula: String?
     public var fixed: [String: Double]?
     public var yRange: [Double]?
+    public var points: Int?
+    public var objective: Double?
+    public var objectiveDefinition: String?
+    public var converged: Bool?
+    /// The stopping reason's code and its sentence.
+    public var termination: String?
+    public var terminationReason: String?
+    public var tolerances: String?
+    public var search: String?
+    public var searchNote: String?
+    public var starts: Int?
+    public var startsConverged: Int?
+    public var iterations: Int?
+    public var evaluations: Int?
+    public var gradientNorm: Double?
+    /// Reported parameters by name (null when a value was not finite).
+    public var parameters: [String: Double?]
+    public var stderr: [String: Double?]?
+    public var correlation: [String: [String: Double?]]?
+    public var conditionNumber: Double?
+    public var rmseLog: Double?
+    public var r2Log: Double?
     public var warnings: [String]?
+    public var data: DataRecord?
+    /// Bootstrap percentile intervals by parameter.
+    public var intervals: [String: [Double?]]?
     public var bootstrap: Bootstrap?
     public var bootstrapSamples: [[String: Double?]]?
-    public var data: DataRecord?
+    public var holdout: Holdout?
+    /// The parameters in the law's order: the order `json` writes them in (not a key of the
+    /// file; a decoded record leaves it empty and is written in name order).
+    public var parameterNames: [String] = []
 
     enum CodingKeys: String, CodingKey {
-      case file, group, law, converged, parameters, fixed, warnings, bootstrap, data
+      case file, group, law, formula, fixed, points, objective, converged, termination, tolerances, search
+      case starts, iterations, evaluations, parameters, stderr, correlation, warnings, data, intervals
+      case bootstrap, holdout
       case yRange = "y_range"
+      case objectiveDefinition = "objective_definition"
+      case terminationReason = "termination_reason"
+      case searchNote = "search_note"
+      case startsConverged = "starts_converged"
+      case gradientNorm = "gradient_norm"
+      case conditionNumber = "condition_number"
+      case rmseLog = "rmse_log"
+      case r2Log = "r2_log"
       case bootstrapSamples = "bootstrap_samples"
     }
 
     public struct Bootstrap: Decodable, Sendable {
+      public var resamples: Int?
+      public var seed: Double?
+      public var unit: String?
+      public var search: String?
       public var confidence: Double?
+      public var failed: Int?
+      public var stderr: [String: Double?]?
+      public var covariance: [String: [String: Double?]]?
+      public var derived: [Derived]?
+
+      /// A quantity derived from each resample (e.g. a = beta/(alpha+beta)) with its interval.
+      public struct Derived: Decodable, Sendable {
+        public var name: String
+        public var value: Double?
+        public var interval: [Double?]
+      }
+    }
+
+    public struct Holdout: Decodable, Sendable {
+      public var criterion: String
+      public var points: Int
+      public var meanAbsRelError: Double?
+      public var maxAbsRelError: Double?
+      /// Metric laws only: errors in the metric's own units.
+      public var meanAbsError: Double?
+      public var maxAbsError: Double?
+      public var predictions: [Point]
+
+      enum CodingKeys: String, CodingKey {
+        case criterion, points, predictions
+        case meanAbsRelError = "mean_abs_rel_error"
+        case maxAbsRelError = "max_abs_rel_error"
+        case meanAbsError = "mean_abs_error"
+        case maxAbsError = "max_abs_error"
+      }
+
+      public struct Point: Decodable, Sendable {
+        public var line: Int
+        public var params: Double?
+        public var tokens: Double?
+        public var flops: Double?
+        /// Metric laws only.
+        public var x: Double?
+        public var error: Double?
+        public var observed: Double?
+        public var predicted: Double?
+        public var relError: Double?
+        public var interval: [Double?]?
+
+        enum CodingKeys: String, CodingKey {
+          case line, params, tokens, flops, x, error, observed, predicted, interval
+          case relError = "rel_error"
+        }
+      }
     }
 
     public struct DataRecord: Decodable, Sendable {
+      public var rowsRead: Int?
       /// Column role → the header name it was read from (or how it was derived).
       public var columns: [String: String]?
+      public var derivations: [String]?
       public var schedule: [String: Scalar]?
       public var lossMin: Double?
       public var flopsMax: Double?
+      public var filters: [Filter]?
+
+      public struct Filter: Decodable, Sendable {
+        public var filter: String
+        public var removed: Int
+      }
 
       enum CodingKeys: String, CodingKey {
-        case columns, schedule
+        case columns, schedule, derivations, filters
+        case rowsRead = "rows_read"
         case lossMin = "loss_min"
         case flopsMax = "flops_max"
       }

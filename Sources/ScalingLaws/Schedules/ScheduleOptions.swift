@@ -25,6 +25,12 @@ public struct ScheduleOptions: Sendable, Equatable, Codable {
       || finalLRFraction != nil || decayStart != nil || stageStart != nil || stageLR != nil
   }
 
+  /// The keys of `fields`, in the order they are written.
+  public static let fieldKeys = [
+    "total_steps", "warmup_steps", "warmup_fraction", "peak_lr", "final_lr_fraction", "decay_start", "stage_start",
+    "stage_lr", "annealing_decay",
+  ]
+
   /// The options as (key, value) pairs for fit files, unset ones left out (keys as the YAML
   /// `schedule:` block and the `--schedule` family of flags, with underscores).
   public var fields: [(String, Double)] {

@@ -1,0 +1,197 @@
+/// Writing the fit file: a ``FitDocument/Record`` from each ``LawFit``, rendered with the keys in
+/// a fixed order (same fit, same bytes). The same type is what `predict` and `plan` decode.
+extension FitDocument.Record {
+  /// The record `scaling fit` writes for `fit`.
+  public init(_ fit: LawFit) {
+    let names = fit.parameterNames
+    func named(_ values: [Double]) -> [String: Double?] {
+      Dictionary(uniqueKeysWithValues: zip(names, values.map { Optional($0) }))
+    }
+    func matrix(_ m: (Int, Int) -> Double) -> [String: [String: Double?]] {
+      Dictionary(uniqueKeysWithValues: names.enumerated().map { (a, na) in
+        (na, Dictionary(uniqueKeysWithValues: names.enumerated().map { (b, nb) in (nb, Optional(m(a, b))) }))
+      })
+    }
+    let d = fit.dataset
+    file = fit.file
+    group = fit.group
+    law = fit.law
+    formula = fit.formula
+    fixed = fit.fixed
+    yRange = fit.yRange.map { [$0.lowerBound, $0.upperBound] }
+    points = fit.points
+    objective = fit.objective
+    objectiveDefinition = fit.objectiveDefinition
+    converged = fit.converged
+    termination = fit.termination.code
+    terminationReason = fit.termination.description
+    tolerances = fit.tolerances
+    search = fit.search.rawValue
+    searchNote = fit.searchNote
+    starts = fit.starts
+    startsConverged = fit.startsConverged
+    iterations = fit.iterations
+    evaluations = fit.evaluations
+    gradientNorm = fit.gradientNorm
+    parameters = named(fit.parameters)
+    stderr = fit.standardErrors.map(named)
+    correlation = fit.correlation.map { c in matrix { c[$0, $1] } }
+    conditionNumber = fit.conditionNumber
+    rmseLog = fit.rmseLog
+    r2Log = fit.r2Log
+    warnings = fit.warnings
+    var schedule: [String: FitDocument.Scalar]? = nil
+    if let c = d.curve {
+      var s: [String: FitDocument.Scalar] = ["kind": c.options.kind.map { .string($0.rawValue) } ?? .null]
+      for (k, v) in c.options.fields { s[k] = .number(v) }
+      schedule = s
+    }
+    data = DataRecord(
+      rowsRead: d.rowsRead,
+      columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value) }),
+      derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
+      flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
+      filters: d.filters.map { DataRecord.Filter(filter: $0.filter, removed: $0.removed) })
+    intervals = nil
+    bootstrap = nil
+    bootstrapSamples = nil
+    if let b = fit.bootstrap {
+      intervals = Dictionary(uniqueKeysWithValues: zip(names, b.intervals.map { [$0.0, $0.1] }))
+      bootstrap = Bootstrap(
+        resamples: b.resamples, seed: Double(b.seed), unit: b.unit.rawValue, search: b.search.rawValue,
+        confidence: b.confidence, failed: b.failed, stderr: named(b.standardErrors),
+        covariance: matrix { b.covariance[$0, $1] },
+        derived: b.derived.map { Bootstrap.Derived(name: $0.name, value: $0.value, interval: [$0.interval.0, $0.interval.1]) })
+      bootstrapSamples = b.samples.map(named)
+    }
+    holdout = fit.holdout.map { h in
+      Holdout(
+        criterion: h.criterion.description, points: h.points, meanAbsRelError: h.meanAbsRelError,
+        maxAbsRelError: h.maxAbsRelError,
+        meanAbsError: fit.kind.isMetricLaw ? h.meanAbsError : nil, maxAbsError: fit.kind.isMetricLaw ? h.maxAbsError : nil,
+        predictions: h.predictions.map { p in
+          Holdout.Point(
+            line: p.line, params: p.params, tokens: p.tokens, flops: p.flops,
+            x: fit.kind.isMetricLaw ? p.x : nil, error: fit.kind.isMetricLaw ? p.error : nil,
+            observed: p.observed, predicted: p.predicted, relError: p.relativeError,
+            interval: p.interval.map { [$0.0, $0.1] })
+        })
+    }
+    parameterNames = names
+  }
+
+  /// The JSON object `scaling fit --format json` writes for this record.
+  public var json: JSONValue {
+    let names = parameterNames.isEmpty ? parameters.keys.sorted() : parameterNames
+    let metric = kind?.0.isMetricLaw ?? false
+    func num(_ v: Double??) -> JSONValue { .num(v ?? nil) }
+    func dict(_ values: [String: Double?]?) -> JSONValue {
+      guard let values else { return .null }
+      return .object(names.map { ($0, num(values[$0])) })
+    }
+    func matrix(_ m: [String: [String: Double?]]?) -> JSONValue {
+      guard let m else { return .null }
+      return .object(names.map { a in (a, .object(names.map { b in (b, num(m[a]?[b])) })) })
+    }
+    func pair(_ v: [Double?]?) -> JSONValue { v.map { .array($0.map { .num($0) }) } ?? .null }
+
+    var extra: [(String, JSONValue)] = []
+    if let b = bootstrap {
+      extra.append(("intervals", .object(names.map { ($0, pair(intervals?[$0])) })))
+      extra.append((
+        "bootstrap",
+        .object([
+          ("resamples", .int(b.resamples ?? 0)), ("seed", .num(b.seed)), ("unit", .string(b.unit ?? "")),
+          ("search", .string(b.search ?? "")), ("confidence", .num(b.confidence)), ("failed", .int(b.failed ?? 0)),
+          ("stderr", dict(b.stderr)),
+          ("covariance", matrix(b.covariance)),
+          ("derived", .array((b.derived ?? []).map { q in
+            .object([("name", .string(q.name)), ("value", .num(q.value)), ("interval", pair(q.interval))])
+          })),
+        ])))
+      extra.append(("bootstrap_samples", .array((bootstrapSamples ?? []).map { dict($0) })))
+    }
+    if let h = holdout {
+      extra.append((
+        "holdout",
+        .object([
+          ("criterion", .string(h.criterion)),
+          ("points", .int(h.points)),
+          ("mean_abs_rel_error", .num(h.meanAbsRelError)),
+          ("max_abs_rel_error", .num(h.maxAbsRelError)),
+        ] + (metric ? [("mean_abs_error", .num(h.meanAbsError)), ("max_abs_error", .num(h.maxAbsError))] : []) + [
+          ("predictions", .array(h.predictions.map { p in
+            .object([
+              ("line", .int(p.line)), ("params", .num(p.params)), ("tokens", .num(p.tokens)), ("flops", .num(p.flops)),
+            ] + (metric ? [("x", .num(p.x)), ("error", .num(p.error))] : []) + [
+              ("observed", .num(p.observed)), ("predicted", .num(p.predicted)), ("rel_error", .num(p.relError)),
+              ("interval", pair(p.interval)),
+            ])
+          })),
+        ])))
+    }
+    var lawOptions: [(String, JSONValue)] = []
+    if let fixed, !fixed.isEmpty {
+      lawOptions.append(("fixed", .object(names.compactMap { n in fixed[n].map { (n, .num($0)) } })))
+    }
+    if metric {
+      lawOptions.append(("y_range", yRange.map { .array($0.map { .num($0) }) } ?? .null))
+    }
+    var dataJSON: JSONValue = .null
+    if let d = data {
+      let schedule: [(String, JSONValue)] = d.schedule.map { s in
+        let keys = ["kind"] + ScheduleOptions.fieldKeys.filter { s[$0] != nil }
+        return [("schedule", .object(keys.map { k in (k, s[k].map(\.json) ?? .null) }))]
+      } ?? []
+      dataJSON = .object([
+        ("rows_read", .int(d.rowsRead ?? 0)),
+        ("columns", .object(Quantity.allCases.compactMap { q in d.columns?[q.rawValue].map { (q.rawValue, .string($0)) } })),
+        ("derivations", .array((d.derivations ?? []).map { .string($0) })),
+      ] + schedule + [
+        ("loss_min", .num(d.lossMin)),
+        ("flops_max", .num(d.flopsMax)),
+        ("filters", .array((d.filters ?? []).map { .object([("filter", .string($0.filter)), ("removed", .int($0.removed))]) })),
+      ])
+    }
+    func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    return .object([
+      ("file", string(file)),
+      ("group", string(group)),
+      ("law", .string(law)),
+      ("formula", string(formula)),
+    ] + lawOptions + [
+      ("points", points.map { .int($0) } ?? .null),
+      ("objective", .num(objective)),
+      ("objective_definition", string(objectiveDefinition)),
+      ("converged", converged.map { .bool($0) } ?? .null),
+      ("termination", string(termination)),
+      ("termination_reason", string(terminationReason)),
+      ("tolerances", string(tolerances)),
+      ("search", string(search)),
+      ("search_note", string(searchNote)),
+      ("starts", starts.map { .int($0) } ?? .null),
+      ("starts_converged", startsConverged.map { .int($0) } ?? .null),
+      ("iterations", iterations.map { .int($0) } ?? .null),
+      ("evaluations", evaluations.map { .int($0) } ?? .null),
+      ("gradient_norm", .num(gradientNorm)),
+      ("parameters", dict(parameters)),
+      ("stderr", dict(stderr)),
+      ("correlation", matrix(correlation)),
+      ("condition_number", .num(conditionNumber)),
+      ("rmse_log", .num(rmseLog)),
+      ("r2_log", .num(r2Log)),
+      ("warnings", .array((warnings ?? []).map { .string($0) })),
+      ("data", dataJSON),
+    ] + extra)
+  }
+}
+
+extension FitDocument.Scalar {
+  var json: JSONValue {
+    switch self {
+    case .string(let s): return .string(s)
+    case .number(let v): return .num(v)
+    case .null: return .null
+    }
+  }
+}
