@@ -11,18 +11,21 @@ final class FitDocumentTests: XCTestCase {
     return path
   }
 
-  /// A sigmoid fit with a fixed b and bootstrap samples, written by `LawFit.jsonDocument` and read
-  /// back: law, parameters, fixed values, y-range, samples and columns survive.
-  func testRoundTrip() throws {
+  /// A sigmoid fit of synthetic accuracy data with b fixed at 0.25 and a bootstrap.
+  func sigmoidFit(resamples: Int) throws -> LawFit {
     var d = SigmoidLawTests.synthetic(noise: 0.005)
     d.sources = [.x: "log_ppl", .y: "acc"]
     var o = FitOptions()
     o.law = .sigmoid
     o.loss = .squared
     o.fixed = ["b": 0.25]
-    let fitter = LawFitter(options: o)
-    var fit = try fitter.fit(d)
-    fit.bootstrap = try fitter.bootstrap(d, fit: fit, options: BootstrapOptions(resamples: 20, seed: 1))
+    return try FitAnalysis(fitOptions: o, bootstrap: BootstrapOptions(resamples: resamples, seed: 1)).run(d)
+  }
+
+  /// A sigmoid fit with a fixed b and bootstrap samples, written by `LawFit.jsonDocument` and read
+  /// back: law, parameters, fixed values, y-range, samples and columns survive.
+  func testRoundTrip() throws {
+    let fit = try sigmoidFit(resamples: 20)
     let path = try write(LawFit.jsonDocument([fit]))
     let record = try XCTUnwrap(FitDocument(path: path).fits.first)
     XCTAssertEqual(record.law, "sigmoid")
@@ -52,13 +55,7 @@ final class FitDocumentTests: XCTestCase {
     XCTAssertNotNil(curveFit.holdout)
     XCTAssertNotNil(curveFit.dataset.curve)
 
-    var d = SigmoidLawTests.synthetic(noise: 0.005)
-    d.sources = [.x: "log_ppl", .y: "acc"]
-    var so = FitOptions()
-    so.law = .sigmoid
-    so.loss = .squared
-    so.fixed = ["b": 0.25]
-    let metricFit = try FitAnalysis(fitOptions: so, bootstrap: BootstrapOptions(resamples: 8, seed: 1), holdout: nil).run(d)
+    let metricFit = try sigmoidFit(resamples: 8)
 
     for fit in [curveFit, metricFit] {
       let written = LawFit.jsonDocument([fit])
