@@ -5,9 +5,11 @@ import LinearAlgebra
 public struct LawFit: Sendable {
   public var file: String
   public var group: String?
-  public var law: String
-  /// The law fitted (its options are in `law`'s name, `yRange` and `fixed`).
+  /// The law fitted, as a value: its kind, whether the optional irreducible term was on
+  /// (`--irreducible`, Kaplan's single-variable laws), and the options `fixed` and `yRange` below
+  /// (the schedule a curve law was fitted with is `dataset.curve?.options`).
   public var kind: LawKind
+  public var irreducible: Bool
   public var formula: String
   public var points: Int
   /// The objective's definition, e.g. "sum of Huber_delta(log L_pred - log L_obs), delta = 0.001".
@@ -56,6 +58,9 @@ public struct LawFit: Sendable {
 }
 
 extension LawFit {
+  /// The law's name as printed and written ("kaplan-n+E" with the irreducible term).
+  public var law: String { kind.rawValue + (irreducible ? "+E" : "") }
+
   /// The parameters by name, with standard errors, bounds and what was fixed.
   public var parameterSet: ParameterSet {
     ParameterSet(

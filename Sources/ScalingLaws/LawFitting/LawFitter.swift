@@ -328,7 +328,7 @@ public struct LawFitter: Sendable {
     let tolerances =
       "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
     return LawFit(
-      file: dataset.file, group: dataset.group, law: law.name, kind: law.kind, formula: law.formula, points: n,
+      file: dataset.file, group: dataset.group, kind: law.kind, irreducible: law.hasIrreducibleTerm, formula: law.formula, points: n,
       objectiveDefinition: objectiveDefinition, objective: result.objective,
       converged: result.converged, termination: result.termination, tolerances: tolerances,
       search: options.search, searchNote: searchNote, starts: starts, startsConverged: startsConverged,

@@ -62,6 +62,7 @@ public struct FixedParameterLaw: ScalingLaw {
 
   public var kind: LawKind { inner.kind }
   public var name: String { inner.name }
+  public var hasIrreducibleTerm: Bool { inner.hasIrreducibleTerm }
   public var formula: String { inner.formula }
   public var parameterNames: [String] { freeReported.map { inner.parameterNames[$0] } }
   public var exponentNames: Set<String> { inner.exponentNames.intersection(parameterNames) }

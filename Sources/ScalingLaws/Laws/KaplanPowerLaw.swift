@@ -32,6 +32,7 @@ public struct KaplanPowerLaw: ScalingLaw {
     }
   }
   public var name: String { kind.rawValue + (irreducible ? "+E" : "") }
+  public var hasIrreducibleTerm: Bool { irreducible }
   public var formula: String {
     (irreducible ? "L = E + " : "L = ") + "(\(symbol)c/\(symbol))^alpha_\(symbol)"
   }

@@ -12,6 +12,8 @@ public protocol ScalingLaw: Sendable {
   var formula: String { get }
   /// Reported parameter names, in output order.
   var parameterNames: [String] { get }
+  /// Whether the optional irreducible term is on (`--irreducible`; "+E" in the law's name).
+  var hasIrreducibleTerm: Bool { get }
   /// The power-law exponents among them (α, β, γ: the range warnings and the bootstrap figure
   /// are about these).
   var exponentNames: Set<String> { get }
@@ -66,6 +68,8 @@ public struct FastStarts: Sendable {
 
 extension ScalingLaw {
   public var parameterCount: Int { parameterNames.count }
+  /// Only Kaplan's single-variable laws have the term as an option.
+  public var hasIrreducibleTerm: Bool { false }
 
   /// L̂ at a point without a step (every law but kaplan-ns).
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double) -> Double {

@@ -4,7 +4,7 @@ import Foundation
 /// the predicted curves of other schedules for the largest model.
 extension ReportFigures {
   static func law(of fit: LawFit) -> any ScalingLaw {
-    fit.kind.makeLaw(irreducible: fit.law.hasSuffix("+E"))
+    fit.kind.makeLaw(irreducible: fit.irreducible)
   }
 
   /// The fitted loss at every point of the fit's own dataset.
