@@ -325,8 +325,16 @@ public struct LawFitter: Sendable {
     }
     let tol = LawFitter.polishOptions
     let nt = NewtonRefinement.Options()
+    // The starts' own L-BFGS rules when they are not the polish's (the Hoffmann grid runs SciPy's;
+    // a law may stop its starts early and leave the last digits to Newton).
+    let startTol: LBFGS.Options? = options.search == .hoffmann ? .scipyDefaults : law.startOptions
+    let polishText = "gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
+    let lbfgsText = startTol.map { s in
+      let ftol = s.functionScaleFloor == 1 ? "ftol \(fmt(s.functionTolerance)) against max(|f|, 1)" : "relative ftol \(fmt(s.functionTolerance))"
+      return "L-BFGS m=\(s.memory) starts: gtol \(fmt(s.gradientTolerance)), \(ftol), max \(s.maxIterations) iterations; L-BFGS m=\(tol.memory) where Newton does not converge: \(polishText)"
+    } ?? "L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): \(polishText)"
     let tolerances =
-      "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
+      "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); \(lbfgsText)"
     return LawFit(
       file: dataset.file, group: dataset.group, kind: law.kind, irreducible: law.hasIrreducibleTerm, formula: law.formula, points: n,
       objectiveDefinition: objectiveDefinition, objective: result.objective,

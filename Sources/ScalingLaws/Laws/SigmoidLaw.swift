@@ -63,6 +63,17 @@ public struct SigmoidLaw: ScalingLaw {
     return [[l.d0, l.d1, 0, 0], [l.c0, l.c1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
   }
 
+  /// The starts stop at a moderate tolerance and the chosen one is polished by the damped Newton
+  /// method to the usual tolerances: with four parameters Newton's last digits cost a few
+  /// gradient evaluations where L-BFGS's cost a hundred (a small fit's whole-process time is
+  /// most of what a user waits for).
+  public var startOptions: LBFGS.Options? {
+    var o = LawFitter.polishOptions
+    o.gradientTolerance = 1e-7
+    o.functionTolerance = 1e-12
+    return o
+  }
+
   public var parameterBounds: [String: ClosedRange<Double>] {
     yRange.map { ["b": $0] } ?? [:]
   }
