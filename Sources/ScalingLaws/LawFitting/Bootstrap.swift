@@ -81,7 +81,7 @@ extension LawFitter {
     var derived: [DerivedQuantity] = []
     let set = fit.parameterSet
     if law.kind == .chinchilla, let main = ChinchillaConstants(fitted: set) {
-      func chin(_ p: [Double]) -> ChinchillaConstants { ChinchillaConstants(resample: p, of: set)! }
+      let resampled = samples.compactMap { ChinchillaConstants(resample: $0, of: set) }
       var quantities: [(String, (ChinchillaConstants) -> Double)] = [
         ("a = beta/(alpha+beta)", { $0.a }),
         ("b = alpha/(alpha+beta)", { $0.b }),
@@ -93,7 +93,7 @@ extension LawFitter {
         ))
       }
       for (name, f) in quantities {
-        let col = samples.map { f(chin($0)) }.filter { $0.isFinite }
+        let col = resampled.map(f).filter { $0.isFinite }
         guard !col.isEmpty else { continue }
         derived.append(DerivedQuantity(name: name, value: f(main), interval: (percentile(col, lo), percentile(col, 1 - lo))))
       }
