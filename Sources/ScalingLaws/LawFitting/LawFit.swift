@@ -47,10 +47,6 @@ public struct LawFit: Sendable {
   public var fixed: [String: Double] = [:]
   /// The range a metric law's levels were kept in (`--y-range`), if any.
   public var yRange: ClosedRange<Double>? = nil
-  /// The ranges the law keeps parameters in, by name.
-  public var parameterBounds: [String: ClosedRange<Double>] = [:]
-  /// The law's power-law exponents, by name.
-  public var exponentNames: Set<String> = []
   /// Bootstrap uncertainty, when requested.
   public var bootstrap: BootstrapResult? = nil
   /// The extrapolation check, when requested.
@@ -61,14 +57,24 @@ extension LawFit {
   /// The law's name as printed and written ("kaplan-n+E" with the irreducible term).
   public var law: String { kind.rawValue + (irreducible ? "+E" : "") }
 
+  /// The law object of this fit (its kind, irreducible term and y-range): what the law knows of
+  /// its parameters (which are exponents, their bounds) and how it predicts.
+  public var model: any ScalingLaw {
+    kind == .sigmoid ? SigmoidLaw(yRange: yRange) : kind.makeLaw(irreducible: irreducible)
+  }
+
+  /// The law's power-law exponents, by name.
+  public var exponentNames: Set<String> { model.exponentNames }
+
   /// The parameters by name, with standard errors, bounds and what was fixed.
   public var parameterSet: ParameterSet {
-    ParameterSet(
+    let model = self.model
+    return ParameterSet(
       parameterNames.indices.map { i in
         let name = parameterNames[i]
         return ParameterSet.Parameter(
-          name: name, value: parameters[i], standardError: standardErrors?[i], bounds: parameterBounds[name],
-          isFixed: fixed[name] != nil, isExponent: exponentNames.contains(name))
+          name: name, value: parameters[i], standardError: standardErrors?[i], bounds: model.parameterBounds[name],
+          isFixed: fixed[name] != nil, isExponent: model.exponentNames.contains(name))
       })
   }
 

@@ -71,10 +71,7 @@ public struct LawFitter: Sendable {
       law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
-    var named = Self.withFixedParameters(fit, law: law, full: full)
-    named.parameterBounds = full.parameterBounds
-    named.exponentNames = full.exponentNames
-    return named
+    return Self.withFixedParameters(fit, law: law, full: full)
   }
 
   /// Every value the law reads must be finite (the loader guarantees it for files; a dataset
@@ -278,9 +275,7 @@ public struct LawFitter: Sendable {
           warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")
         }
       }
-      if let range = law.parameterBounds[nm], !law.kind.isMetricLaw,
-        params[i] <= range.lowerBound * (1 + 1e-6) || params[i] >= range.upperBound * (1 - 1e-6)
-      {
+      if let range = law.parameterBounds[nm], !law.kind.isMetricLaw, ParameterSet.isAtBound(params[i], range) {
         warnings.append(
           "\(nm) = \(fmt(params[i])) is at a bound of its range [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]: the data do not determine it (one learning-rate schedule alone rarely does; fit several)")
       }

@@ -15,10 +15,7 @@ public struct ParameterSet: Sendable, Equatable {
     /// A power-law exponent of the law (α, β, γ).
     public var isExponent: Bool
     /// Within 1e-6 (relative) of a bound: the bound, not the data, sets the value.
-    public var isAtBound: Bool {
-      guard let b = bounds else { return false }
-      return value <= b.lowerBound * (1 + 1e-6) || value >= b.upperBound * (1 - 1e-6)
-    }
+    public var isAtBound: Bool { bounds.map { ParameterSet.isAtBound(value, $0) } ?? false }
   }
 
   public var parameters: [Parameter]
@@ -27,20 +24,18 @@ public struct ParameterSet: Sendable, Equatable {
 
   public var names: [String] { parameters.map { $0.name } }
 
+  /// Within 1e-6 (relative) of either end of `bounds` (the fitter's "at a bound" warning too).
+  public static func isAtBound(_ value: Double, _ bounds: ClosedRange<Double>) -> Bool {
+    value <= bounds.lowerBound * (1 + 1e-6) || value >= bounds.upperBound * (1 - 1e-6)
+  }
+
   public subscript(_ name: String) -> Parameter? { parameters.first { $0.name == name } }
 
   /// The exponents, in the law's order.
   public var exponents: [Parameter] { parameters.filter { $0.isExponent } }
 
   /// The values of `names`, in that order; nil when any is missing.
-  public func values(_ names: [String]) -> [Double]? {
-    var out: [Double] = []
-    for n in names {
-      guard let p = self[n] else { return nil }
-      out.append(p.value)
-    }
-    return out
-  }
+  public func values(_ names: [String]) -> [Double]? { values(names, in: parameters.map { $0.value }) }
 
   /// The same lookup in a vector laid out as this set (a bootstrap resample of the parameters).
   public func values(_ names: [String], in vector: [Double]) -> [Double]? {

@@ -3,13 +3,9 @@ import Foundation
 /// Figures of the learning-rate-aware laws: each run's fitted curve through its checkpoints, and
 /// the predicted curves of other schedules for the largest model.
 extension ReportFigures {
-  static func law(of fit: LawFit) -> any ScalingLaw {
-    fit.kind.makeLaw(irreducible: fit.irreducible)
-  }
-
   /// The fitted loss at every point of the fit's own dataset.
   static func fittedValues(_ fit: LawFit) -> [Double] {
-    PointPredictor(law: law(of: fit), dataset: fit.dataset)(fit.parameters)
+    PointPredictor(law: fit.model, dataset: fit.dataset)(fit.parameters)
   }
 
   /// The law's loss along `schedule` at `steps`, for a model of `params` parameters.
@@ -23,7 +19,7 @@ extension ReportFigures {
       file: "curve", params: steps.map { _ in params }, tokens: steps.map { Double($0) * (schedule.tokensPerStep ?? .nan) },
       flops: steps.map { _ in .nan }, loss: steps.map { _ in .nan }, step: steps.map(Double.init))
     d.curve = c
-    return PointPredictor(law: law(of: fit), dataset: d)(fit.parameters)
+    return PointPredictor(law: fit.model, dataset: d)(fit.parameters)
   }
 
   /// Steps from `first` to `last`, 120 of them spaced evenly in log.

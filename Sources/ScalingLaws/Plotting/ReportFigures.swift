@@ -25,7 +25,7 @@ public enum ReportFigures {
   static func usesNAndD(_ fit: LawFit) -> Bool { fit.kind == .chinchilla || fit.kind == .kaplanND }
 
   static func predict(_ fit: LawFit, params: Double, tokens: Double, flops: Double, steps: Double = .nan) -> Double {
-    law(of: fit).predict(fit.parameters, params: params, tokens: tokens, flops: flops, steps: steps)
+    fit.model.predict(fit.parameters, params: params, tokens: tokens, flops: flops, steps: steps)
   }
 
   /// 1. Loss against compute, points coloured by model size, the law's curve for each size and

@@ -25,28 +25,22 @@ public struct ScheduleOptions: Sendable, Equatable, Codable {
       || finalLRFraction != nil || decayStart != nil || stageStart != nil || stageLR != nil
   }
 
+  /// Every option as (key, value), set or not, in the order fit files write them.
+  private var allFields: [(String, Double?)] {
+    [
+      ("total_steps", totalSteps.map(Double.init)), ("warmup_steps", warmupSteps.map(Double.init)),
+      ("warmup_fraction", warmupFraction), ("peak_lr", peakLR), ("final_lr_fraction", finalLRFraction),
+      ("decay_start", decayStart.map(Double.init)), ("stage_start", stageStart.map(Double.init)),
+      ("stage_lr", stageLR), ("annealing_decay", annealingDecay),
+    ]
+  }
+
   /// The keys of `fields`, in the order they are written.
-  public static let fieldKeys = [
-    "total_steps", "warmup_steps", "warmup_fraction", "peak_lr", "final_lr_fraction", "decay_start", "stage_start",
-    "stage_lr", "annealing_decay",
-  ]
+  public static let fieldKeys = ScheduleOptions().allFields.map { $0.0 }
 
   /// The options as (key, value) pairs for fit files, unset ones left out (keys as the YAML
   /// `schedule:` block and the `--schedule` family of flags, with underscores).
-  public var fields: [(String, Double)] {
-    var out: [(String, Double)] = []
-    func add(_ k: String, _ v: Double?) { if let v { out.append((k, v)) } }
-    add("total_steps", totalSteps.map(Double.init))
-    add("warmup_steps", warmupSteps.map(Double.init))
-    add("warmup_fraction", warmupFraction)
-    add("peak_lr", peakLR)
-    add("final_lr_fraction", finalLRFraction)
-    add("decay_start", decayStart.map(Double.init))
-    add("stage_start", stageStart.map(Double.init))
-    add("stage_lr", stageLR)
-    add("annealing_decay", annealingDecay)
-    return out
-  }
+  public var fields: [(String, Double)] { allFields.compactMap { k, v in v.map { (k, $0) } } }
 
   /// Options read back from `fields` (and the kind); unknown keys are ignored.
   public init(kind: String?, fields: [String: Double]) {
