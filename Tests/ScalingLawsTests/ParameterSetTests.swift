@@ -39,12 +39,17 @@ final class ParameterSetTests: XCTestCase {
     let kaplan = try fit(Synthetic.chinchilla(), law: .kaplanND)
     XCTAssertEqual(kaplan.parameterSet.exponents.map { $0.name }, ["alpha_N", "alpha_D"])
     XCTAssertNil(ChinchillaConstants(fitted: kaplan.parameterSet))
-    // The sigmoid's b is kept in the y-range; k is a slope, not an exponent.
+    // k is a slope, not an exponent. With the y-range kept over the data (the unbounded fit
+    // stays inside) no parameter is bounded; where both levels are bound (the fallback), b is.
     let s = try fit(SigmoidLawTests.synthetic(noise: 0), law: .sigmoid, fixed: ["b": 0.25])
     XCTAssertEqual(s.parameterSet.exponents.count, 0)
-    XCTAssertEqual(s.parameterSet["b"]?.bounds, 0...1)
-    XCTAssertEqual(s.parameterSet["b"]?.isAtBound, false)
-    XCTAssertNil(s.parameterSet["a"]?.bounds)
+    XCTAssertFalse(s.levelsBounded)
+    XCTAssertNil(s.parameterSet["b"]?.bounds)
+    var bounded = s
+    bounded.levelsBounded = true
+    XCTAssertEqual(bounded.parameterSet["b"]?.bounds, 0...1)
+    XCTAssertEqual(bounded.parameterSet["b"]?.isAtBound, false)
+    XCTAssertNil(bounded.parameterSet["a"]?.bounds)
     // At a bound: within 1e-6 relative of either end.
     func beta(_ v: Double) -> ParameterSet.Parameter {
       .init(name: "beta", value: v, standardError: nil, bounds: 0.1...3, isFixed: false, isExponent: true)

@@ -18,7 +18,7 @@ extension LawFitter {
 
   /// Resample with replacement and refit each resample; summarise the parameters.
   public func bootstrap(_ dataset: Dataset, fit: LawFit, options: BootstrapOptions) throws -> BootstrapResult {
-    let (full, law) = try laws(for: dataset)
+    let (full, law) = try laws(for: dataset, levelsBounded: fit.levelsBounded)
     let unit = options.unit ?? Self.defaultUnit(dataset)
     // The resampling blocks: indices of the points in each block.
     var blocks: [[Int]]

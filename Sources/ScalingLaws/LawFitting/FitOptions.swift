@@ -16,10 +16,18 @@ public struct FitOptions: Sendable {
   public init() {}
 
   /// The law with every parameter free (for a metric law, with the y-range as resolved: call
-  /// `resolved(for:)` first; `.auto` builds it unbounded).
-  public func makeLaw() -> any ScalingLaw {
-    if law == .sigmoid, case .range(let r) = yRange { return SigmoidLaw(yRange: r) }
+  /// `resolved(for:)` first; `.auto` builds it unbounded). `levelsBounded`: a sigmoid with a
+  /// y-range keeps both of its levels inside it (the curve inside the range for every x);
+  /// without, the fitter keeps the curve in range over the data by checking the unbounded fit.
+  public func makeLaw(levelsBounded: Bool = true) -> any ScalingLaw {
+    if law == .sigmoid, levelsBounded, let r = metricRange { return SigmoidLaw(yRange: r) }
     return law.makeLaw(irreducible: irreducible)
+  }
+
+  /// The y-range as resolved (nil: none, or not yet resolved).
+  public var metricRange: ClosedRange<Double>? {
+    if case .range(let r) = yRange { return r }
+    return nil
   }
 
   /// The options with `.auto` y-range settled on the data: [0, 1] when every y is inside it,
@@ -32,7 +40,8 @@ public struct FitOptions: Sendable {
   }
 }
 
-/// The range a metric law's curve is kept in.
+/// The range a metric law's curve is kept in: over the data's x range (the fitter refits with
+/// both levels of the curve inside the range when the unbounded curve leaves it there).
 public enum YRange: Sendable, Equatable {
   /// [0, 1] when every y of the data is inside it (accuracies), else unbounded.
   case auto

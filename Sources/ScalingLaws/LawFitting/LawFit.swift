@@ -45,8 +45,11 @@ public struct LawFit: Sendable {
   public var dataset: Dataset
   /// Parameters held at a given value (`--fix`): reported with no standard error.
   public var fixed: [String: Double] = [:]
-  /// The range a metric law's levels were kept in (`--y-range`), if any.
+  /// The range a metric law's curve was kept in over the data (`--y-range`), if any.
   public var yRange: ClosedRange<Double>? = nil
+  /// Whether both levels of the sigmoid were bound to `yRange` (the curve inside it for every x):
+  /// the fitter's fallback when the unbounded curve leaves the range within the data.
+  public var levelsBounded = false
   /// Bootstrap uncertainty, when requested.
   public var bootstrap: BootstrapResult? = nil
   /// The extrapolation check, when requested.
@@ -60,7 +63,7 @@ extension LawFit {
   /// The law object of this fit (its kind, irreducible term and y-range): what the law knows of
   /// its parameters (which are exponents, their bounds) and how it predicts.
   public var model: any ScalingLaw {
-    kind == .sigmoid ? SigmoidLaw(yRange: yRange) : kind.makeLaw(irreducible: irreducible)
+    kind == .sigmoid ? SigmoidLaw(yRange: levelsBounded ? yRange : nil) : kind.makeLaw(irreducible: irreducible)
   }
 
   /// The law's power-law exponents, by name.

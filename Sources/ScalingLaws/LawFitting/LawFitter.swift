@@ -32,8 +32,10 @@ public struct LawFitter: Sendable {
   /// The law as fitted to `dataset`: the y-range settled on the data, fixed parameters held.
   /// `full` reports every parameter; `fitted` is what the optimiser sees (the same law when
   /// nothing is fixed).
-  public func laws(for dataset: Dataset) throws -> (full: any ScalingLaw, fitted: any ScalingLaw) {
-    let full = options.resolved(for: dataset).makeLaw()
+  /// `levelsBounded`: a sigmoid with a y-range binds both levels of the curve to it (see
+  /// `FitOptions.makeLaw(levelsBounded:)`).
+  public func laws(for dataset: Dataset, levelsBounded: Bool = true) throws -> (full: any ScalingLaw, fitted: any ScalingLaw) {
+    let full = options.resolved(for: dataset).makeLaw(levelsBounded: levelsBounded)
     return (full, options.fixed.isEmpty ? full : try FixedParameterLaw(full, fixed: options.fixed))
   }
 
@@ -43,11 +45,14 @@ public struct LawFitter: Sendable {
   }
 
   public func fit(_ dataset: Dataset) throws -> LawFit {
-    let (full, law) = try laws(for: dataset)
+    let range = options.resolved(for: dataset).metricRange
+    // A sigmoid with a y-range is fitted unbounded first: the range is kept over the data's x
+    // range, where the fit is used (see `fitKeepingRange`).
+    var (full, law) = try laws(for: dataset, levelsBounded: false)
     let k = law.parameterCount
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
     try checkFinite(dataset, law: law, where: where_)
-    if law.kind.isMetricLaw { try checkMetricData(dataset, law: full, where: where_) }
+    if law.kind.isMetricLaw { try checkMetricData(dataset, range: range, where: where_) }
     guard dataset.count >= k else {
       throw FitError(
         "\(where_): \(dataset.count) point\(dataset.count == 1 ? "" : "s") after filters, fewer than the \(k) parameters of the \(law.name) law")
@@ -62,15 +67,35 @@ public struct LawFitter: Sendable {
           "\(where_): \(law.name) is a law of one model size, and the data have \(sizes.count) (\(sizes.sorted().map { shortCount($0) }.joined(separator: ", "))); fit one size at a time (--group-column, --max-params) or use --law chinchilla-lr across sizes")
       }
     }
-    let outcome = try search(dataset, law: law)
-    var warnings = dataset.warnings + outcome.warnings
+    var outcome = try search(dataset, law: law)
+    var rangeWarnings: [String] = []
+    var levelsBounded = false
+    if let r = range {
+      let p = Self.fullReported(law.reported(outcome.final.parameters), law)
+      let xs = dataset.x ?? []
+      let (lo, hi) = (xs.min() ?? 0, xs.max() ?? 0)
+      let ends = [lo, hi].map { SigmoidLaw.value(p, x: $0) }
+      let tol = 1e-9 * (r.upperBound - r.lowerBound)
+      if let i = ends.indices.first(where: { ends[$0] < r.lowerBound - tol || ends[$0] > r.upperBound + tol }) {
+        rangeWarnings.append(
+          "the unbounded curve leaves the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] within the data (y = \(fmt(ends[i])) at x = \(fmt([lo, hi][i]))): refitted with both levels of the curve inside the range")
+        (full, law) = try laws(for: dataset, levelsBounded: true)
+        outcome = try search(dataset, law: law)
+        levelsBounded = true
+      } else if let note = SigmoidLaw.rangeExit(p, range: r, dataLow: lo, dataHigh: hi) {
+        rangeWarnings.append(note)
+      }
+    }
+    var warnings = dataset.warnings + outcome.warnings + rangeWarnings
     if !outcome.final.converged {
       warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
     }
-    let fit = try diagnose(
+    var fit = try diagnose(
       law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
+    fit.yRange = range
+    fit.levelsBounded = levelsBounded
     return Self.withFixedParameters(fit, law: law, full: full)
   }
 
@@ -91,13 +116,13 @@ public struct LawFitter: Sendable {
   }
 
   /// A metric law's data: x must vary, and y must lie inside the y-range the curve is kept in.
-  func checkMetricData(_ d: Dataset, law: any ScalingLaw, where where_: String) throws {
+  func checkMetricData(_ d: Dataset, range: ClosedRange<Double>?, where where_: String) throws {
     let x = d.x ?? []
     if let first = x.first, x.allSatisfy({ $0 == first }) {
       throw FitError(
         "\(where_): x (column '\(d.sources[.x] ?? "x")') is constant (every x = \(fmt(first))): the sigmoid has no slope to fit")
     }
-    if let r = SigmoidLaw.yRange(of: law), let i = d.loss.firstIndex(where: { !r.contains($0) }) {
+    if let r = range, let i = d.loss.firstIndex(where: { !r.contains($0) }) {
       throw FitError(
         "\(d.file):\(d.lines[i]): column '\(d.sources[.y] ?? "y")': y = \(fmt(d.loss[i])) is outside the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] the curve is kept in")
     }
@@ -339,7 +364,7 @@ public struct LawFitter: Sendable {
       parameterNames: names, parameters: params, standardErrors: se, correlation: corr,
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
       r2Log: tss > 0 ? 1 - rss / tss : .nan, warnings: warnings, internalParameters: theta,
-      dataset: dataset, yRange: SigmoidLaw.yRange(of: law))
+      dataset: dataset, yRange: SigmoidLaw.yRange(of: law), levelsBounded: SigmoidLaw.yRange(of: law) != nil)
   }
 
   /// A sigmoid level (b, or a + b) pinned to the y-range: the bound, not the data, shapes the

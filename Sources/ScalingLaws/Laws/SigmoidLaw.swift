@@ -9,9 +9,13 @@ import Foundation
 /// a ≥ 0; the sign of k gives the direction (k < 0: the metric falls as the loss grows), so b is
 /// the level at the bad end (chance, `--fix b=0.25` for 4-way multiple choice).
 ///
-/// With a y-range [lo, hi] (`--y-range`, the default for data inside [0, 1]) both levels stay
-/// inside it: b = lo + (hi − lo)·σ(u), a = (hi − b)·σ(w), so the curve is inside the range for
-/// every x. Internal θ = (w, u, k, x0); without a range θ = (ln a, b, k, x0).
+/// With `yRange` [lo, hi] both levels stay inside it: b = lo + (hi − lo)·σ(u),
+/// a = (hi − b)·σ(w), so the curve is inside the range for every x. Internal θ = (w, u, k, x0);
+/// without a range θ = (ln a, b, k, x0). `--y-range` (the default [0, 1] for data inside it)
+/// keeps the curve in range over the data: the fitter fits without `yRange` and uses this
+/// bounded form only when the unbounded curve leaves the range within the data (binding the
+/// levels at x = ±∞ bends the curve inside the data where no observation asks for it:
+/// datasets/README.md, Pythia LAMBADA).
 public struct SigmoidLaw: ScalingLaw {
   /// The range both levels of the curve are kept in (nil: unbounded).
   public let yRange: ClosedRange<Double>?
@@ -241,7 +245,30 @@ public struct SigmoidLaw: ScalingLaw {
   }
 
   /// y at x for reported parameters.
-  public func metric(_ p: [Double], x: Double) -> Double {
-    p[0] * Self.logistic(p[2] * (x - p[3])) + p[1]
+  public func metric(_ p: [Double], x: Double) -> Double { Self.value(p, x: x) }
+
+  /// y at x for reported parameters (a, b, k, x0).
+  public static func value(_ p: [Double], x: Double) -> Double {
+    p[0] * logistic(p[2] * (x - p[3])) + p[1]
+  }
+
+  /// Where a curve that stays inside `range` over the data's x range [dataLow, dataHigh] leaves
+  /// it beyond the data (a level outside the range), as a sentence for the fit's warnings; nil
+  /// when both levels are inside. Reported parameters (a ≥ 0: b is the lower level, a + b the
+  /// upper; k's sign gives the direction).
+  static func rangeExit(_ p: [Double], range r: ClosedRange<Double>, dataLow: Double, dataHigh: Double) -> String? {
+    let (a, b, k, x0) = (p[0], p[1], p[2], p[3])
+    guard a > 0, k != 0 else { return nil }
+    var exits: [String] = []
+    // x where y = level: σ(k(x − x0)) = (level − b)/a.
+    func crossing(_ level: Double) -> Double { x0 + logit((level - b) / a) / k }
+    if a + b > r.upperBound {
+      exits.append("x \(k > 0 ? ">" : "<") \(fmt(crossing(r.upperBound))) (its upper level a + b = \(fmt(a + b)))")
+    }
+    if b < r.lowerBound {
+      exits.append("x \(k > 0 ? "<" : ">") \(fmt(crossing(r.lowerBound))) (its lower level b = \(fmt(b)))")
+    }
+    guard !exits.isEmpty else { return nil }
+    return "the curve stays inside the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] over the data (x from \(fmt(dataLow)) to \(fmt(dataHigh))) and leaves it beyond them, for \(exits.joined(separator: " and for ")): a prediction there is outside the range"
   }
 }

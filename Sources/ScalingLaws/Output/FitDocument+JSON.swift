@@ -19,6 +19,7 @@ extension FitDocument.Record {
     formula = fit.formula
     fixed = fit.fixed
     yRange = fit.yRange.map { [$0.lowerBound, $0.upperBound] }
+    yRangeScope = fit.yRange.map { _ in fit.levelsBounded ? "levels" : "data" }
     points = fit.points
     objective = fit.objective
     objectiveDefinition = fit.objectiveDefinition
@@ -136,6 +137,7 @@ extension FitDocument.Record {
     }
     if metric {
       lawOptions.append(("y_range", yRange.map { .array($0.map { .num($0) }) } ?? .null))
+      if let yRangeScope { lawOptions.append(("y_range_scope", .string(yRangeScope))) }
     }
     var dataJSON: JSONValue = .null
     if let d = data {

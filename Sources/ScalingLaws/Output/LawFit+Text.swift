@@ -24,7 +24,7 @@ extension LawFit {
     s += "    RMSE (\(residualScale))\(pad)   = \(String(format: "%.6g", rmseLog))\n"
     s += "    R^2 (\(residualScale))\(pad)    = \(r2Log.isFinite ? String(format: "%.6f", r2Log) : "n/a (the \(kind.isMetricLaw ? "values" : "losses") do not vary)")\n"
     if let yRange {
-      s += "    y-range      = [\(fmt(yRange.lowerBound)), \(fmt(yRange.upperBound))] (b and a + b kept inside it)\n"
+      s += "    y-range      = [\(fmt(yRange.lowerBound)), \(fmt(yRange.upperBound))] (\(levelsBounded ? "b and a + b kept inside it: the unbounded curve left it within the data" : "the curve inside it over the data's x range"))\n"
     }
     s += "    cond(J)      = \(conditionNumber.isFinite ? String(format: "%.3g", conditionNumber) : "inf")\n"
     s += "[[Variables]]\n"

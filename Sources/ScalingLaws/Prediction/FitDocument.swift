@@ -19,6 +19,9 @@ public struct FitDocument: Decodable, Sendable {
     public var formula: String?
     public var fixed: [String: Double]?
     public var yRange: [Double]?
+    /// Where the curve was kept inside `yRange`: "data" (over the data's x range: the unbounded
+    /// fit stayed inside) or "levels" (both levels bound: the curve inside for every x).
+    public var yRangeScope: String?
     public var points: Int?
     public var objective: Double?
     public var objectiveDefinition: String?
@@ -57,6 +60,7 @@ public struct FitDocument: Decodable, Sendable {
       case starts, iterations, evaluations, parameters, stderr, correlation, warnings, data, intervals
       case bootstrap, holdout
       case yRange = "y_range"
+      case yRangeScope = "y_range_scope"
       case objectiveDefinition = "objective_definition"
       case terminationReason = "termination_reason"
       case searchNote = "search_note"

@@ -9,7 +9,11 @@ extension Report {
     md += "Step 1 fits \(l.step1.law) to \(task) (\(l.step1.points) points): \(l.step1.formula). "
     md += "Step 2 fits the sigmoid of \(metric) against \(task) (\(l.step2.points) points, least squares on \(metric)): "
     md += zip(l.step2.parameterNames, l.step2.parameters).map { "\($0) = \(String(format: "%.4g", $1))\(l.step2.fixed[$0] != nil ? " (fixed)" : "")" }.joined(separator: ", ")
-    md += l.step2.yRange.map { "; levels kept inside [\(fmt($0.lowerBound)), \(fmt($0.upperBound))]" } ?? "; no y-range"
+    md += l.step2.yRange.map {
+      l.step2.levelsBounded
+        ? "; both levels kept inside [\(fmt($0.lowerBound)), \(fmt($0.upperBound))] (the unbounded curve left it within the data)"
+        : "; the curve inside [\(fmt($0.lowerBound)), \(fmt($0.upperBound))] over the data"
+    } ?? "; no y-range"
     md += ". Both \(l.step1.converged && l.step2.converged ? "converged" : "did NOT both converge").\n\n"
     func pct(_ e: (mean: Double, max: Double, count: Int)?) -> String {
       e.map { String(format: "%.2f%% (max %.2f%%)", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
