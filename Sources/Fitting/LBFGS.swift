@@ -47,20 +47,12 @@ public struct LBFGS: Sendable {
 
   /// Minimises `f` from `start`. `f(x, &g)` returns f(x) and writes ∇f(x) into `g`.
   public func minimize(
-    start: [Double], _ f: (_ x: [Double], _ gradient: inout [Double]) -> Double
+    start: [Double], _ f: GradientObjective
   ) -> MinimizationResult {
     let n = start.count
-    var x = start
-    var g = [Double](repeating: 0, count: n)
-    var fx = f(x, &g)
-    var evaluations = 1
-    func result(_ t: Termination, _ it: Int) -> MinimizationResult {
-      MinimizationResult(
-        parameters: x, objective: fx, gradient: g, iterations: it, evaluations: evaluations,
-        termination: t)
-    }
-    guard fx.isFinite, g.allSatisfy({ $0.isFinite }) else { return result(.nonFiniteStart, 0) }
-    if infNorm(g) <= options.gradientTolerance { return result(.convergedGradient, 0) }
+    var at = Iterate(start: start, f)
+    guard at.isFinite else { return at.result(.nonFiniteStart, 0) }
+    if infNorm(at.g) <= options.gradientTolerance { return at.result(.convergedGradient, 0) }
 
     let m = options.memory
     var sHist = [[Double]](), yHist = [[Double]](), rhoHist = [Double]()
@@ -68,18 +60,18 @@ public struct LBFGS: Sendable {
     yHist.reserveCapacity(m)
     var alphaBuf = [Double](repeating: 0, count: m)
     var d = [Double](repeating: 0, count: n)
-    var xNew = x
-    var gNew = g
+    var xNew = at.x
+    var gNew = at.g
     var restartedAfterFailure = false
     var iteration = 0
 
     while true {
-      if iteration >= options.maxIterations { return result(.maxIterations(iteration), iteration) }
-      if evaluations >= options.maxEvaluations {
-        return result(.maxEvaluations(evaluations), iteration)
+      if iteration >= options.maxIterations { return at.result(.maxIterations(iteration), iteration) }
+      if at.evaluations >= options.maxEvaluations {
+        return at.result(.maxEvaluations(at.evaluations), iteration)
       }
       // Two-loop recursion: d = −H g.
-      for i in 0..<n { d[i] = -g[i] }
+      for i in 0..<n { d[i] = -at.g[i] }
       let k = sHist.count
       if k > 0 {
         for j in stride(from: k - 1, through: 0, by: -1) {
@@ -95,23 +87,23 @@ public struct LBFGS: Sendable {
           axpy(alphaBuf[j] - b, sHist[j], &d)
         }
       }
-      var slope = dot(g, d)
+      var slope = dot(at.g, d)
       if !(slope < 0) {
         // Not a descent direction (curvature information went bad): steepest descent.
         sHist.removeAll(keepingCapacity: true)
         yHist.removeAll(keepingCapacity: true)
         rhoHist.removeAll(keepingCapacity: true)
-        for i in 0..<n { d[i] = -g[i] }
-        slope = dot(g, d)
+        for i in 0..<n { d[i] = -at.g[i] }
+        slope = dot(at.g, d)
       }
-      let initialStep = sHist.isEmpty ? min(1, 1 / max(infNorm(g), 1e-300)) : 1
+      let initialStep = sHist.isEmpty ? min(1, 1 / max(infNorm(at.g), 1e-300)) : 1
       let ls = lineSearch(
-        f, x: x, fx: fx, slope: slope, direction: d, initialStep: initialStep,
-        xNew: &xNew, gNew: &gNew, evaluations: &evaluations)
+        f, x: at.x, fx: at.fx, slope: slope, direction: d, initialStep: initialStep,
+        xNew: &xNew, gNew: &gNew, evaluations: &at.evaluations)
       guard let fNew = ls else {
         if restartedAfterFailure || sHist.isEmpty {
-          return result(
-            infNorm(g) <= options.stallGradientTolerance ? .convergedStalled : .lineSearchFailed,
+          return at.result(
+            infNorm(at.g) <= options.stallGradientTolerance ? .convergedStalled : .lineSearchFailed,
             iteration)
         }
         restartedAfterFailure = true
@@ -125,13 +117,13 @@ public struct LBFGS: Sendable {
       var s = [Double](repeating: 0, count: n)
       var y = [Double](repeating: 0, count: n)
       for i in 0..<n {
-        s[i] = xNew[i] - x[i]
-        y[i] = gNew[i] - g[i]
+        s[i] = xNew[i] - at.x[i]
+        y[i] = gNew[i] - at.g[i]
       }
-      let fOld = fx
-      swap(&x, &xNew)
-      swap(&g, &gNew)
-      fx = fNew
+      let fOld = at.fx
+      swap(&at.x, &xNew)
+      swap(&at.g, &gNew)
+      at.fx = fNew
       let sy = dot(s, y)
       if sy > 1e-16 * dot(y, y) && sy > 0 {
         if sHist.count == m {
@@ -143,10 +135,10 @@ public struct LBFGS: Sendable {
         yHist.append(y)
         rhoHist.append(1 / sy)
       }
-      if infNorm(g) <= options.gradientTolerance { return result(.convergedGradient, iteration) }
-      let scale = max(abs(fOld), abs(fx), options.functionScaleFloor)
-      if (fOld - fx) <= options.functionTolerance * scale {
-        return result(.convergedFunction, iteration)
+      if infNorm(at.g) <= options.gradientTolerance { return at.result(.convergedGradient, iteration) }
+      let scale = max(abs(fOld), abs(at.fx), options.functionScaleFloor)
+      if (fOld - at.fx) <= options.functionTolerance * scale {
+        return at.result(.convergedFunction, iteration)
       }
     }
   }

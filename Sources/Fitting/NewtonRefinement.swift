@@ -35,38 +35,30 @@ public struct NewtonRefinement: Sendable {
 
   /// Minimises `f` from `start`. `f(x, &g)` returns f(x) and writes ∇f(x) into `g`.
   public func minimize(
-    start: [Double], _ f: (_ x: [Double], _ gradient: inout [Double]) -> Double
+    start: [Double], _ f: GradientObjective
   ) -> MinimizationResult {
     let k = start.count
-    var x = start
-    var g = [Double](repeating: 0, count: k)
-    var fx = f(x, &g)
-    var evaluations = 1
-    func result(_ t: Termination, _ it: Int) -> MinimizationResult {
-      MinimizationResult(
-        parameters: x, objective: fx, gradient: g, iterations: it, evaluations: evaluations,
-        termination: t)
-    }
-    guard fx.isFinite, g.allSatisfy({ $0.isFinite }) else { return result(.nonFiniteStart, 0) }
-    var gPlus = g, gMinus = g
+    var at = Iterate(start: start, f)
+    guard at.isFinite else { return at.result(.nonFiniteStart, 0) }
+    var gPlus = at.g, gMinus = at.g
     for iteration in 0..<options.maxIterations {
-      if g.allSatisfy({ abs($0) <= options.gradientTolerance }) {
-        return result(.convergedGradient, iteration)
+      if at.g.allSatisfy({ abs($0) <= options.gradientTolerance }) {
+        return at.result(.convergedGradient, iteration)
       }
       // Central-difference Hessian, symmetrised.
       var H = Matrix(rows: k, columns: k)
       var finite = true
       for j in 0..<k {
-        let h = options.differenceStep * max(1, abs(x[j]))
-        var xp = x, xm = x
+        let h = options.differenceStep * max(1, abs(at.x[j]))
+        var xp = at.x, xm = at.x
         xp[j] += h
         xm[j] -= h
         let fp = f(xp, &gPlus), fm = f(xm, &gMinus)
-        evaluations += 2
+        at.evaluations += 2
         if !fp.isFinite || !fm.isFinite { finite = false }
         for i in 0..<k { H[i, j] = (gPlus[i] - gMinus[i]) / (2 * h) }
       }
-      guard finite else { return result(.lineSearchFailed, iteration) }
+      guard finite else { return at.result(.lineSearchFailed, iteration) }
       for i in 0..<k {
         for j in 0..<i {
           let v = 0.5 * (H[i, j] + H[j, i])
@@ -90,11 +82,11 @@ public struct NewtonRefinement: Sendable {
           for j in 0..<k { S[i, j] = H[i, j] * scale[i] * scale[j] }
           S[i, i] += mu
         }
-        let rhs = (0..<k).map { -g[$0] * scale[$0] }
+        let rhs = (0..<k).map { -at.g[$0] * scale[$0] }
         if let sol = try? S.leastSquares(rhs, rcond: 1e-14).solution, sol.allSatisfy({ $0.isFinite }) {
           let d = (0..<k).map { sol[$0] * scale[$0] }
           var slope = 0.0
-          for i in 0..<k { slope += g[i] * d[i] }
+          for i in 0..<k { slope += at.g[i] * d[i] }
           // Model decrease −(gᵀd + ½ dᵀHd).
           var dHd = 0.0
           for i in 0..<k { for j in 0..<k { dHd += d[i] * H[i, j] * d[j] } }
@@ -107,35 +99,35 @@ public struct NewtonRefinement: Sendable {
         }
         mu = mu == 0 ? 1e-8 : mu * 10
       }
-      guard let d = direction else { return result(.lineSearchFailed, iteration) }
-      if predicted <= options.functionTolerance * abs(fx) {
-        return result(.convergedFunction, iteration)
+      guard let d = direction else { return at.result(.lineSearchFailed, iteration) }
+      if predicted <= options.functionTolerance * abs(at.fx) {
+        return at.result(.convergedFunction, iteration)
       }
       // Backtracking from the full step.
       var t = 1.0
       var accepted = false
       for _ in 0..<30 {
-        let trial = (0..<k).map { x[$0] + t * d[$0] }
+        let trial = (0..<k).map { at.x[$0] + t * d[$0] }
         let ft = f(trial, &gPlus)
-        evaluations += 1
-        if ft.isFinite && ft < fx && gPlus.allSatisfy({ $0.isFinite }) {
-          let gain = fx - ft
-          x = trial
-          fx = ft
-          g = gPlus
+        at.evaluations += 1
+        if ft.isFinite && ft < at.fx && gPlus.allSatisfy({ $0.isFinite }) {
+          let gain = at.fx - ft
+          at.x = trial
+          at.fx = ft
+          at.g = gPlus
           accepted = true
-          if gain <= options.functionTolerance * abs(fx) {
-            return result(.convergedFunction, iteration + 1)
+          if gain <= options.functionTolerance * abs(at.fx) {
+            return at.result(.convergedFunction, iteration + 1)
           }
           break
         }
         t *= 0.5
       }
       if !accepted {
-        let stalled = g.allSatisfy { abs($0) <= options.stallGradientTolerance }
-        return result(stalled ? .convergedStalled : .lineSearchFailed, iteration)
+        let stalled = at.g.allSatisfy { abs($0) <= options.stallGradientTolerance }
+        return at.result(stalled ? .convergedStalled : .lineSearchFailed, iteration)
       }
     }
-    return result(.maxIterations(options.maxIterations), options.maxIterations)
+    return at.result(.maxIterations(options.maxIterations), options.maxIterations)
   }
 }

@@ -12,6 +12,8 @@ struct ScalingTool: ParsableCommand {
 
   /// Exit codes: 0 success, 1 bad data or a failed computation, 2 bad usage (flags).
   static func main() {
+    // The library names the settings in its messages; the tool's users type them as flags.
+    OptionName.spelling = .flag
     do {
       var command = try parseAsRoot()
       try command.run()

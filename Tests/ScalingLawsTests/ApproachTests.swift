@@ -53,7 +53,7 @@ final class ApproachTests: XCTestCase {
     let r = try ApproachFitter(options: ApproachOptions(approach: .isoflop)).run(d)
     XCTAssertEqual(r.budgets.filter { !$0.vertexInRange }.count, 3)
     XCTAssertEqual(r.budgets.filter { $0.used }.count, 2)
-    XCTAssertTrue(r.warnings.contains { $0.hasPrefix("vertex outside the sampled model sizes at budgets") && $0.hasSuffix("excluded (use --allow-edge-minima to keep)") }, "\(r.warnings)")
+    XCTAssertTrue(r.warnings.contains { $0.hasPrefix("vertex outside the sampled model sizes at budgets") && $0.hasSuffix("excluded (use allow_edge_minima to keep)") }, "\(r.warnings)")
     var o = ApproachOptions(approach: .isoflop)
     o.allowEdgeMinima = true
     let kept = try ApproachFitter(options: o).run(d)
@@ -95,7 +95,7 @@ final class ApproachTests: XCTestCase {
   func testEnvelopeNeedsRuns() {
     let d = isoflopGrid()
     XCTAssertThrowsError(try ApproachFitter(options: ApproachOptions(approach: .envelope)).run(d)) {
-      XCTAssertEqual("\($0)", "iso: --approach envelope needs a run column (training curves); name it with --run-column")
+      XCTAssertEqual("\($0)", "iso: approach envelope needs a run column (training curves); name it with run_column")
     }
   }
 }

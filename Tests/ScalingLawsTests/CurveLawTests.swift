@@ -63,7 +63,7 @@ final class CurveLawTests: XCTestCase {
     XCTAssertThrowsError(try LawFitter(options: o).fit(d)) { e in
       XCTAssertEqual(
         "\(e)",
-        "g.csv: lr-annealing is a law of one model size, and the data have 2 (1M, 2M); fit one size at a time (--group-column, --max-params) or use --law chinchilla-lr across sizes")
+        "g.csv: lr-annealing is a law of one model size, and the data have 2 (1M, 2M); fit one size at a time (group_column, max_params) or use law chinchilla-lr across sizes")
     }
   }
 }

@@ -64,7 +64,7 @@ final class DatasetLoaderTests: XCTestCase {
     o.minStep = 1
     let d = try load("params,step,loss\n1e9,0,9\n1e9,1000,3\n", o)[0]
     XCTAssertEqual(d.tokens, [2_097_152_000])
-    XCTAssertEqual(d.filters, [FilterReport(filter: "--min-step 1", removed: 1)])
+    XCTAssertEqual(d.filters, [FilterReport(filter: "min_step 1", removed: 1)])
   }
 
   func testStepZeroWithoutFilterIsAnError() {
@@ -72,7 +72,7 @@ final class DatasetLoaderTests: XCTestCase {
     o.tokensPerStep = 2_097_152
     XCTAssertEqual(
       error("params,step,loss\n1e9,0,9\n1e9,1000,3\n", o),
-      "d.csv:2: step 0 gives D = 0 tokens, which is not positive (drop it with --min-step 1)")
+      "d.csv:2: step 0 gives D = 0 tokens, which is not positive (drop it with min_step 1)")
   }
 
   func testFiltersReportWhatTheyRemoved() throws {
@@ -86,9 +86,9 @@ final class DatasetLoaderTests: XCTestCase {
     XCTAssertEqual(
       d.filters,
       [
-        FilterReport(filter: "--exclude-run b", removed: 1),
-        FilterReport(filter: "--final-only", removed: 1),
-        FilterReport(filter: "--max-params 500000000", removed: 1),
+        FilterReport(filter: "exclude_run b", removed: 1),
+        FilterReport(filter: "final_only", removed: 1),
+        FilterReport(filter: "max_params 500000000", removed: 1),
       ])
   }
 
@@ -106,13 +106,13 @@ final class DatasetLoaderTests: XCTestCase {
     XCTAssertEqual(error("N,D,loss\n"), "d.csv: no data rows after the header")
     XCTAssertEqual(
       error("N,D,perplexity\n1,2,3\n"),
-      "d.csv:1: no loss column (looked for 'loss', 'val_loss', 'eval_loss', 'validation_loss', 'valid_loss', 'test_loss'); name it with --loss-column"
+      "d.csv:1: no loss column (looked for 'loss', 'val_loss', 'eval_loss', 'validation_loss', 'valid_loss', 'test_loss'); name it with loss_column"
     )
     var o = LoadOptions()
     o.columns[.loss] = "lossy"
     XCTAssertEqual(
       error("N,D,loss\n1,2,3\n", o),
-      "d.csv:1: --loss-column 'lossy': no such column; the header has 'N', 'D', 'loss'")
+      "d.csv:1: loss_column 'lossy': no such column; the header has 'N', 'D', 'loss'")
     XCTAssertEqual(error("N,D,loss,D\n1,2,3,4\n"), "d.csv:1:10: duplicate column name 'D' (also column 2)")
     XCTAssertEqual(error("N,D,loss\n1,2\n"), "d.csv:2: row has 2 fields but the header has 3")
     XCTAssertEqual(error("N,D,loss\n1,2,3,4\n"), "d.csv:2:7: row has 4 fields but the header has 3")
@@ -126,7 +126,7 @@ final class DatasetLoaderTests: XCTestCase {
     XCTAssertEqual(error("N,D,loss\n1,2,0\n"), "d.csv:2:5: column 'loss': 0 is not positive")
     XCTAssertEqual(
       error("N,loss\n1,2\n"),
-      "d.csv:1: no tokens column (looked for 'tokens', 'd', 'training tokens', 'training_tokens', 'n_tokens', 'num_tokens'; set --tokens-column)"
+      "d.csv:1: no tokens column (looked for 'tokens', 'd', 'training tokens', 'training_tokens', 'n_tokens', 'num_tokens'; set tokens_column)"
     )
   }
 

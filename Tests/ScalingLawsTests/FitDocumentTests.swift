@@ -69,7 +69,7 @@ final class FitDocumentTests: XCTestCase {
   func testErrors() throws {
     let notFit = try write("{\"other\": 1}")
     XCTAssertThrowsError(try FitDocument(path: notFit)) {
-      XCTAssertEqual("\($0)", "\(notFit): not a `scaling fit --format json` file (no \"fits\" array)")
+      XCTAssertEqual("\($0)", "\(notFit): not a fit-result JSON file (no \"fits\" array)")
     }
     let noLaw = try write("{\"fits\": [{\"parameters\": {\"E\": 1}}]}")
     XCTAssertThrowsError(try FitDocument(path: noLaw)) {
@@ -85,7 +85,7 @@ final class FitDocumentTests: XCTestCase {
     }
     let groups = try write("{\"fits\": [{\"law\": \"chinchilla\", \"group\": \"a\", \"parameters\": {}}, {\"law\": \"chinchilla\", \"group\": \"b\", \"parameters\": {}}]}")
     XCTAssertThrowsError(try FitFile(path: groups, group: nil)) {
-      XCTAssertEqual("\($0)", "\(groups): 2 fits; pick one with --group (groups: a, b)")
+      XCTAssertEqual("\($0)", "\(groups): 2 fits; pick one with group (groups: a, b)")
     }
   }
 }

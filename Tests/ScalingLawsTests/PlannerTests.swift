@@ -137,10 +137,10 @@ final class PlannerTests: XCTestCase {
     XCTAssertThrowsError(try planner(.epoch).allocation(targetLoss: 1.8)) {
       XCTAssertEqual(
         "\($0)",
-        "--target-loss 1.8 is at or below the law's irreducible loss E = 1.8172 (chinchilla-epoch): no amount of compute reaches it")
+        "target_loss 1.8 is at or below the law's irreducible loss E = 1.8172 (chinchilla-epoch): no amount of compute reaches it")
     }
     XCTAssertThrowsError(try planner(.epoch).allocation(params: 1e8, targetLoss: 2.0)) {
-      XCTAssertTrue("\($0)".hasPrefix("--target-loss 2.0 is unreachable with 100M parameters"), "\($0)")
+      XCTAssertTrue("\($0)".hasPrefix("target_loss 2.0 is unreachable with 100M parameters"), "\($0)")
     }
   }
 

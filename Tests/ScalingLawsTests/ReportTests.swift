@@ -98,7 +98,7 @@ final class ReportTests: XCTestCase {
     XCTAssertThrowsError(try g.render(scriptAt: "/tmp/x.gp")) {
       XCTAssertEqual(
         "\($0)",
-        "gnuplot is not installed: the .gp scripts were written but not rendered (install the Debian package gnuplot-nox, or pass --scripts-only)")
+        "gnuplot is not installed: the .gp scripts were written but not rendered (install the Debian package gnuplot-nox, or pass scripts_only)")
     }
   }
 }

@@ -111,17 +111,17 @@ final class ScheduleLoadingTests: XCTestCase {
     s.peakLR = 1
     XCTAssertEqual(
       error("step,loss\n50,3\n150,2\n", s),
-      "s.csv:3: step 150 of run '(whole file)' is past the end of its schedule (100 total steps, from --total-steps)")
+      "s.csv:3: step 150 of run '(whole file)' is past the end of its schedule (100 total steps, from total_steps)")
     s.kind = .twoStage
     XCTAssertEqual(
       error("step,loss\n50,3\n", s),
-      "s.csv:2: --schedule two-stage: a two-stage schedule needs its stage start and stage rate: --stage-start and --stage-lr, or stage_start=...;stage_lr=... in a schedule_args column")
+      "s.csv:2: schedule two-stage: a two-stage schedule needs its stage start and stage rate: stage_start and stage_lr, or stage_start=...;stage_lr=... in a schedule_args column")
     XCTAssertEqual(
       error("step,lr,loss\n1e12,0.1,3\n"),
       "s.csv:2: column 'step': step 1000000000000 is beyond the 100000000 steps a learning-rate schedule is expanded to")
     XCTAssertEqual(
       error("step,loss\n50,3\n"),
-      "s.csv:2: no learning-rate schedule for run '(whole file)': give --schedule (with --total-steps, --peak-lr, --warmup-steps) or a schedule column, or an lr column with the rate at each checkpoint (looked for 'lr', 'learning_rate'; name it with --lr-column)")
+      "s.csv:2: no learning-rate schedule for run '(whole file)': give schedule (with total_steps, peak_lr, warmup_steps) or a schedule column, or an lr column with the rate at each checkpoint (looked for 'lr', 'learning_rate'; name it with lr_column)")
     XCTAssertEqual(
       error("run,step,total_steps,schedule,peak_lr,loss\na,5,100,cosine,1,3\na,6,200,cosine,1,2\n"),
       "s.csv:3: column 'total_steps': 200 differs from 100 on line 2 of the same run 'a' (a run has one schedule)")

@@ -56,7 +56,7 @@ final class ServingModelTests: XCTestCase {
     XCTAssertThrowsError(try m.estimate(config { $0.batch = 28 })) { error in
       XCTAssertEqual(
         "\(error)",
-        "--batch 28 does not fit: 28 sequences of 4096 tokens need 60.1 GB of KV cache, 58.5 GB is left after the weights (short by 1.61 GB); at most 27 sequences fit")
+        "batch 28 does not fit: 28 sequences of 4096 tokens need 60.1 GB of KV cache, 58.5 GB is left after the weights (short by 1.61 GB); at most 27 sequences fit")
     }
     let big = ServingModel(params: 70e9, shape: llama2)
     XCTAssertThrowsError(try big.estimate(config())) { error in

@@ -112,7 +112,7 @@ extension DatasetLoader {
       for name in explicit.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
         guard let i = header.firstIndex(of: name) ?? lower.firstIndex(of: name.lowercased()) else {
           throw CSVError(
-            file: doc.name, line: 1, "\(Quantity.run.flag) '\(explicit)': no column '\(name)'; the header has \(quoted(header))")
+            file: doc.name, line: 1, "\(Quantity.run.columnOption) '\(explicit)': no column '\(name)'; the header has \(quoted(header))")
         }
         indices.append(i)
       }
@@ -129,7 +129,7 @@ extension DatasetLoader {
           if options.optionalColumns.contains(q) { continue }
           throw CSVError(
             file: doc.name, line: 1,
-            "\(q.flag) '\(explicit)': no such column; the header has \(quoted(header))")
+            "\(q.columnOption) '\(explicit)': no such column; the header has \(quoted(header))")
         }
         table.columnOf[q] = i
       } else {

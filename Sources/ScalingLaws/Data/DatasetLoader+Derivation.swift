@@ -27,7 +27,7 @@ extension DatasetLoader {
       if let tps = options.tokensPerStep, let steps = numeric[.step] {
         tokens = steps.map { $0 * tps }
         sources[.tokens] = "step x \(formatCount(tps))"
-        notes.append("D = step x \(formatCount(tps)) tokens per step (no tokens column; --tokens-per-step)")
+        notes.append("D = step x \(formatCount(tps)) tokens per step (no tokens column; \(OptionName.tokensPerStep))")
         table.pending += table.pending.filter { $0.quantity == .step }.map {
           DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
         }
@@ -37,7 +37,7 @@ extension DatasetLoader {
               row: row, quantity: .tokens,
               error: CSVError(
                 file: name, line: table.lines[row],
-                "step 0 gives D = 0 tokens, which is not positive (drop it with --min-step 1)")))
+                "step 0 gives D = 0 tokens, which is not positive (drop it with \(OptionName.minStep) 1)")))
         }
       } else if let c = flops, let n = params {
         tokens = zip(c, n).map { $0 / (6 * $1) }
@@ -47,8 +47,8 @@ extension DatasetLoader {
           DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
         }
       } else if needTokens {
-        var hint = "no tokens column (looked for \(quoted(Quantity.tokens.aliases)); set --tokens-column)"
-        if numeric[.step] != nil { hint += ", or give --tokens-per-step to derive D from the step column" }
+        var hint = "no tokens column (looked for \(quoted(Quantity.tokens.aliases)); set \(OptionName.tokensColumn))"
+        if numeric[.step] != nil { hint += ", or give \(OptionName.tokensPerStep) to derive D from the step column" }
         throw CSVError(file: name, line: 1, hint)
       }
     }
@@ -71,7 +71,7 @@ extension DatasetLoader {
       if !present {
         throw CSVError(
           file: name, line: 1,
-          "no \(q.rawValue) column (looked for \(quoted(q.aliases))); name it with \(q.flag)")
+          "no \(q.rawValue) column (looked for \(quoted(q.aliases))); name it with \(q.columnOption)")
       }
     }
     return Derived(tokens: tokens, flops: flops, sources: sources, notes: notes)

@@ -16,23 +16,23 @@ extension DatasetLoader {
       guard let runs else {
         throw CSVError(
           file: name, line: 1,
-          "--exclude-run needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+          "\(OptionName.excludeRun) needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with \(OptionName.runColumn)")
       }
       let excluded = Set(options.excludeRuns)
-      apply("--exclude-run \(options.excludeRuns.joined(separator: ","))") { !excluded.contains(runs[$0]) }
+      apply("\(OptionName.excludeRun) \(options.excludeRuns.joined(separator: ","))") { !excluded.contains(runs[$0]) }
     }
     if !options.includeRuns.isEmpty {
       guard let runs else {
         throw CSVError(
           file: name, line: 1,
-          "--include-run needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+          "\(OptionName.includeRun) needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with \(OptionName.runColumn)")
       }
       let present = Set(runs)
       if let missing = options.includeRuns.first(where: { !present.contains($0) }) {
-        throw CSVError(file: name, "--include-run \(missing): no such run (the file has \(present.count) runs)")
+        throw CSVError(file: name, "\(OptionName.includeRun) \(missing): no such run (the file has \(present.count) runs)")
       }
       let included = Set(options.includeRuns)
-      apply("--include-run \(options.includeRuns.joined(separator: ","))") { included.contains(runs[$0]) }
+      apply("\(OptionName.includeRun) \(options.includeRuns.joined(separator: ","))") { included.contains(runs[$0]) }
     }
     let curves = runs.map { r in Set(keep.map { r[$0] }).count < keep.count } ?? false
     let finalDefault = !options.finalOnly && options.finalByDefault && curves
@@ -40,35 +40,35 @@ extension DatasetLoader {
       guard let runs else {
         throw CSVError(
           file: name, line: 1,
-          "--final-only needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with --run-column")
+          "\(OptionName.finalOnly) needs a run column (looked for \(quoted(Quantity.run.aliases))); name it with \(OptionName.runColumn)")
       }
       guard let progress = numeric[.step] ?? tokens else {
-        throw CSVError(file: name, line: 1, "--final-only needs a step or tokens column")
+        throw CSVError(file: name, line: 1, "\(OptionName.finalOnly) needs a step or tokens column")
       }
       let finals = Set(lastCheckpoints(runs: runs, rows: keep) { progress[$0] })
       apply(
         finalDefault
-          ? "last checkpoint of each run (the default for a final-loss law; --checkpoints all keeps every checkpoint)"
-          : "--final-only"
+          ? "last checkpoint of each run (the default for a final-loss law; \(OptionName.checkpoints) all keeps every checkpoint)"
+          : "\(OptionName.finalOnly)"
       ) { finals.contains($0) }
     }
     if let m = options.minStep {
       guard let steps = numeric[.step] else {
         throw CSVError(
           file: name, line: 1,
-          "--min-step needs a step column (looked for \(quoted(Quantity.step.aliases))); name it with --step-column")
+          "\(OptionName.minStep) needs a step column (looked for \(quoted(Quantity.step.aliases))); name it with \(OptionName.stepColumn)")
       }
-      apply("--min-step \(formatCount(m))") { steps[$0] >= m }
+      apply("\(OptionName.minStep) \(formatCount(m))") { steps[$0] >= m }
     }
     if let m = options.minTokens {
-      guard let tokens else { throw CSVError(file: name, line: 1, "--min-tokens needs tokens") }
-      apply("--min-tokens \(formatCount(m))") { tokens[$0] >= m }
+      guard let tokens else { throw CSVError(file: name, line: 1, "\(OptionName.minTokens) needs tokens") }
+      apply("\(OptionName.minTokens) \(formatCount(m))") { tokens[$0] >= m }
     }
     if let m = options.maxParams {
       guard let params = numeric[.params] else {
-        throw CSVError(file: name, line: 1, "--max-params needs a params column")
+        throw CSVError(file: name, line: 1, "\(OptionName.maxParams) needs a params column")
       }
-      apply("--max-params \(formatCount(m))") { params[$0] <= m }
+      apply("\(OptionName.maxParams) \(formatCount(m))") { params[$0] <= m }
     }
     return (keep, filters)
   }

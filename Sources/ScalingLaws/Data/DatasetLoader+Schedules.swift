@@ -29,7 +29,7 @@ extension DatasetLoader {
     guard let steps = input.numeric[.step] else {
       throw CSVError(
         file: file, line: 1,
-        "a learning-rate-aware law needs a step column (looked for \(quoted(Quantity.step.aliases))); name it with --step-column")
+        "a learning-rate-aware law needs a step column (looked for \(quoted(Quantity.step.aliases))); name it with \(OptionName.stepColumn)")
     }
     let runLabels = input.labels[.run]
     func runName(_ row: Int) -> String { runLabels?[row] ?? "(whole file)" }
@@ -41,7 +41,7 @@ extension DatasetLoader {
       rowsOfRun[r, default: []].append(row)
     }
     let needed = Set(keep.map(runName))
-    func col(_ q: Quantity) -> String { input.columnName[q].map { "column '\($0)'" } ?? q.flag }
+    func col(_ q: Quantity) -> String { input.columnName[q].map { "column '\($0)'" } ?? q.columnOption }
 
     var schedules: [RunSchedule] = []
     var indexOf: [String: Int] = [:]
@@ -111,16 +111,16 @@ extension DatasetLoader {
       }
       let schedule: RunSchedule
       if let kind {
-        let whereSpec = fromColumns ? "run '\(run)'" : "--schedule \(kind.rawValue)"
+        let whereSpec = fromColumns ? "run '\(run)'" : "\(OptionName.schedule) \(kind.rawValue)"
         guard let total = perRun(.totalSteps) ?? opts.totalSteps else {
           throw CSVError(
             file: file, line: line0,
-            "run '\(run)': a \(kind.rawValue) schedule needs its length: a total_steps column or --total-steps")
+            "run '\(run)': a \(kind.rawValue) schedule needs its length: a total_steps column or \(OptionName.totalSteps)")
         }
         guard let peak else {
           throw CSVError(
             file: file, line: line0,
-            "run '\(run)': the schedule needs a peak learning rate: a peak_lr column, --peak-lr, or an lr column")
+            "run '\(run)': the schedule needs a peak learning rate: a peak_lr column, \(OptionName.peakLR), or an lr column")
         }
         let fromFraction: Int? = opts.warmupFraction.map { Int((Double(total) * $0).rounded()) }
         let warmup: Int = perRun(.warmupSteps) ?? opts.warmupSteps ?? fromFraction ?? 0
@@ -140,9 +140,9 @@ extension DatasetLoader {
         } catch {
           var message = "\(error)"
           if kind == .twoStage, args.stageStart == nil && opts.stageStart == nil || args.stageLR == nil && opts.stageLR == nil {
-            message = "a two-stage schedule needs its stage start and stage rate: --stage-start and --stage-lr, or stage_start=...;stage_lr=... in a schedule_args column"
+            message = "a two-stage schedule needs its stage start and stage rate: \(OptionName.stageStart) and \(OptionName.stageLR), or stage_start=...;stage_lr=... in a schedule_args column"
           } else if kind == .wsdExp || kind == .wsdLinear, args.decayStart == nil && opts.decayStart == nil {
-            message = "a \(kind.rawValue) schedule needs its decay start: --decay-start, or decay_start=... in a schedule_args column"
+            message = "a \(kind.rawValue) schedule needs its decay start: \(OptionName.decayStart), or decay_start=... in a schedule_args column"
           }
           throw CSVError(file: file, line: line0, "\(whereSpec): \(message)")
         }
@@ -155,7 +155,7 @@ extension DatasetLoader {
           let row = rows[runSteps.firstIndex { $0 > total }!]
           throw CSVError(
             file: file, line: input.lines[row],
-            "step \(runSteps.first { $0 > total }!) of run '\(run)' is past the end of its schedule (\(total) total steps, from \(input.numeric[.totalSteps] != nil ? col(.totalSteps) : "--total-steps"))")
+            "step \(runSteps.first { $0 > total }!) of run '\(run)' is past the end of its schedule (\(total) total steps, from \(input.numeric[.totalSteps] != nil ? col(.totalSteps) : "\(OptionName.totalSteps)"))")
         }
         schedule = RunSchedule(run: run, spec: spec, through: lastStep, tokensPerStep: tps)
         specRuns += 1
@@ -184,7 +184,7 @@ extension DatasetLoader {
       } else {
         throw CSVError(
           file: file, line: line0,
-          "no learning-rate schedule for run '\(run)': give --schedule (with --total-steps, --peak-lr, --warmup-steps) or a schedule column, or an lr column with the rate at each checkpoint (looked for \(quoted(Quantity.lr.aliases)); name it with --lr-column)")
+          "no learning-rate schedule for run '\(run)': give \(OptionName.schedule) (with \(OptionName.totalSteps), \(OptionName.peakLR), \(OptionName.warmupSteps)) or a schedule column, or an lr column with the rate at each checkpoint (looked for \(quoted(Quantity.lr.aliases)); name it with \(OptionName.lrColumn))")
       }
       indexOf[run] = schedules.count
       schedules.append(schedule)
@@ -221,7 +221,7 @@ extension DatasetLoader {
     var warnings = tpsWarnings
     if let worst = sparse.max(by: { $0.fraction < $1.fraction }) {
       warnings.append(
-        "checkpoints are sparse for a learning rate interpolated between them: \(sparse.count) run\(sparse.count == 1 ? " has" : "s have") gaps above 5% of the run (largest: \(worst.gap) steps, \(String(format: "%.0f", 100 * worst.fraction))% of run '\(worst.run)'); the areas S1 and S2 are approximate where the schedule is not linear between checkpoints; a schedule spec (--schedule, --total-steps, --peak-lr, --warmup-steps) makes them exact")
+        "checkpoints are sparse for a learning rate interpolated between them: \(sparse.count) run\(sparse.count == 1 ? " has" : "s have") gaps above 5% of the run (largest: \(worst.gap) steps, \(String(format: "%.0f", 100 * worst.fraction))% of run '\(worst.run)'); the areas S1 and S2 are approximate where the schedule is not linear between checkpoints; a schedule spec (\(OptionName.schedule), \(OptionName.totalSteps), \(OptionName.peakLR), \(OptionName.warmupSteps)) makes them exact")
     }
     if let worst = mismatches.max(by: { abs($0.lr - $0.spec) / max($0.lr, $0.spec) < abs($1.lr - $1.spec) / max($1.lr, $1.spec) }) {
       warnings.append(
@@ -254,14 +254,14 @@ extension DatasetLoader {
     for q in [Quantity.schedule, .scheduleArgs, .totalSteps, .warmupSteps, .peakLR] {
       if let c = input.columnName[q] { parts.append("\(q.rawValue) from column '\(c)'") }
     }
-    if let k = opts.kind, input.columnName[.schedule] == nil { parts.append("--schedule \(k.rawValue)") }
-    if input.columnName[.totalSteps] == nil, let t = opts.totalSteps { parts.append("--total-steps \(t)") }
+    if let k = opts.kind, input.columnName[.schedule] == nil { parts.append("\(OptionName.schedule) \(k.rawValue)") }
+    if input.columnName[.totalSteps] == nil, let t = opts.totalSteps { parts.append("\(OptionName.totalSteps) \(t)") }
     if input.columnName[.warmupSteps] == nil {
-      if let w = opts.warmupSteps { parts.append("--warmup-steps \(w)") }
-      else if let f = opts.warmupFraction { parts.append("--warmup-fraction \(f)") }
+      if let w = opts.warmupSteps { parts.append("\(OptionName.warmupSteps) \(w)") }
+      else if let f = opts.warmupFraction { parts.append("\(OptionName.warmupFraction) \(f)") }
     }
-    if input.columnName[.peakLR] == nil, let p = opts.peakLR { parts.append("--peak-lr \(p)") }
-    if let f = opts.finalLRFraction { parts.append("--final-lr-fraction \(f)") }
+    if input.columnName[.peakLR] == nil, let p = opts.peakLR { parts.append("\(OptionName.peakLR) \(p)") }
+    if let f = opts.finalLRFraction { parts.append("\(OptionName.finalLRFraction) \(f)") }
     return parts.joined(separator: ", ")
   }
 }

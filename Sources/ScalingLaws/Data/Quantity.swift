@@ -49,8 +49,12 @@ public enum Quantity: String, Sendable, CaseIterable, Hashable, Codable {
     }
   }
 
-  /// The command-line flag that names this column explicitly.
-  public var flag: String { "--\(rawValue.replacingOccurrences(of: "_", with: "-"))-column" }
+  /// The setting that names this column explicitly, as messages spell it (`loss_column`; the
+  /// command-line tool's `--loss-column`: see `OptionName.spelling`).
+  public var columnOption: String {
+    let name = rawValue + "_column"
+    return OptionName.spelling == .flag ? "--" + name.replacingOccurrences(of: "_", with: "-") : name
+  }
 
   /// Numeric roles (parsed as numbers) versus label roles (kept as text).
   public var isNumeric: Bool { !isLabel }

@@ -6,7 +6,7 @@ import LinearAlgebra
 extension ApproachFitter {
   func envelope(_ d: Dataset) throws -> [BudgetOptimum] {
     guard let runs = d.run else {
-      throw FitError("\(d.file): --approach envelope needs a run column (training curves); name it with --run-column")
+      throw FitError("\(d.file): \(OptionName.approach) envelope needs a run column (training curves); name it with \(OptionName.runColumn)")
     }
     struct Curve { let params: Double; let logC: [Double]; let logL: [Double] }
     let curves: [Curve] = runs.groupedIndices().compactMap { members in
@@ -14,7 +14,7 @@ extension ApproachFitter {
       guard idx.count >= 2 else { return nil }
       return Curve(params: d.params[idx[0]], logC: idx.map { log(d.flops[$0]) }, logL: idx.map { log(d.loss[$0]) })
     }
-    guard curves.count >= 2 else { throw FitError("\(d.file): --approach envelope needs at least 2 runs with 2 or more points") }
+    guard curves.count >= 2 else { throw FitError("\(d.file): \(OptionName.approach) envelope needs at least 2 runs with 2 or more points") }
     let lo = curves.map { $0.logC.first! }.min()!, hi = curves.map { $0.logC.last! }.max()!
     let smallest = curves.map { $0.params }.min()!, largest = curves.map { $0.params }.max()!
     var out: [BudgetOptimum] = []

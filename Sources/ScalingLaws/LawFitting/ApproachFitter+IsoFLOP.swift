@@ -49,10 +49,10 @@ extension ApproachFitter {
     if !edge.isEmpty {
       warnings.append(
         "vertex outside the sampled model sizes at budget\(edge.count == 1 ? "" : "s") \(edge.joined(separator: ", "))"
-          + (options.allowEdgeMinima ? " (kept: --allow-edge-minima)" : "; excluded (use --allow-edge-minima to keep)"))
+          + (options.allowEdgeMinima ? " (kept: \(OptionName.allowEdgeMinima))" : "; excluded (use \(OptionName.allowEdgeMinima) to keep)"))
     }
     if out.isEmpty {
-      throw FitError("\(d.file): no FLOP budget has 3 or more model sizes (bin tolerance \(options.isoflopTolerance); or give --budget-column)")
+      throw FitError("\(d.file): no FLOP budget has 3 or more model sizes (bin tolerance \(options.isoflopTolerance); or give \(OptionName.budgetColumn))")
     }
     return (out, warnings)
   }

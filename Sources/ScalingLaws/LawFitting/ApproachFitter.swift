@@ -23,7 +23,7 @@ public struct ApproachFitter: Sendable {
       notes.append("Approach 1 (envelope): the lowest loss any run reaches at each of \(budgets.count) log-spaced budgets, each curve interpolated linearly in (log C, log L).")
       let edge = budgets.filter { !$0.vertexInRange }.count
       if edge > 0 {
-        warnings.append("\(edge) of \(budgets.count) budgets are won by the smallest or largest model (the optimum may lie beyond the sampled sizes)" + (options.allowEdgeMinima ? "; kept (--allow-edge-minima)" : "; excluded (use --allow-edge-minima to keep)"))
+        warnings.append("\(edge) of \(budgets.count) budgets are won by the smallest or largest model (the optimum may lie beyond the sampled sizes)" + (options.allowEdgeMinima ? "; kept (\(OptionName.allowEdgeMinima))" : "; excluded (use \(OptionName.allowEdgeMinima) to keep)"))
       }
       notes.append("Intermediate checkpoints of a cosine schedule are not compute-optimal for their budget; Hoffmann et al. trained four schedule lengths per size for this reason.")
     case .isoflop:

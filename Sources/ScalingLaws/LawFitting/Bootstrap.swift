@@ -27,7 +27,7 @@ extension LawFitter {
       blocks = (0..<dataset.count).map { [$0] }
     case .run:
       guard let runs = dataset.run else {
-        throw FitError("\(dataset.file): --bootstrap-unit run needs a run column (name it with --run-column)")
+        throw FitError("\(dataset.file): \(OptionName.bootstrapUnit) run needs a run column (name it with \(OptionName.runColumn))")
       }
       blocks = runs.groupedIndices()
     case .group:

@@ -64,7 +64,7 @@ public struct LawFitter: Sendable {
       let sizes = Set(dataset.params.filter { !$0.isNaN })
       if sizes.count > 1 {
         throw FitError(
-          "\(where_): \(law.name) is a law of one model size, and the data have \(sizes.count) (\(sizes.sorted().map { shortCount($0) }.joined(separator: ", "))); fit one size at a time (--group-column, --max-params) or use --law chinchilla-lr across sizes")
+          "\(where_): \(law.name) is a law of one model size, and the data have \(sizes.count) (\(sizes.sorted().map { shortCount($0) }.joined(separator: ", "))); fit one size at a time (\(OptionName.groupColumn), \(OptionName.maxParams)) or use \(OptionName.law) chinchilla-lr across sizes")
       }
     }
     var outcome = try search(dataset, law: law)
@@ -340,7 +340,7 @@ public struct LawFitter: Sendable {
       let r = correlation(data.logParams, data.logTokens)
       if abs(r) > 0.999 {
         warnings.append(
-          "N and D are collinear (one tokens-per-parameter ratio; corr(log N, log D) = \(String(format: "%.4f", r))): alpha and beta are not separately identifiable; with checkpoint curves, fit every checkpoint with the learning-rate-aware law (--law chinchilla-lr and the schedule: --schedule ... or an lr column)")
+          "N and D are collinear (one tokens-per-parameter ratio; corr(log N, log D) = \(String(format: "%.4f", r))): alpha and beta are not separately identifiable; with checkpoint curves, fit every checkpoint with the learning-rate-aware law (\(OptionName.law) chinchilla-lr and the schedule: \(OptionName.schedule) ... or an lr column)")
       }
     }
     let tol = LawFitter.polishOptions

@@ -84,7 +84,7 @@ public struct ChinchillaLRLaw: ScalingLaw {
     let c = data.curve!
     guard c.tokenArea.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw FitError(
-        "chinchilla-lr needs tokens per step for the token area S1_tok: give --tokens-per-step or a tokens column")
+        "chinchilla-lr needs tokens per step for the token area S1_tok: give \(OptionName.tokensPerStep) or a tokens column")
     }
     let logX = c.tokenArea.map { log($0) }
     let ones = [Double](repeating: 1, count: data.count)

@@ -55,7 +55,7 @@ public struct KaplanStepsLaw: ScalingLaw {
   /// from each of the best six local minima of that surface.
   public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     guard data.logSteps.allSatisfy({ $0.isFinite }) else {
-      throw FitError("kaplan-ns needs positive steps: drop step 0 with --min-step 1")
+      throw FitError("kaplan-ns needs positive steps: drop step 0 with \(OptionName.minStep) 1")
     }
     let grid = (0..<40).map { 0.01 * pow(300.0, Double($0) / 39.0) }
     let n = data.count

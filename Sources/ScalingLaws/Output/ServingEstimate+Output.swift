@@ -51,7 +51,7 @@ extension ServingModel.Estimate {
     if let u = usdPerMillionOutputTokens {
       s += "    cost         = $\(String(format: "%.4g", u)) per million output tokens\n"
     } else {
-      s += "    cost         = give --usd-per-gpu-hour for $ per million output tokens\n"
+      s += "    cost         = give \(OptionName.usdPerGPUHour) for $ per million output tokens\n"
     }
     s += "    note         = FlashAttention lowers attention's HBM traffic in prefill (no T x T scores in HBM), not its FLOPs; decode still reads the whole KV cache each step\n"
     return s

@@ -31,7 +31,7 @@ public struct InferenceAwarePlanner: Sendable {
   public func plan(loss target: Double, inferenceTokens T: Double) throws -> Result {
     let c = constants
     guard target > c.E else {
-      throw FitError("--target-loss \(target) is at or below the law's irreducible loss E = \(c.E)")
+      throw FitError("\(OptionName.targetLoss) \(target) is at or below the law's irreducible loss E = \(c.E)")
     }
     // Smallest N that can reach the target: A N^-α < ℓ − E.
     let nMin = pow(c.A / (target - c.E), 1 / c.alpha)

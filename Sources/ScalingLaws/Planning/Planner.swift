@@ -60,7 +60,7 @@ public struct Planner: Sendable {
     switch law {
     case .chinchilla(let c, let samples):
       guard L > c.E else {
-        throw PlanError("--target-loss \(L) is at or below the law's irreducible loss E = \(c.E) (\(c.name)): no amount of compute reaches it")
+        throw PlanError("\(OptionName.targetLoss) \(L) is at or below the law's irreducible loss E = \(c.E) (\(c.name)): no amount of compute reaches it")
       }
       let C = c.flops(forLoss: L)
       var a = Allocation(query: "target-loss", flops: C, params: c.optimalParams(flops: C), tokens: c.optimalTokens(flops: C), loss: L)
@@ -71,7 +71,7 @@ public struct Planner: Sendable {
       }
       return a
     case .kaplan(let k):
-      guard L > 0 else { throw PlanError("--target-loss must be positive") }
+      guard L > 0 else { throw PlanError("\(OptionName.targetLoss) must be positive") }
       let C = k.flops(forLoss: L)
       return Allocation(query: "target-loss", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C), loss: L)
     }
@@ -85,7 +85,7 @@ public struct Planner: Sendable {
       if let L = targetLoss {
         guard let D = c.tokens(params: N, loss: L) else {
           let floor = c.E + c.A / pow(N, c.alpha)
-          throw PlanError("--target-loss \(L) is unreachable with \(shortCount(N)) parameters: that size's loss floor is E + A/N^alpha = \(String(format: "%.4f", floor)) (\(c.name))")
+          throw PlanError("\(OptionName.targetLoss) \(L) is unreachable with \(shortCount(N)) parameters: that size's loss floor is E + A/N^alpha = \(String(format: "%.4f", floor)) (\(c.name))")
         }
         var a = Allocation(query: "params+target-loss", flops: 6 * N * D, params: N, tokens: D, loss: L)
         let optimal = c.optimalTokens(params: N)
@@ -99,7 +99,7 @@ public struct Planner: Sendable {
         // Kaplan's joint law L(N, D) (Table 2 fit: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13).
         let r = pow(L, 1 / 0.103) - pow(6.4e13 / N, 0.076 / 0.103)
         guard r > 0 else {
-          throw PlanError("--target-loss \(L) is unreachable with \(shortCount(N)) parameters under Kaplan's L(N, D) (its floor at this size is \(String(format: "%.4f", pow(6.4e13 / N, 0.076))))")
+          throw PlanError("\(OptionName.targetLoss) \(L) is unreachable with \(shortCount(N)) parameters under Kaplan's L(N, D) (its floor at this size is \(String(format: "%.4f", pow(6.4e13 / N, 0.076))))")
         }
         let D = 1.8e13 / r
         var a = Allocation(query: "params+target-loss", flops: 6 * N * D, params: N, tokens: D, loss: L)
@@ -128,7 +128,7 @@ public struct Planner: Sendable {
   /// that reaches `loss` (default: the compute-optimal loss of the base allocation).
   public func inferenceAware(_ base: Allocation, inferenceTokens T: Double) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
-      throw PlanError("--inference-tokens needs a Chinchilla-form law (not kaplan)")
+      throw PlanError("\(OptionName.inferenceTokens) needs a Chinchilla-form law (not kaplan)")
     }
     let r = try InferenceAwarePlanner(constants: c).plan(loss: base.loss, inferenceTokens: T)
     var a = Allocation(query: base.query + "+inference", flops: r.trainingFlops, params: r.params, tokens: r.tokens, loss: base.loss)
@@ -144,7 +144,7 @@ public struct Planner: Sendable {
     _ base: Allocation, outputTokens T: Double, training: Hardware, serving: ServingModel.Configuration, swiglu: Bool = false
   ) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
-      throw PlanError("--serving needs a Chinchilla-form law (not kaplan)")
+      throw PlanError("\(OptionName.serving) needs a Chinchilla-form law (not kaplan)")
     }
     var planner = ServingAwarePlanner(constants: c, training: training, serving: serving)
     planner.swiglu = swiglu
@@ -159,7 +159,7 @@ public struct Planner: Sendable {
   /// Muennighoff et al. 2023: the best allocation of C FLOPs with only U unique tokens.
   public func dataConstrained(flops C: Double, uniqueTokens U: Double) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
-      throw PlanError("--unique-tokens needs a Chinchilla-form law (not kaplan)")
+      throw PlanError("\(OptionName.uniqueTokens) needs a Chinchilla-form law (not kaplan)")
     }
     let law = DataConstrainedLaw(constants: c)
     let r = law.optimalAllocation(flops: C, unique: U)

@@ -44,7 +44,7 @@ public enum PlanningLaw: Sendable {
     }
     let chinchilla = document.fits.filter { $0.law == "chinchilla" }
     guard !chinchilla.isEmpty else {
-      throw LawFileError(description: "\(path): holds no chinchilla fit (fit with --law chinchilla)")
+      throw LawFileError(description: "\(path): holds no chinchilla fit (fit with \(OptionName.law) chinchilla)")
     }
     let fit: FitDocument.Record
     do {

@@ -61,10 +61,10 @@ public struct ServingAwarePlanner: Sendable {
   public func plan(loss target: Double, outputTokens T: Double) throws -> Result {
     let c = constants
     guard target > c.E else {
-      throw FitError("--target-loss \(target) is at or below the law's irreducible loss E = \(c.E)")
+      throw FitError("\(OptionName.targetLoss) \(target) is at or below the law's irreducible loss E = \(c.E)")
     }
     guard training.usdPerGPUHour != nil, serving.usdPerGPUHour != nil else {
-      throw FitError("--serving needs --usd-per-gpu-hour (the dollar objective)")
+      throw FitError("\(OptionName.serving) needs \(OptionName.usdPerGPUHour) (the dollar objective)")
     }
     try ServingModel.validate(serving)
     let uMin = log(pow(c.A / (target - c.E), 1 / c.alpha)) + 1e-6

@@ -144,7 +144,7 @@ public struct ServingModel: Sendable {
     guard batch >= 1, batch <= most else {
       let need = Double(c.batch ?? 1) * kvBytesPerSequence(c)
       throw ServingError(
-        "--batch \(c.batch ?? 1) does not fit: \(c.batch ?? 1) sequences of \(c.context) tokens need \(gb(need)) of KV cache, \(gb(max(0, usable - weights))) is left after the weights (short by \(gb(need - max(0, usable - weights)))); at most \(most) sequence\(most == 1 ? "" : "s") fit")
+        "\(OptionName.batch) \(c.batch ?? 1) does not fit: \(c.batch ?? 1) sequences of \(c.context) tokens need \(gb(need)) of KV cache, \(gb(max(0, usable - weights))) is left after the weights (short by \(gb(need - max(0, usable - weights)))); at most \(most) sequence\(most == 1 ? "" : "s") fit")
     }
     let L = meanCacheLength(c)
     let mem = memoryBoundStep(c, batch: batch, cacheTokens: L)

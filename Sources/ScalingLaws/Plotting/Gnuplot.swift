@@ -11,7 +11,7 @@ public struct Gnuplot: Sendable {
     public var description: String {
       switch self {
       case .notInstalled:
-        return "gnuplot is not installed: the .gp scripts were written but not rendered (install the Debian package gnuplot-nox, or pass --scripts-only)"
+        return "gnuplot is not installed: the .gp scripts were written but not rendered (install the Debian package gnuplot-nox, or pass \(OptionName.scriptsOnly))"
       case .failed(let script, let status, let message):
         return "gnuplot failed on \(script) (exit \(status)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
       case .timedOut(let script, let seconds):

@@ -200,7 +200,7 @@ public struct FitDocument: Decodable, Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ReadError(description: "\(path): cannot read the fit file")
     }
-    let notAFitFile = ReadError(description: "\(path): not a `scaling fit --format json` file (no \"fits\" array)")
+    let notAFitFile = ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)")
     do {
       self = try JSONDecoder().decode(FitDocument.self, from: data)
     } catch let DecodingError.keyNotFound(key, context) {
@@ -212,7 +212,7 @@ public struct FitDocument: Decodable, Sendable {
     } catch {
       throw notAFitFile
     }
-    if fits.isEmpty { throw ReadError(description: "\(path): not a `scaling fit --format json` file (no \"fits\" array)") }
+    if fits.isEmpty { throw ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)") }
   }
 
   /// "fits[0].parameters.E" for a coding path.
@@ -228,7 +228,7 @@ public struct FitDocument: Decodable, Sendable {
     guard chosen.count == 1, let fit = chosen.first else {
       let groups = candidates.map { $0.group ?? "null" }.joined(separator: ", ")
       if let group { throw ReadError(description: "\(path): no \(what) for group '\(group)' (groups: \(groups))") }
-      throw ReadError(description: "\(path): \(candidates.count) \(what)s; pick one with --group (groups: \(groups))")
+      throw ReadError(description: "\(path): \(candidates.count) \(what)s; pick one with \(OptionName.group) (groups: \(groups))")
     }
     return fit
   }
