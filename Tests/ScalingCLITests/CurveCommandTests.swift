@@ -96,6 +96,17 @@ final class CurveCommandTests: XCTestCase {
     let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
     XCTAssertTrue(md.contains("| chinchilla-lr | every checkpoint (120 fitted) | 5.38% / 18.86% | 6.42% / 8.18% |"), md)
     XCTAssertTrue(md.contains("| chinchilla | last checkpoint of each run (12 fitted) | 27.86% / 118.86% | 2.68% / 5.63% |"), md)
+    // The 19.5M model's 1200-step run ends above the 10M model's (1.0966 against 1.0134): it is
+    // named as stalled, and both laws are scored without it as well.
+    XCTAssertTrue(md.contains("| chinchilla-lr, without `L8-D448-S1200` | every checkpoint (120 fitted) | 3.63% / 8.18% | 6.17% / 8.18% |"), md)
+    XCTAssertTrue(md.contains("| chinchilla, without `L8-D448-S1200` | last checkpoint of each run (12 fitted) | 29.04% / 118.86% | 2.09% / 5.63% |"), md)
+    XCTAssertTrue(
+      md.contains(
+        "- held out: run L8-D448-S1200 (N = 19.5M) ends at loss 1.097, above run L8-D320-S1200 (N = 10M) at 1.013 after the same 1200 steps: a stalled or unstable run, which no law falling with N fits; check it, or leave it out (--exclude-run L8-D448-S1200)"),
+      md)
+    XCTAssertTrue(md.contains("Without it (36 points): mean |relative error| 3.63%, max 8.18%."), md)
+    // Plans whose tokens per parameter leave the fitted data's range say so.
+    XCTAssertTrue(md.contains("D/N = 0.832 tokens per parameter is outside the fitted data's range (4.04 to 296)"), md)
     XCTAssertTrue(md.contains("The plan uses this report's Chinchilla fit of the final checkpoints (it predicted the held-out final losses better; see the backtest)"))
     let files = Set(try FileManager.default.contentsOfDirectory(atPath: out))
     XCTAssertTrue(files.isSuperset(of: ["checkpoint-curves.gp", "schedule-comparison.gp", "notes.gp"]), "\(files)")

@@ -67,6 +67,12 @@ public struct Dataset: Sendable {
     return d
   }
 
+  /// The range of tokens per parameter D/N over the points with both positive (nil without any).
+  public var tokensPerParamRange: ClosedRange<Double>? {
+    let r = zip(tokens, params).compactMap { d, n in d > 0 && n > 0 && d.isFinite && n.isFinite ? d / n : nil }
+    guard let lo = r.min(), let hi = r.max() else { return nil }
+    return lo...hi
+  }
 }
 
 /// One filter and how many points it removed.

@@ -30,6 +30,8 @@ public struct HoldoutPrediction: Sendable {
   public var interval: (Double, Double)?
   /// The predictor x of a metric law (NaN for a loss law).
   public var x: Double = .nan
+  /// The point's run, when the data have runs.
+  public var run: String? = nil
   public var relativeError: Double { (predicted - observed) / observed }
   /// predicted − observed (the error of a metric law, in the metric's units).
   public var error: Double { predicted - observed }
@@ -49,6 +51,17 @@ public struct HoldoutResult: Sendable {
     predictions.isEmpty ? .nan : predictions.reduce(0) { $0 + abs($1.error) } / Double(predictions.count)
   }
   public var maxAbsError: Double { predictions.map { abs($0.error) }.max() ?? .nan }
+  /// Held-out runs that end above a smaller model's run of the same length (`StalledRun`).
+  public var stalledRuns: [String] = []
+
+  /// The relative errors without the stalled runs' points (nil when no run is stalled): what the
+  /// law does on the runs a law falling with N can describe.
+  public var withoutStalledRuns: (points: Int, mean: Double, max: Double)? {
+    guard !stalledRuns.isEmpty else { return nil }
+    let e = predictions.filter { !stalledRuns.contains($0.run ?? "") }.map { abs($0.relativeError) }
+    guard !e.isEmpty else { return nil }
+    return (e.count, e.reduce(0, +) / Double(e.count), e.max()!)
+  }
 }
 
 /// Everything `scaling fit` and `scaling report` compute for one dataset: the fit, and
@@ -80,6 +93,7 @@ public struct FitAnalysis: Sendable {
     var fit = try fitter.fit(training)
     if let b = bootstrap {
       fit.bootstrap = try fitter.bootstrap(training, fit: fit, options: b)
+      fit.warnings += fit.bootstrap.map { LawFitter.bootstrapWarnings($0, lossMin: training.loss.min() ?? 1) } ?? []
     }
     if let h = holdout {
       let target = dataset.subset(heldOut)
@@ -96,9 +110,17 @@ public struct FitAnalysis: Sendable {
         }
         return HoldoutPrediction(
           line: dataset.lines[i], params: dataset.params[i], tokens: dataset.tokens[i], flops: dataset.flops[i],
-          observed: dataset.loss[i], predicted: main[k], interval: interval, x: dataset.x?[i] ?? .nan)
+          observed: dataset.loss[i], predicted: main[k], interval: interval, x: dataset.x?[i] ?? .nan,
+          run: dataset.run?[i])
       }
-      fit.holdout = HoldoutResult(criterion: h, predictions: predictions)
+      var result = HoldoutResult(criterion: h, predictions: predictions)
+      if !fit.kind.isMetricLaw {
+        let heldOutRuns = Set(heldOut.compactMap { dataset.run?[$0] })
+        let stalled = dataset.stalledRuns.filter { heldOutRuns.contains($0.run) }
+        result.stalledRuns = stalled.map { $0.run }
+        fit.warnings += stalled.map { "held out: " + $0.description }
+      }
+      fit.holdout = result
     }
     return fit
   }

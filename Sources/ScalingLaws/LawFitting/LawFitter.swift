@@ -321,6 +321,7 @@ public struct LawFitter: Sendable {
       }
     }
     let usesN = law.required.contains(.params), usesD = law.required.contains(.tokens)
+    if usesN && !law.kind.isMetricLaw { warnings += dataset.stalledRuns.map { $0.description } }
     if usesN && Set(dataset.params).count < 2 {
       warnings.append("only one model size: the N exponent and scale are not identifiable")
     }

@@ -52,6 +52,7 @@ extension FitDocument.Record {
       columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value) }),
       derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
       flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
+      tokensPerParamMin: d.tokensPerParamRange?.lowerBound, tokensPerParamMax: d.tokensPerParamRange?.upperBound,
       filters: d.filters.map { DataRecord.Filter(filter: $0.filter, removed: $0.removed) })
     intervals = nil
     bootstrap = nil
@@ -76,7 +77,9 @@ extension FitDocument.Record {
             x: fit.kind.isMetricLaw ? p.x : nil, error: fit.kind.isMetricLaw ? p.error : nil,
             observed: p.observed, predicted: p.predicted, relError: p.relativeError,
             interval: p.interval.map { [$0.0, $0.1] })
-        })
+        },
+        stalledRuns: h.stalledRuns.isEmpty ? nil : h.stalledRuns,
+        withoutStalledRuns: h.withoutStalledRuns.map { Holdout.Summary(points: $0.points, meanAbsRelError: $0.mean, maxAbsRelError: $0.max) })
     }
     parameterNames = names
   }
@@ -120,7 +123,15 @@ extension FitDocument.Record {
           ("points", .int(h.points)),
           ("mean_abs_rel_error", .num(h.meanAbsRelError)),
           ("max_abs_rel_error", .num(h.maxAbsRelError)),
-        ] + (metric ? [("mean_abs_error", .num(h.meanAbsError)), ("max_abs_error", .num(h.maxAbsError))] : []) + [
+        ] + (metric ? [("mean_abs_error", .num(h.meanAbsError)), ("max_abs_error", .num(h.maxAbsError))] : [])
+          + (h.stalledRuns.map { runs in
+            [("stalled_runs", .array(runs.map { .string($0) })),
+             ("without_stalled_runs", .object([
+               ("points", .int(h.withoutStalledRuns?.points ?? 0)),
+               ("mean_abs_rel_error", .num(h.withoutStalledRuns?.meanAbsRelError)),
+               ("max_abs_rel_error", .num(h.withoutStalledRuns?.maxAbsRelError)),
+             ]))]
+          } ?? []) + [
           ("predictions", .array(h.predictions.map { p in
             .object([
               ("line", .int(p.line)), ("params", .num(p.params)), ("tokens", .num(p.tokens)), ("flops", .num(p.flops)),
@@ -152,6 +163,9 @@ extension FitDocument.Record {
       ] + schedule + [
         ("loss_min", .num(d.lossMin)),
         ("flops_max", .num(d.flopsMax)),
+      ] + (d.tokensPerParamMin.map { lo in
+        [("tokens_per_param_min", .num(lo)), ("tokens_per_param_max", .num(d.tokensPerParamMax ?? .nan))]
+      } ?? []) + [
         ("filters", .array((d.filters ?? []).map { .object([("filter", .string($0.filter)), ("removed", .int($0.removed))]) })),
       ])
     }

@@ -72,6 +72,9 @@ extension LawFit {
         s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |error| \(String(format: "%.4f", h.meanAbsError)), max \(String(format: "%.4f", h.maxAbsError))\n"
       } else {
         s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |rel. error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%\n"
+        if let w = h.withoutStalledRuns {
+          s += "    without the stalled run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.joined(separator: ", ")) (\(w.points) points): mean |rel. error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%\n"
+        }
       }
       for p in h.predictions {
         var line = "    line \(p.line): N \(shortCount(p.params)), \(kind.isMetricLaw ? "x \(String(format: "%.4g", p.x))" : "D \(shortCount(p.tokens))"): observed \(String(format: "%.4f", p.observed)), predicted \(String(format: "%.4f", p.predicted))"

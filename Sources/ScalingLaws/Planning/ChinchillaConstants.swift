@@ -9,11 +9,13 @@ public struct ChinchillaConstants: Sendable, Equatable {
   public var B: Double
   public var alpha: Double
   public var beta: Double
-  /// For constants fitted to data: the fit's warnings, the lowest loss and the largest compute
-  /// observed. Every plan made with them repeats the warnings and flags answers beyond the data.
+  /// For constants fitted to data: the fit's warnings, the lowest loss, the largest compute and
+  /// the range of tokens per parameter observed. Every plan made with them repeats the warnings
+  /// and flags answers beyond the data.
   public var fitWarnings: [String] = []
   public var observedLossMin: Double? = nil
   public var observedFlopsMax: Double? = nil
+  public var observedTokensPerParam: ClosedRange<Double>? = nil
 
   public init(name: String, source: String, E: Double, A: Double, B: Double, alpha: Double, beta: Double) {
     self.name = name

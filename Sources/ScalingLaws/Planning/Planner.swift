@@ -19,7 +19,9 @@ public struct Planner: Sendable {
 
   /// The answer with what the law's fit says about it: the fit's warnings (E driven to 0, an
   /// exponent at the edge, a flat valley, …), a predicted loss below the lowest loss observed,
-  /// and a budget more than two decades of compute beyond the data, with the distance.
+  /// a budget more than two decades of compute beyond the data, with the distance, and a split
+  /// whose tokens per parameter lie outside the range of the fitted data (the exponents, not
+  /// the data, then decide between N and D).
   public func annotated(_ a: Allocation) -> Allocation {
     guard case .chinchilla(let c, _) = law else { return a }
     var out = a
@@ -32,6 +34,13 @@ public struct Planner: Sendable {
     if let hi = c.observedFlopsMax, hi > 0, a.flops > 100 * hi {
       notes.append(
         "WARNING: \(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / hi))) decades of compute beyond the fitted data (largest \(String(format: "%.3g", hi)) FLOPs)")
+    }
+    if let r = c.observedTokensPerParam, a.params > 0 {
+      let ratio = a.tokens / a.params
+      if !r.contains(ratio) {
+        notes.append(
+          "WARNING: D/N = \(String(format: "%.3g", ratio)) tokens per parameter is outside the fitted data's range (\(String(format: "%.3g", r.lowerBound)) to \(String(format: "%.3g", r.upperBound))): the split between N and D extrapolates the fitted exponents (alpha = \(String(format: "%.3g", c.alpha)), beta = \(String(format: "%.3g", c.beta)))")
+      }
     }
     out.notes = notes + out.notes
     return out

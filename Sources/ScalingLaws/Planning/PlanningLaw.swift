@@ -66,6 +66,9 @@ public enum PlanningLaw: Sendable {
     fitted.fitWarnings = fit.warnings ?? []
     fitted.observedLossMin = fit.data?.lossMin
     fitted.observedFlopsMax = fit.data?.flopsMax
+    if let lo = fit.data?.tokensPerParamMin, let hi = fit.data?.tokensPerParamMax, lo <= hi {
+      fitted.observedTokensPerParam = lo...hi
+    }
     let samples = fit.samples(names).map {
       ChinchillaConstants(name: name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
     }

@@ -100,9 +100,26 @@ public struct FitDocument: Decodable, Sendable {
       public var meanAbsError: Double?
       public var maxAbsError: Double?
       public var predictions: [Point]
+      /// Held-out runs ending above a smaller model's run of the same length, and the errors
+      /// without them.
+      public var stalledRuns: [String]?
+      public var withoutStalledRuns: Summary?
+
+      public struct Summary: Decodable, Sendable {
+        public var points: Int
+        public var meanAbsRelError: Double?
+        public var maxAbsRelError: Double?
+        enum CodingKeys: String, CodingKey {
+          case points
+          case meanAbsRelError = "mean_abs_rel_error"
+          case maxAbsRelError = "max_abs_rel_error"
+        }
+      }
 
       enum CodingKeys: String, CodingKey {
         case criterion, points, predictions
+        case stalledRuns = "stalled_runs"
+        case withoutStalledRuns = "without_stalled_runs"
         case meanAbsRelError = "mean_abs_rel_error"
         case maxAbsRelError = "max_abs_rel_error"
         case meanAbsError = "mean_abs_error"
@@ -137,6 +154,9 @@ public struct FitDocument: Decodable, Sendable {
       public var schedule: [String: Scalar]?
       public var lossMin: Double?
       public var flopsMax: Double?
+      /// The range of D/N over the fitted points (laws of N and D).
+      public var tokensPerParamMin: Double?
+      public var tokensPerParamMax: Double?
       public var filters: [Filter]?
 
       public struct Filter: Decodable, Sendable {
@@ -149,6 +169,8 @@ public struct FitDocument: Decodable, Sendable {
         case rowsRead = "rows_read"
         case lossMin = "loss_min"
         case flopsMax = "flops_max"
+        case tokensPerParamMin = "tokens_per_param_min"
+        case tokensPerParamMax = "tokens_per_param_max"
       }
     }
 

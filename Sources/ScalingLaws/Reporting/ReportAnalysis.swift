@@ -58,6 +58,7 @@ public struct ReportAnalysis: Sendable {
       cc.fitWarnings = f.warnings
       cc.observedLossMin = f.dataset.loss.min()
       cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
+      cc.observedTokensPerParam = f.dataset.tokensPerParamRange
       let set = f.parameterSet
       let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(resample: $0, of: set, name: cc.name) }
       planLaw = .chinchilla(cc, samples: samples)

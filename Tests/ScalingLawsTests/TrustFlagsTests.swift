@@ -1,0 +1,71 @@
+import Foundation
+import LinearAlgebra
+import XCTest
+@testable import ScalingLaws
+
+/// What the data and the resamples say beyond the fit: stalled runs, an irreducible loss the
+/// resamples drive to zero, and plans that leave the fitted tokens-per-parameter range.
+final class TrustFlagsTests: XCTestCase {
+  /// Runs ending above a smaller model's run of the same length are stalled; runs of another
+  /// length, or ending below every smaller model, are not.
+  func testStalledRuns() {
+    // (run, N, last step, final loss): r4 ends above r2 (the lowest smaller run of 1000 steps);
+    // r8 has no smaller run of 2000 steps ending lower; r1 is the smallest.
+    let rows: [(String, Double, Double, Double)] = [
+      ("r1", 1e6, 1000, 2.0), ("r2", 2e6, 1000, 1.9), ("r4", 4e6, 1000, 1.95),
+      ("s1", 1e6, 2000, 1.8), ("r8", 8e6, 2000, 1.7),
+    ]
+    var params: [Double] = [], steps: [Double] = [], loss: [Double] = [], runs: [String] = []
+    for (run, n, last, final) in rows {
+      for step in [last / 2, last] {
+        params.append(n)
+        steps.append(step)
+        loss.append(step == last ? final : final + 1)
+        runs.append(run)
+      }
+    }
+    let d = Dataset(
+      file: "s.csv", params: params, tokens: steps.map { $0 * 1000 }, flops: steps.map { 6e9 * $0 }, loss: loss,
+      step: steps, run: runs)
+    let stalled = d.stalledRuns
+    XCTAssertEqual(stalled.map { $0.run }, ["r4"])
+    XCTAssertEqual(stalled.first?.smallerRun, "r2")
+    XCTAssertEqual(
+      stalled.first?.description,
+      "run r4 (N = 4M) ends at loss 1.95, above run r2 (N = 2M) at 1.9 after the same 1000 steps: a stalled or unstable run, which no law falling with N fits; check it, or leave it out (exclude_run r4)")
+  }
+
+  /// E below 1e-3 of the lowest loss in at least 2.5% of the resamples (95% intervals): the
+  /// interval reaches 0 and the fit says so; fewer, and it does not.
+  func testBootstrapWarnsWhenEReachesZero() {
+    func result(zeros: Int) -> BootstrapResult {
+      let samples = (0..<100).map { i in [i < zeros ? 1e-9 : 1.5, 400, 2000, 0.34, 0.28] }
+      return BootstrapResult(
+        resamples: 100, seed: 1, unit: .point, search: .global, confidence: 0.95, failed: 0,
+        parameterNames: ["E", "A", "B", "alpha", "beta"], samples: samples, intervals: [], standardErrors: [],
+        covariance: Matrix(rows: 5, columns: 5), derived: [])
+    }
+    XCTAssertEqual(
+      LawFitter.bootstrapWarnings(result(zeros: 3), lossMin: 2.0),
+      ["E is driven to ~0 in 3 of 100 bootstrap resamples (3%): the data do not determine the loss floor, and E's interval reaches 0"])
+    XCTAssertEqual(LawFitter.bootstrapWarnings(result(zeros: 2), lossMin: 2.0), [])
+  }
+
+  /// A plan whose D/N lies outside the fitted data's range is flagged with the range and the
+  /// exponents; one inside it is not.
+  func testPlanOutsideTheFittedTokensPerParameter() {
+    var c = ChinchillaConstants.epoch
+    c.observedTokensPerParam = 18...50
+    let planner = Planner(law: .chinchilla(c, samples: []))
+    // Epoch's constants (alpha < beta) put 21.6 tokens per parameter at 1e21 FLOPs and 15.2 at 1e27.
+    let inside = planner.annotated(planner.allocation(flops: 1e21))
+    XCTAssertFalse(inside.notes.contains { $0.contains("tokens per parameter is outside") }, "\(inside.notes)")
+    let outside = planner.annotated(planner.allocation(flops: 1e27))
+    let ratio = outside.tokens / outside.params
+    XCTAssertEqual(ratio, 15.24, accuracy: 0.01)
+    XCTAssertTrue(
+      outside.notes.contains(
+        "WARNING: D/N = \(String(format: "%.3g", ratio)) tokens per parameter is outside the fitted data's range (18 to 50): the split between N and D extrapolates the fitted exponents (alpha = 0.348, beta = 0.366)"),
+      "\(outside.notes)")
+  }
+}
