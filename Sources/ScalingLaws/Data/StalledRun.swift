@@ -1,7 +1,9 @@
 import Foundation
 
-/// A run whose last checkpoint ends above the last checkpoint of a smaller model's run of the
-/// same length: a run that stalled (an early plateau it left late, a loss spike) or diverged.
+/// A run whose last checkpoint ends more than 2% above the last checkpoint of a smaller model's
+/// run of the same length: a run that stalled (an early plateau it left late, a loss spike) or
+/// diverged. The 2% margin is above checkpoint noise (0.5% noise on synthetic curves crosses
+/// 1% between neighbouring sizes) and below every stalled mini-Pythia run (2.3–16%).
 /// No law whose loss falls with N fits it, and as a held-out point it measures the run, not the
 /// law. Found by `Dataset.stalledRuns`.
 public struct StalledRun: Sendable, Equatable {
@@ -17,32 +19,50 @@ public struct StalledRun: Sendable, Equatable {
   public var lengthUnit: String
 
   public var description: String {
-    "run \(run) (N = \(shortCount(params))) ends at loss \(String(format: "%.4g", loss)), above run \(smallerRun) (N = \(shortCount(smallerParams))) at \(String(format: "%.4g", smallerLoss)) after the same \(formatCount(length)) \(lengthUnit): a stalled or unstable run, which no law falling with N fits; check it, or leave it out (\(OptionName.excludeRun) \(run))"
+    "run \(run) (N = \(shortCount(params))) ends at loss \(String(format: "%.4g", loss)), \(String(format: "%.1f", 100 * (loss / smallerLoss - 1)))% above run \(smallerRun) (N = \(shortCount(smallerParams))) at \(String(format: "%.4g", smallerLoss)) after the same \(formatCount(length)) \(lengthUnit): a stalled or unstable run, which no law falling with N fits; check it, or leave it out (\(OptionName.excludeRun) \(run))"
   }
 }
 
 extension Dataset {
-  /// The runs that end above a smaller model's run of the same length (see `StalledRun`).
-  /// Each run's end is its last point (largest step, else tokens); runs of one model size
-  /// compare only with smaller sizes.
+  /// How far above a smaller model's end a run must end to count as stalled.
+  static let stallMargin = 1.02
+
+  /// The runs that end more than 2% above a smaller model's run of the same length and, when the
+  /// data carry schedules, the same schedule shape (see `StalledRun`). Each run's end is its last
+  /// point (largest step, else tokens); runs of one model size compare only with smaller sizes.
+  /// Without schedules, runs of the same length are assumed to share one.
   public var stalledRuns: [StalledRun] {
     guard let runs = run else { return [] }
     let position = step ?? tokens
     let unit = step != nil ? "steps" : "tokens"
-    struct End { var run: String; var params: Double; var loss: Double; var length: Double }
+    struct End { var run: String; var params: Double; var loss: Double; var length: Double; var schedule: String }
     let ends: [End] = runs.groupedIndices().compactMap { rows in
       guard let last = rows.max(by: { position[$0] < position[$1] }), params[last].isFinite else { return nil }
-      return End(run: runs[last], params: params[last], loss: loss[last], length: position[last])
+      return End(run: runs[last], params: params[last], loss: loss[last], length: position[last], schedule: scheduleShape(last))
     }
     var out: [StalledRun] = []
     for e in ends {
-      let smaller = ends.filter { $0.length == e.length && $0.params < e.params }
-      guard let best = smaller.min(by: { $0.loss < $1.loss }), e.loss > best.loss else { continue }
+      let smaller = ends.filter { $0.length == e.length && $0.schedule == e.schedule && $0.params < e.params }
+      guard let best = smaller.min(by: { $0.loss < $1.loss }), e.loss > Self.stallMargin * best.loss else { continue }
       out.append(
         StalledRun(
           run: e.run, params: e.params, loss: e.loss, smallerRun: best.run, smallerParams: best.params,
           smallerLoss: best.loss, length: e.length, lengthUnit: unit))
     }
     return out
+  }
+
+  /// The shape of the learning-rate schedule of point i's run, relative to its peak (runs of
+  /// different shapes legitimately end at different losses); "" when the data carry no schedule.
+  func scheduleShape(_ i: Int) -> String {
+    guard let c = curve else { return "" }
+    let s = c.schedules[c.runIndex[i]]
+    if let spec = s.spec {
+      let stage = spec.stageLR.map { String($0 / spec.peakLR) } ?? "-"
+      return "\(spec.kind.rawValue) \(spec.totalSteps) \(spec.warmupSteps) \(spec.finalLRFraction) \(spec.decayStart ?? -1) \(spec.stageStart ?? -1) \(stage)"
+    }
+    // An interpolated lr column: the rate over its peak at 16 evenly spaced steps.
+    let n = s.rates.count
+    return "lr " + (0..<16).map { k in String(format: "%.3f", s.rates[min(n - 1, k * n / 16)] / s.peakLR) }.joined(separator: " ")
   }
 }

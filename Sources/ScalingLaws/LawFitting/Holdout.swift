@@ -51,7 +51,7 @@ public struct HoldoutResult: Sendable {
     predictions.isEmpty ? .nan : predictions.reduce(0) { $0 + abs($1.error) } / Double(predictions.count)
   }
   public var maxAbsError: Double { predictions.map { abs($0.error) }.max() ?? .nan }
-  /// Held-out runs that end above a smaller model's run of the same length (`StalledRun`).
+  /// Held-out runs that end more than 2% above a smaller model's run of the same length (`StalledRun`).
   public var stalledRuns: [String] = []
 
   /// The relative errors without the stalled runs' points (nil when no run is stalled): what the

@@ -100,7 +100,7 @@ public struct FitDocument: Decodable, Sendable {
       public var meanAbsError: Double?
       public var maxAbsError: Double?
       public var predictions: [Point]
-      /// Held-out runs ending above a smaller model's run of the same length, and the errors
+      /// Held-out runs ending more than 2% above a smaller model's run of the same length, and the errors
       /// without them.
       public var stalledRuns: [String]?
       public var withoutStalledRuns: Summary?

@@ -66,7 +66,7 @@ struct Backtest {
       for s in [w.curve, w.finalOnly] {
         md += "| \(s.law), without \(runs) | \(s.data) | \(pct(s.allMean)) / \(pct(s.allMax)) | \(pct(s.finalMean)) / \(pct(s.finalMax)) |\n"
       }
-      md += "\nThe held-out run\(w.runs.count == 1 ? "" : "s") \(runs) \(w.runs.count == 1 ? "ends" : "end") above a smaller model's run of the same length (stalled; see the warnings): no law falling with N predicts \(w.runs.count == 1 ? "it" : "them"), so the rows without \(w.runs.count == 1 ? "it" : "them") measure the laws, and they decide which law plans (a plan predicts the final loss of a healthy run).\n"
+      md += "\nThe held-out run\(w.runs.count == 1 ? "" : "s") \(runs) \(w.runs.count == 1 ? "ends" : "end") more than 2% above a smaller model's run of the same length (stalled; see the warnings): no law falling with N predicts \(w.runs.count == 1 ? "it" : "them"), so the rows without \(w.runs.count == 1 ? "it" : "them") measure the laws, and they decide which law plans (a plan predicts the final loss of a healthy run).\n"
     }
     md += "\n"
     let scope = withoutStalled == nil ? "" : " (without the stalled run\(withoutStalled!.runs.count == 1 ? "" : "s"))"

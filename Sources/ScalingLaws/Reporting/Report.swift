@@ -240,7 +240,7 @@ public struct Report: Sendable {
     md += "Fitted without the points with \(h.criterion.description) (\(h.points) points), then predicted them: "
     md += "mean |relative error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%.\n\n"
     if let w = h.withoutStalledRuns {
-      md += "Held-out run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.map { "`\($0)`" }.joined(separator: ", ")) \(h.stalledRuns.count == 1 ? "ends" : "end") above a smaller model's run of the same length (see the warnings): a stalled run, which no law falling with N predicts. Without \(h.stalledRuns.count == 1 ? "it" : "them") (\(w.points) points): mean |relative error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%.\n\n"
+      md += "Held-out run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.map { "`\($0)`" }.joined(separator: ", ")) \(h.stalledRuns.count == 1 ? "ends" : "end") more than 2% above a smaller model's run of the same length (see the warnings): a stalled run, which no law falling with N predicts. Without \(h.stalledRuns.count == 1 ? "it" : "them") (\(w.points) points): mean |relative error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%.\n\n"
     }
     md += "| line | N | D | observed | predicted | interval | error |\n|---:|---:|---:|---:|---:|---|---:|\n"
     for p in h.predictions {
@@ -260,7 +260,7 @@ public struct Report: Sendable {
     correlations in `fit.json`).
     - **Warnings** name what the data cannot support: flat valleys, an exponent at the edge of the \
     searched range, E driven to zero (in the fit, or in enough bootstrap resamples that its interval \
-    reaches 0), one model size, N and D moving together, or a run that ends above a smaller model's \
+    reaches 0), one model size, N and D moving together, or a run that ends more than 2% above a smaller model's \
     run of the same length (stalled: no law falling with N fits it).
     - **E** is a fitted asymptote for this data, tokenizer and loss; it is not a universal floor.
     - The **plan** extrapolates the fitted law; compare its budgets with the compute range in the data.
