@@ -55,6 +55,36 @@ final class CurveCommandTests: XCTestCase {
     XCTAssertEqual(errors.reduce(0, +) / 44, holdout["mean_abs_rel_error"] as! Double, accuracy: 1e-12)
   }
 
+  /// `plan --law FIT.json` with a chinchilla-lr fit plans at the end of a run with the schedule
+  /// the fit recorded (the 4.87M model's 2400-step cosine, peak 0.002): κ = mean η/η_peak over
+  /// its 2,401 rates, S2 = (η_peak − η_end)/(1 − λ) = 0.9 × 0.002/0.001 = 1.8; the planned loss
+  /// is E − C·S2 + A/N^α + B·κ^−β/D^β at the planned N and D.
+  func testPlanWithTheCurveLawAtTheEndOfARun() throws {
+    let dir = try temporaryDirectory(self)
+    let fit = try fitDemo(in: dir)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fit))) as! [String: Any]
+    let f = (json["fits"] as! [[String: Any]])[0]
+    let schedule = (f["data"] as! [String: Any])["planning_schedule"] as! [String: Any]
+    XCTAssertEqual(schedule["run"] as? String, "L6-D256-S2400")
+    let s2 = schedule["annealing_limit"] as! Double
+    XCTAssertEqual(s2, 1.8, accuracy: 1e-5)
+    let kappa = schedule["mean_relative_rate"] as! Double
+    XCTAssertEqual(kappa, 0.5495, accuracy: 1e-3)
+    let p = f["parameters"] as! [String: Double]
+    let r = try CLI.run(["plan", "--law", fit, "--flops", "1e17", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let plan = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let n = plan["params"] as! Double, d = plan["tokens"] as! Double
+    XCTAssertEqual(6 * n * d, 1e17, accuracy: 1e11)
+    let expected = p["E"]! - p["C"]! * s2 + p["A"]! / pow(n, p["alpha"]!) + p["B"]! * pow(kappa, -p["beta"]!) / pow(d, p["beta"]!)
+    XCTAssertEqual(plan["loss"] as! Double, expected, accuracy: 1e-9)
+    XCTAssertTrue((plan["law_source"] as? String ?? "").contains("chinchilla-lr at the end of a run with the schedule of L6-D256-S2400"), "\(plan)")
+    // The fitted checkpoints reach S2 = 1.76 (a 2400-step run at peak 0.003): the plan's 1.8 is
+    // within 10% of the data, so no annealing extrapolation is flagged.
+    XCTAssertEqual(schedule["annealing_max_observed"] as! Double, 1.762, accuracy: 1e-3)
+    XCTAssertFalse((plan["notes"] as! [String]).contains { $0.contains("annealing area") }, "\(plan["notes"]!)")
+  }
+
   func testScheduleFlagErrors() throws {
     let a = try CLI.run(["fit", demoFile, "--law", "chinchilla-lr", "--schedule", "two-stage"])
     XCTAssertEqual(a.status, 2)

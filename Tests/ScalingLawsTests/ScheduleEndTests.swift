@@ -37,6 +37,16 @@ final class ScheduleEndTests: XCTestCase {
     try constantsCheck(200_000, 3e-5)
   }
 
+  /// A plan's S2 more than 10% beyond the fitted checkpoints' largest is flagged, with the ratio.
+  func testAnnealingExtrapolationIsFlagged() {
+    var end = ScheduleEnd(run: "r", meanRelativeRate: 0.55, annealing: 1.8, peakLR: 2e-3, finalLR: 2e-4, observedAnnealingMax: 0.6)
+    XCTAssertEqual(
+      end.annealingWarning(c: 0.1),
+      "the plan's annealing area S2 = 1.8 (a long run's limit) is 3.0x the largest in the fitted data (0.6): the annealing bonus C*S2 = 0.18 is an extrapolation of the law (the fitted runs were too short for the rate's drops to build up)")
+    end.observedAnnealingMax = 1.7
+    XCTAssertNil(end.annealingWarning(c: 0.1))
+  }
+
   /// An annealing bonus that reaches the floor leaves no Chinchilla law to plan with.
   func testAnnealingBonusAboveTheFloorIsRefused() throws {
     let spec = try LearningRateSchedule(kind: .cosine, totalSteps: 10_000, warmupSteps: 100, peakLR: 1e-3)

@@ -53,6 +53,12 @@ extension FitDocument.Record {
       derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
       flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
       tokensPerParamMin: d.tokensPerParamRange?.lowerBound, tokensPerParamMax: d.tokensPerParamRange?.upperBound,
+      planningSchedule: fit.kind == .chinchillaLR
+        ? ScheduleEnd.planning(d).map {
+          DataRecord.PlanningSchedule(
+            run: $0.run, meanRelativeRate: $0.meanRelativeRate, annealing: $0.annealing, peakLR: $0.peakLR, finalLR: $0.finalLR,
+            annealingMax: $0.observedAnnealingMax)
+        } : nil,
       filters: d.filters.map { DataRecord.Filter(filter: $0.filter, removed: $0.removed) })
     intervals = nil
     bootstrap = nil
@@ -165,6 +171,11 @@ extension FitDocument.Record {
         ("flops_max", .num(d.flopsMax)),
       ] + (d.tokensPerParamMin.map { lo in
         [("tokens_per_param_min", .num(lo)), ("tokens_per_param_max", .num(d.tokensPerParamMax ?? .nan))]
+      } ?? []) + (d.planningSchedule.map { p in
+        [("planning_schedule", .object([
+          ("run", .string(p.run)), ("mean_relative_rate", .num(p.meanRelativeRate)), ("annealing_limit", .num(p.annealing)),
+          ("peak_lr", .num(p.peakLR)), ("final_lr", .num(p.finalLR)), ("annealing_max_observed", .num(p.annealingMax)),
+        ]))]
       } ?? []) + [
         ("filters", .array((d.filters ?? []).map { .object([("filter", .string($0.filter)), ("removed", .int($0.removed))]) })),
       ])

@@ -33,8 +33,10 @@ public enum PlanningLaw: Sendable {
   }
 
   /// Reads a `scaling fit --format json` file and takes its Chinchilla fit (the one whose
-  /// group matches `group`, or the only Chinchilla fit). Bootstrap samples, when the fit
-  /// carries them, give every answer an interval.
+  /// group matches `group`, or the only Chinchilla fit); without one, its chinchilla-lr fit at
+  /// the end of a run with the schedule the fit recorded for planning (`ScheduleEnd`: the
+  /// largest model's longest run). Bootstrap samples, when the fit carries them, give every
+  /// answer an interval.
   public static func fromFitFile(_ path: String, group: String?) throws -> PlanningLaw {
     let document: FitDocument
     do {
@@ -43,35 +45,56 @@ public enum PlanningLaw: Sendable {
       throw LawFileError(description: e.description.replacingOccurrences(of: "cannot read the fit file", with: "cannot read the law file"))
     }
     let chinchilla = document.fits.filter { $0.law == "chinchilla" }
-    guard !chinchilla.isEmpty else {
+    let curve = document.fits.filter { $0.law == LawKind.chinchillaLR.rawValue }
+    guard !chinchilla.isEmpty || !curve.isEmpty else {
       throw LawFileError(description: "\(path): holds no chinchilla fit (fit with \(OptionName.law) chinchilla)")
     }
+    let isCurve = chinchilla.isEmpty
+    let what = isCurve ? "chinchilla-lr fit" : "chinchilla fit"
     let fit: FitDocument.Record
     do {
-      fit = try FitDocument.pick(chinchilla, group: group, path: path, what: "chinchilla fit")
+      fit = try FitDocument.pick(isCurve ? curve : chinchilla, group: group, path: path, what: what)
     } catch let e as FitDocument.ReadError {
       throw LawFileError(description: e.description)
     }
-    let names = ["E", "A", "B", "alpha", "beta"]
-    guard let p = fit.values(names) else {
-      throw LawFileError(description: "\(path): the chinchilla fit lacks E, A, B, alpha or beta")
-    }
     if fit.converged == false {
-      throw LawFileError(description: "\(path): the chinchilla fit did not converge; refusing to plan with it")
+      throw LawFileError(description: "\(path): the \(what) did not converge; refusing to plan with it")
     }
     let file = fit.file ?? path
     let name = "fit:\(path)" + (fit.group.map { "[\($0)]" } ?? "")
-    var fitted = ChinchillaConstants(
-      name: name, source: "fitted by scaling fit to \(file)", E: p[0], A: p[1], B: p[2], alpha: p[3], beta: p[4])
-    fitted.fitWarnings = fit.warnings ?? []
+    let names = isCurve ? ["E", "A", "B", "C", "alpha", "beta"] : ["E", "A", "B", "alpha", "beta"]
+    guard let p = fit.values(names) else {
+      throw LawFileError(description: "\(path): the \(what) lacks one of \(names.joined(separator: ", "))")
+    }
+    // Chinchilla constants from one vector of `names` (the fit, or a bootstrap resample).
+    var convert: ([Double]) -> ChinchillaConstants? = {
+      ChinchillaConstants(name: name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
+    }
+    var source = "fitted by scaling fit to \(file)"
+    var extraWarnings: [String] = []
+    if isCurve {
+      guard let s = fit.data?.planningSchedule else {
+        throw LawFileError(description: "\(path): the chinchilla-lr fit records no schedule to plan with (refit it with this version of scaling)")
+      }
+      let end = ScheduleEnd(
+        run: s.run, meanRelativeRate: s.meanRelativeRate, annealing: s.annealing, peakLR: s.peakLR, finalLR: s.finalLR,
+        observedAnnealingMax: s.annealingMax)
+      extraWarnings = end.annealingWarning(c: p[3]).map { [$0] } ?? []
+      let set = ParameterSet(names.map { .init(name: $0, value: 0, standardError: nil, bounds: nil, isFixed: false, isExponent: false) })
+      convert = { ChinchillaConstants(curveLaw: $0, of: set, at: end, name: name) }
+      source += " (chinchilla-lr at the end of a run with the schedule of \(s.run): kappa = \(String(format: "%.4f", s.meanRelativeRate)), S2 = \(fmt(s.annealing)))"
+    }
+    guard var fitted = convert(p) else {
+      throw LawFileError(description: "\(path): the chinchilla-lr fit's annealing bonus C*S2 reaches its floor E at the end of a long run: no Chinchilla law to plan with")
+    }
+    fitted.source = source
+    fitted.fitWarnings = (fit.warnings ?? []) + extraWarnings
     fitted.observedLossMin = fit.data?.lossMin
     fitted.observedFlopsMax = fit.data?.flopsMax
     if let lo = fit.data?.tokensPerParamMin, let hi = fit.data?.tokensPerParamMax, lo <= hi {
       fitted.observedTokensPerParam = lo...hi
     }
-    let samples = fit.samples(names).map {
-      ChinchillaConstants(name: name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])
-    }
+    let samples = fit.samples(names).compactMap(convert)
     return .chinchilla(fitted, samples: samples)
   }
 }

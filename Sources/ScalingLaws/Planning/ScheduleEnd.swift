@@ -21,6 +21,18 @@ public struct ScheduleEnd: Sendable, Equatable {
   public var annealing: Double
   public var peakLR: Double
   public var finalLR: Double
+  /// The largest S2 of the fitted checkpoints (nil when unknown): how far the plan extrapolates
+  /// the annealing term.
+  public var observedAnnealingMax: Double? = nil
+
+  public init(run: String, meanRelativeRate: Double, annealing: Double, peakLR: Double, finalLR: Double, observedAnnealingMax: Double?) {
+    self.observedAnnealingMax = observedAnnealingMax
+    self.run = run
+    self.meanRelativeRate = meanRelativeRate
+    self.annealing = annealing
+    self.peakLR = peakLR
+    self.finalLR = finalLR
+  }
 
   /// The end of `schedule`'s run, with annealing decay λ.
   public init(_ schedule: RunSchedule, annealingDecay lambda: Double) {
@@ -42,7 +54,17 @@ public struct ScheduleEnd: Sendable, Equatable {
       let k = c.runIndex[i], n = d.params[i], length = c.schedules[k].rates.count
       if best == nil || n > best!.n || (n == best!.n && length > best!.length) { best = (n, length, k) }
     }
-    return best.map { ScheduleEnd(c.schedules[$0.index], annealingDecay: c.annealingDecay) }
+    guard let b = best else { return nil }
+    var end = ScheduleEnd(c.schedules[b.index], annealingDecay: c.annealingDecay)
+    end.observedAnnealingMax = c.annealing.max()
+    return end
+  }
+
+  /// A warning when the plan's S2 lies beyond the fitted data's (the annealing bonus C·S2 is
+  /// then an extrapolation of the law): nil within 10% of the data.
+  public func annealingWarning(c: Double) -> String? {
+    guard let m = observedAnnealingMax, m > 0, annealing > 1.1 * m else { return nil }
+    return "the plan's annealing area S2 = \(fmt(annealing)) (a long run's limit) is \(String(format: "%.1f", annealing / m))x the largest in the fitted data (\(fmt(m))): the annealing bonus C*S2 = \(fmt(c * annealing)) is an extrapolation of the law (the fitted runs were too short for the rate's drops to build up)"
   }
 }
 

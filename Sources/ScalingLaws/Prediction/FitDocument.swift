@@ -157,7 +157,27 @@ public struct FitDocument: Decodable, Sendable {
       /// The range of D/N over the fitted points (laws of N and D).
       public var tokensPerParamMin: Double?
       public var tokensPerParamMax: Double?
+      /// A chinchilla-lr fit's planning schedule: the end of a run with the largest model's
+      /// longest schedule (`ScheduleEnd`), what `plan --law FILE` plans with.
+      public var planningSchedule: PlanningSchedule?
       public var filters: [Filter]?
+
+      public struct PlanningSchedule: Decodable, Sendable {
+        public var run: String
+        public var meanRelativeRate: Double
+        public var annealing: Double
+        public var peakLR: Double
+        public var finalLR: Double
+        public var annealingMax: Double?
+        enum CodingKeys: String, CodingKey {
+          case run
+          case annealingMax = "annealing_max_observed"
+          case meanRelativeRate = "mean_relative_rate"
+          case annealing = "annealing_limit"
+          case peakLR = "peak_lr"
+          case finalLR = "final_lr"
+        }
+      }
 
       public struct Filter: Decodable, Sendable {
         public var filter: String
@@ -171,6 +191,7 @@ public struct FitDocument: Decodable, Sendable {
         case flopsMax = "flops_max"
         case tokensPerParamMin = "tokens_per_param_min"
         case tokensPerParamMax = "tokens_per_param_max"
+        case planningSchedule = "planning_schedule"
       }
     }
 

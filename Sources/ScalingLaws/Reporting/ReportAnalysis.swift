@@ -54,7 +54,7 @@ public struct ReportAnalysis: Sendable {
         let set = f.parameterSet
         let name = "this fit at the end of a run" + (f.group.map { " (group \($0))" } ?? "")
         if var cc = ChinchillaConstants(curveLaw: set.parameters.map { $0.value }, of: set, at: end, name: name, source: "fitted to \(f.file)") {
-          cc.fitWarnings = f.warnings
+          cc.fitWarnings = f.warnings + (set.values(["C"]).flatMap { end.annealingWarning(c: $0[0]) }.map { [$0] } ?? [])
           cc.observedLossMin = f.dataset.loss.min()
           cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
           cc.observedTokensPerParam = f.dataset.tokensPerParamRange
