@@ -47,7 +47,7 @@ public struct LawFitter: Sendable {
   public func fit(_ dataset: Dataset) throws -> LawFit {
     let range = options.resolved(for: dataset).metricRange
     // A sigmoid with a y-range is fitted unbounded first: the range is kept over the data's x
-    // range, where the fit is used (see `fitKeepingRange`).
+    // range, where the fit is used (`keepingRange`).
     var (full, law) = try laws(for: dataset, levelsBounded: false)
     let k = law.parameterCount
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
@@ -71,20 +71,8 @@ public struct LawFitter: Sendable {
     var rangeWarnings: [String] = []
     var levelsBounded = false
     if let r = range {
-      let p = Self.fullReported(law.reported(outcome.final.parameters), law)
-      let xs = dataset.x ?? []
-      let (lo, hi) = (xs.min() ?? 0, xs.max() ?? 0)
-      let ends = [lo, hi].map { SigmoidLaw.value(p, x: $0) }
-      let tol = 1e-9 * (r.upperBound - r.lowerBound)
-      if let i = ends.indices.first(where: { ends[$0] < r.lowerBound - tol || ends[$0] > r.upperBound + tol }) {
-        rangeWarnings.append(
-          "the unbounded curve leaves the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] within the data (y = \(fmt(ends[i])) at x = \(fmt([lo, hi][i]))): refitted with both levels of the curve inside the range")
-        (full, law) = try laws(for: dataset, levelsBounded: true)
-        outcome = try search(dataset, law: law)
-        levelsBounded = true
-      } else if let note = SigmoidLaw.rangeExit(p, range: r, dataLow: lo, dataHigh: hi) {
-        rangeWarnings.append(note)
-      }
+      (outcome, rangeWarnings, levelsBounded) = try keepingRange(r, outcome, dataset, law: law)
+      if levelsBounded { (full, law) = try laws(for: dataset, levelsBounded: true) }
     }
     var warnings = dataset.warnings + outcome.warnings + rangeWarnings
     if !outcome.final.converged {
@@ -97,6 +85,27 @@ public struct LawFitter: Sendable {
     fit.yRange = range
     fit.levelsBounded = levelsBounded
     return Self.withFixedParameters(fit, law: law, full: full)
+  }
+
+  /// The y-range kept over the data's x range: the unbounded fit `outcome` stands when its curve
+  /// (monotone) is inside `r` at the smallest and largest x, with a note where beyond the data it
+  /// leaves the range; otherwise the fit is redone with both levels bound to `r` (the curve inside
+  /// for every x) and says so.
+  func keepingRange(_ r: ClosedRange<Double>, _ outcome: SearchOutcome, _ dataset: Dataset, law: any ScalingLaw) throws
+    -> (SearchOutcome, [String], levelsBounded: Bool)
+  {
+    let p = Self.fullReported(law.reported(outcome.final.parameters), law)
+    let xs = dataset.x ?? []
+    let (lo, hi) = (xs.min() ?? 0, xs.max() ?? 0)
+    let ends = [lo, hi].map { SigmoidLaw.value(p, x: $0) }
+    let tol = 1e-9 * (r.upperBound - r.lowerBound)
+    guard let i = ends.indices.first(where: { ends[$0] < r.lowerBound - tol || ends[$0] > r.upperBound + tol }) else {
+      return (outcome, SigmoidLaw.rangeExit(p, range: r, dataLow: lo, dataHigh: hi).map { [$0] } ?? [], false)
+    }
+    let bounded = try laws(for: dataset, levelsBounded: true).fitted
+    let warning =
+      "the unbounded curve leaves the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] within the data (y = \(fmt(ends[i])) at x = \(fmt([lo, hi][i]))): refitted with both levels of the curve inside the range"
+    return (try search(dataset, law: bounded), [warning], true)
   }
 
   /// Every value the law reads must be finite (the loader guarantees it for files; a dataset
