@@ -15,6 +15,8 @@ final class TrustFlagsTests: XCTestCase {
     let rows: [(String, Double, Double, Double)] = [
       ("r1", 1e6, 1000, 2.0), ("r2", 2e6, 1000, 1.9), ("r3", 3e6, 1000, 1.93), ("r4", 4e6, 1000, 1.95),
       ("s1", 1e6, 2000, 1.8), ("r8", 8e6, 2000, 1.7),
+      // Two runs of one size compare with the smaller size only, not with each other.
+      ("t1", 1e6, 3000, 2.0), ("t2a", 2e6, 3000, 1.9), ("t2b", 2e6, 3000, 2.5),
     ]
     var params: [Double] = [], steps: [Double] = [], loss: [Double] = [], runs: [String] = []
     for (run, n, last, final) in rows {
@@ -29,7 +31,8 @@ final class TrustFlagsTests: XCTestCase {
       file: "s.csv", params: params, tokens: steps.map { $0 * 1000 }, flops: steps.map { 6e9 * $0 }, loss: loss,
       step: steps, run: runs)
     let stalled = d.stalledRuns
-    XCTAssertEqual(stalled.map { $0.run }, ["r4"])
+    XCTAssertEqual(stalled.map { $0.run }, ["r4", "t2b"])
+    XCTAssertEqual(stalled.last?.smallerRun, "t1")
     XCTAssertEqual(stalled.first?.smallerRun, "r2")
     XCTAssertEqual(
       stalled.first?.description,

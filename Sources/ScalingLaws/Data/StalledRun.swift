@@ -40,16 +40,31 @@ extension Dataset {
       guard let last = rows.max(by: { position[$0] < position[$1] }), params[last].isFinite else { return nil }
       return End(run: runs[last], params: params[last], loss: loss[last], length: position[last], schedule: scheduleShape(last))
     }
-    var out: [StalledRun] = []
-    for e in ends {
-      let smaller = ends.filter { $0.length == e.length && $0.schedule == e.schedule && $0.params < e.params }
-      guard let best = smaller.min(by: { $0.loss < $1.loss }), e.loss > Self.stallMargin * best.loss else { continue }
-      out.append(
-        StalledRun(
-          run: e.run, params: e.params, loss: e.loss, smallerRun: best.run, smallerParams: best.params,
-          smallerLoss: best.loss, length: e.length, lengthUnit: unit))
+    // Per (length, schedule), runs by size: a sweep keeps the lowest end among strictly smaller
+    // models (O(R log R), not O(R²): a run column of row ids must not hang the check).
+    var found: [String: StalledRun] = [:]
+    let groups = Dictionary(grouping: ends.indices) { "\(ends[$0].length)|\(ends[$0].schedule)" }
+    for (_, members) in groups {
+      let bySize = members.sorted { ends[$0].params < ends[$1].params }
+      var best: End? = nil  // the lowest end among the sizes already passed
+      var k = 0
+      while k < bySize.count {
+        var same = k
+        while same < bySize.count && ends[bySize[same]].params == ends[bySize[k]].params { same += 1 }
+        for m in bySize[k..<same] {
+          let e = ends[m]
+          if let b = best, e.loss > Self.stallMargin * b.loss {
+            found[e.run] = StalledRun(
+              run: e.run, params: e.params, loss: e.loss, smallerRun: b.run, smallerParams: b.params,
+              smallerLoss: b.loss, length: e.length, lengthUnit: unit)
+          }
+        }
+        for m in bySize[k..<same] where best == nil || ends[m].loss < best!.loss { best = ends[m] }
+        k = same
+      }
     }
-    return out
+    // In the data's run order.
+    return ends.compactMap { found[$0.run] }
   }
 
   /// The shape of the learning-rate schedule of point i's run, relative to its peak (runs of
