@@ -10,8 +10,10 @@ import Foundation
 /// neighbouring steps' changes: a two-stage switch); further back, blocks whose width grows as 8% of their
 /// distance from the checkpoint (narrower where ln η changes by more than 0.2 across the block,
 /// as on a warm-up ramp), each carrying the block's exact total drop at its midpoint
-/// (S averaged over the block, ln η at the block's centre). A 24,000-step cosine curve with a
-/// checkpoint every 128 steps costs ~90 nodes per checkpoint instead of up to 24,000 terms;
+/// (S averaged over the block, ln η at the block's centre). The 100M `cosine_24000` curve of the
+/// lr-schedules data (171 checkpoints, a 2,160-step warm-up) costs 117–162 nodes per checkpoint,
+/// 25,473 in all (measured), instead of up to 24,000 terms each; the warm-up ramp, where ln η
+/// moves fast, takes about a third of them;
 /// against the exact sum the predicted losses differ by < 1e-5 relative (the data scatter by ~3e-4) on the lr-schedules data
 /// (`MultiPowerFitTests`).
 public struct MultiPowerNodes: Sendable {
