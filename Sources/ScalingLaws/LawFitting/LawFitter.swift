@@ -224,8 +224,8 @@ public struct LawFitter: Sendable {
     // Final polish from the chosen point, on all points (Newton, then restarted L-BFGS if Newton
     // does not converge; see `Polisher`). Every search (fast, hoffmann, subsampled) ends with the
     // same stopping rules. The subsampled branch has already run Newton on all points.
-    let (final, polishIterations, polishEvaluations) = Polisher().polish(
-      chosen, newtonDone: newtonPolished && chosen.converged, objective)
+    var (final, polishIterations, polishEvaluations) = Polisher().polish(
+      chosen, newtonDone: newtonPolished && chosen.converged, objective, boundsOf: law)
     return SearchOutcome(
       final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
       iterations: results.reduce(0) { $0 + $1.iterations } + polishIterations + extraIterations,
