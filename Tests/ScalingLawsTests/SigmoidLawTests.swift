@@ -191,13 +191,12 @@ final class SigmoidLawTests: XCTestCase {
   /// Chained samples pair resample j of step 1 with resample j of step 2.
   func testChainPairsResamples() {
     let p = [0.6, 0.25, -3, 2.5], p1 = [0.5, 0.2, -2, 2], p2 = [0.7, 0.1, -4, 3]
-    let law = SigmoidLaw(yRange: nil)
     let (main, samples) = Prediction.chain(main: [2.0], samples: [[1.5], [3.0], [9.0]], parameters: p, parameterSamples: [p1, p2])
-    XCTAssertEqual(main, [law.metric(p, x: 2)])
-    XCTAssertEqual(samples, [[law.metric(p1, x: 1.5)], [law.metric(p2, x: 3.0)]])
+    XCTAssertEqual(main, [SigmoidLaw.metric(p, x: 2)])
+    XCTAssertEqual(samples, [[SigmoidLaw.metric(p1, x: 1.5)], [SigmoidLaw.metric(p2, x: 3.0)]])
     // One side without samples: the other side's spread alone.
-    XCTAssertEqual(Prediction.chain(main: [2.0], samples: [], parameters: p, parameterSamples: [p1]).samples, [[law.metric(p1, x: 2)]])
-    XCTAssertEqual(Prediction.chain(main: [2.0], samples: [[1.0]], parameters: p, parameterSamples: []).samples, [[law.metric(p, x: 1)]])
+    XCTAssertEqual(Prediction.chain(main: [2.0], samples: [], parameters: p, parameterSamples: [p1]).samples, [[SigmoidLaw.metric(p1, x: 2)]])
+    XCTAssertEqual(Prediction.chain(main: [2.0], samples: [[1.0]], parameters: p, parameterSamples: []).samples, [[SigmoidLaw.metric(p, x: 1)]])
   }
 
   /// The bootstrap of a sigmoid fit: intervals cover the truth and have a sensible width.
@@ -244,7 +243,7 @@ extension SigmoidLawTests {
     XCTAssertEqual(targets.count, 12)
     XCTAssertEqual(train.count, 248)
     func errors(_ p: [Double]) -> [Double] {
-      targets.map { SigmoidLaw.value(p, x: all.x![$0]) - all.loss[$0] }
+      targets.map { SigmoidLaw.metric(p, x: all.x![$0]) - all.loss[$0] }
     }
     let f = try fit(train)
     XCTAssertTrue(f.converged)

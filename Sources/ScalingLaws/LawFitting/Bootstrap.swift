@@ -17,11 +17,10 @@ extension LawFitter {
   }
 
   /// What the resamples say that the fit alone does not: an irreducible loss E driven to ~0
-  /// (below 1e-3 of the lowest loss, the fit's own rule) in enough resamples to reach the
-  /// interval's lower end.
+  /// (`isDrivenToZero`, the fit's own rule) in enough resamples to reach the interval's lower end.
   public static func bootstrapWarnings(_ b: BootstrapResult, lossMin: Double) -> [String] {
     guard let j = b.parameterNames.firstIndex(of: "E"), !b.samples.isEmpty else { return [] }
-    let zero = b.samples.filter { $0[j] < 1e-3 * lossMin }.count
+    let zero = b.samples.filter { isDrivenToZero($0[j], lossMin: lossMin) }.count
     guard Double(zero) >= (1 - b.confidence) / 2 * Double(b.samples.count) else { return [] }
     return [
       "E is driven to ~0 in \(zero) of \(b.samples.count) bootstrap resamples (\(String(format: "%.0f", 100 * Double(zero) / Double(b.samples.count)))%): the data do not determine the loss floor, and E's interval reaches 0"

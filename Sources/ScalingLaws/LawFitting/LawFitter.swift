@@ -71,8 +71,12 @@ public struct LawFitter: Sendable {
     var rangeWarnings: [String] = []
     var levelsBounded = false
     if let r = range {
-      (outcome, rangeWarnings, levelsBounded) = try keepingRange(r, outcome, dataset, law: law)
-      if levelsBounded { (full, law) = try laws(for: dataset, levelsBounded: true) }
+      let kept = try keepingRange(r, outcome, dataset, law: law)
+      (outcome, rangeWarnings) = (kept.outcome, kept.warnings)
+      if let bounded = kept.boundedLaws {
+        (full, law) = bounded
+        levelsBounded = true
+      }
     }
     var warnings = dataset.warnings + outcome.warnings + rangeWarnings
     if !outcome.final.converged {
@@ -90,22 +94,22 @@ public struct LawFitter: Sendable {
   /// The y-range kept over the data's x range: the unbounded fit `outcome` stands when its curve
   /// (monotone) is inside `r` at the smallest and largest x, with a note where beyond the data it
   /// leaves the range; otherwise the fit is redone with both levels bound to `r` (the curve inside
-  /// for every x) and says so.
+  /// for every x), says so, and returns the bounded laws it was done with.
   func keepingRange(_ r: ClosedRange<Double>, _ outcome: SearchOutcome, _ dataset: Dataset, law: any ScalingLaw) throws
-    -> (SearchOutcome, [String], levelsBounded: Bool)
+    -> (outcome: SearchOutcome, warnings: [String], boundedLaws: (full: any ScalingLaw, fitted: any ScalingLaw)?)
   {
     let p = Self.fullReported(law.reported(outcome.final.parameters), law)
     let xs = dataset.x ?? []
     let (lo, hi) = (xs.min() ?? 0, xs.max() ?? 0)
-    let ends = [lo, hi].map { SigmoidLaw.value(p, x: $0) }
+    let ends = [lo, hi].map { SigmoidLaw.metric(p, x: $0) }
     let tol = 1e-9 * (r.upperBound - r.lowerBound)
     guard let i = ends.indices.first(where: { ends[$0] < r.lowerBound - tol || ends[$0] > r.upperBound + tol }) else {
-      return (outcome, SigmoidLaw.rangeExit(p, range: r, dataLow: lo, dataHigh: hi).map { [$0] } ?? [], false)
+      return (outcome, SigmoidLaw.rangeExit(p, range: r, dataLow: lo, dataHigh: hi).map { [$0] } ?? [], nil)
     }
-    let bounded = try laws(for: dataset, levelsBounded: true).fitted
+    let bounded = try laws(for: dataset, levelsBounded: true)
     let warning =
       "the unbounded curve leaves the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] within the data (y = \(fmt(ends[i])) at x = \(fmt([lo, hi][i]))): refitted with both levels of the curve inside the range"
-    return (try search(dataset, law: bounded), [warning], true)
+    return (try search(dataset, law: bounded.fitted), [warning], bounded)
   }
 
   /// Every value the law reads must be finite (the loader guarantees it for files; a dataset
@@ -224,7 +228,7 @@ public struct LawFitter: Sendable {
     // Final polish from the chosen point, on all points (Newton, then restarted L-BFGS if Newton
     // does not converge; see `Polisher`). Every search (fast, hoffmann, subsampled) ends with the
     // same stopping rules. The subsampled branch has already run Newton on all points.
-    var (final, polishIterations, polishEvaluations) = Polisher().polish(
+    let (final, polishIterations, polishEvaluations) = Polisher().polish(
       chosen, newtonDone: newtonPolished && chosen.converged, objective, boundsOf: law)
     return SearchOutcome(
       final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
@@ -313,7 +317,7 @@ public struct LawFitter: Sendable {
         warnings.append(
           "\(nm) = \(fmt(params[i])) is at a bound of its range [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]: the data do not determine it (one learning-rate schedule alone rarely does; fit several)")
       }
-      if nm == "E", params[i] < 1e-3 * (data.loss.min() ?? 1) {
+      if nm == "E", Self.isDrivenToZero(params[i], lossMin: data.loss.min() ?? 1) {
         warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
       }
     }
@@ -374,8 +378,12 @@ public struct LawFitter: Sendable {
       parameterNames: names, parameters: params, standardErrors: se, correlation: corr,
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
       r2Log: tss > 0 ? 1 - rss / tss : .nan, warnings: warnings, internalParameters: theta,
-      dataset: dataset, yRange: SigmoidLaw.yRange(of: law), levelsBounded: SigmoidLaw.yRange(of: law) != nil)
+      dataset: dataset)
   }
+
+  /// The rule for an irreducible loss E "driven to ~0": below 1e-3 of the lowest loss (the fit's
+  /// warning and the bootstrap's count of such resamples).
+  static func isDrivenToZero(_ e: Double, lossMin: Double) -> Bool { e < 1e-3 * lossMin }
 
   /// A sigmoid level (b, or a + b) pinned to the y-range: the bound, not the data, shapes the
   /// curve beyond the data.

@@ -244,11 +244,9 @@ public struct SigmoidLaw: ScalingLaw {
     .nan
   }
 
-  /// y at x for reported parameters.
-  public func metric(_ p: [Double], x: Double) -> Double { Self.value(p, x: x) }
-
-  /// y at x for reported parameters (a, b, k, x0).
-  public static func value(_ p: [Double], x: Double) -> Double {
+  /// y at x for reported parameters (a, b, k, x0): the same for every y-range (the range only
+  /// changes the internal parametrisation).
+  public static func metric(_ p: [Double], x: Double) -> Double {
     p[0] * logistic(p[2] * (x - p[3])) + p[1]
   }
 

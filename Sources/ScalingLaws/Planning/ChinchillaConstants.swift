@@ -17,6 +17,22 @@ public struct ChinchillaConstants: Sendable, Equatable {
   public var observedFlopsMax: Double? = nil
   public var observedTokensPerParam: ClosedRange<Double>? = nil
 
+  /// Records what a fit saw (its warnings, lowest loss, largest compute, tokens-per-parameter
+  /// range), which every plan made with these constants repeats and checks against.
+  public mutating func observe(warnings: [String], lossMin: Double?, flopsMax: Double?, tokensPerParam: ClosedRange<Double>?) {
+    fitWarnings = warnings
+    observedLossMin = lossMin
+    observedFlopsMax = flopsMax
+    observedTokensPerParam = tokensPerParam
+  }
+
+  /// `observe` from the data a fit was made on.
+  public mutating func observe(_ d: Dataset, warnings: [String]) {
+    observe(
+      warnings: warnings, lossMin: d.loss.min(), flopsMax: d.flops.filter { $0.isFinite }.max(),
+      tokensPerParam: d.tokensPerParamRange)
+  }
+
   public init(name: String, source: String, E: Double, A: Double, B: Double, alpha: Double, beta: Double) {
     self.name = name
     self.source = source

@@ -62,7 +62,7 @@ public enum PlanningLaw: Sendable {
     }
     let file = fit.file ?? path
     let name = "fit:\(path)" + (fit.group.map { "[\($0)]" } ?? "")
-    let names = isCurve ? ["E", "A", "B", "C", "alpha", "beta"] : ["E", "A", "B", "alpha", "beta"]
+    let names = isCurve ? ChinchillaConstants.curveLawNames : ChinchillaConstants.parameterNames
     guard let p = fit.values(names) else {
       throw LawFileError(description: "\(path): the \(what) lacks one of \(names.joined(separator: ", "))")
     }
@@ -80,20 +80,17 @@ public enum PlanningLaw: Sendable {
         run: s.run, meanRelativeRate: s.meanRelativeRate, annealing: s.annealing, peakLR: s.peakLR, finalLR: s.finalLR,
         observedAnnealingMax: s.annealingMax)
       extraWarnings = end.annealingWarning(c: p[3]).map { [$0] } ?? []
-      let set = ParameterSet(names.map { .init(name: $0, value: 0, standardError: nil, bounds: nil, isFixed: false, isExponent: false) })
-      convert = { ChinchillaConstants(curveLaw: $0, of: set, at: end, name: name) }
+      convert = { ChinchillaConstants(curveLaw: $0, at: end, name: name) }
       source += " (chinchilla-lr at the end of a run with the schedule of \(s.run): kappa = \(String(format: "%.4f", s.meanRelativeRate)), S2 = \(fmt(s.annealing)))"
     }
     guard var fitted = convert(p) else {
       throw LawFileError(description: "\(path): the chinchilla-lr fit's annealing bonus C*S2 reaches its floor E at the end of a long run: no Chinchilla law to plan with")
     }
     fitted.source = source
-    fitted.fitWarnings = (fit.warnings ?? []) + extraWarnings
-    fitted.observedLossMin = fit.data?.lossMin
-    fitted.observedFlopsMax = fit.data?.flopsMax
-    if let lo = fit.data?.tokensPerParamMin, let hi = fit.data?.tokensPerParamMax, lo <= hi {
-      fitted.observedTokensPerParam = lo...hi
-    }
+    let d = fit.data
+    fitted.observe(
+      warnings: (fit.warnings ?? []) + extraWarnings, lossMin: d?.lossMin, flopsMax: d?.flopsMax,
+      tokensPerParam: d.flatMap { d in d.tokensPerParamMin.flatMap { lo in d.tokensPerParamMax.flatMap { lo <= $0 ? lo...$0 : nil } } })
     let samples = fit.samples(names).compactMap(convert)
     return .chinchilla(fitted, samples: samples)
   }

@@ -69,11 +69,19 @@ public struct ScheduleEnd: Sendable, Equatable {
 }
 
 extension ChinchillaConstants {
+  /// The chinchilla-lr parameters a conversion reads, in the order `init?(curveLaw:at:name:)` takes them.
+  public static let curveLawNames = ["E", "A", "B", "C", "alpha", "beta"]
+
   /// The Chinchilla law at the end of a run with `end`'s schedule, from a chinchilla-lr fit's
   /// parameters laid out as `set` (nil when one is missing, or when the annealing bonus C·S2
   /// reaches the floor E).
   public init?(curveLaw values: [Double], of set: ParameterSet, at end: ScheduleEnd, name: String, source: String = "") {
-    guard let p = set.values(["E", "A", "B", "C", "alpha", "beta"], in: values) else { return nil }
+    guard let p = set.values(Self.curveLawNames, in: values) else { return nil }
+    self.init(curveLaw: p, at: end, name: name, source: source)
+  }
+
+  /// The same from the parameters in `curveLawNames` order.
+  public init?(curveLaw p: [Double], at end: ScheduleEnd, name: String, source: String = "") {
     let (e, a, b, c, alpha, beta) = (p[0], p[1], p[2], p[3], p[4], p[5])
     let floor = e - c * end.annealing
     guard floor > 0, end.meanRelativeRate > 0 else { return nil }

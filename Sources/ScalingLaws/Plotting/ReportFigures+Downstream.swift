@@ -12,12 +12,11 @@ extension ReportFigures {
     let held = ladder.rows.filter { $0.observedY != nil }
     let all = xs + held.map { $0.observedX }
     let lo = all.min() ?? 0, hi = all.max() ?? 1
-    let law = SigmoidLaw(yRange: nil)
     let grid = (0..<200).map { lo + (hi - lo) * Double($0) / 199 }
     let xName = d.sources[.x] ?? "x", yName = d.sources[.y] ?? "y"
     var blocks = [
       Block(name: "fitted", columns: [xName, yName], rows: (0..<d.count).map { [xs[$0], d.loss[$0]] }),
-      Block(name: "sigmoid", columns: [xName, "sigmoid"], rows: grid.map { [$0, law.metric(fit.parameters, x: $0)] }),
+      Block(name: "sigmoid", columns: [xName, "sigmoid"], rows: grid.map { [$0, SigmoidLaw.metric(fit.parameters, x: $0)] }),
     ]
     var plots = [
       "$fitted using 1:2 with points pt 7 ps 0.5 lc rgb '#999999' title 'fitted points (\(d.count))'",

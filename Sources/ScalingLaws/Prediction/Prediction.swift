@@ -63,16 +63,15 @@ public struct Prediction: Sendable {
   public static func chain(
     main first: [Double], samples firstSamples: [[Double]], parameters: [Double], parameterSamples: [[Double]]
   ) -> (main: [Double], samples: [[Double]]) {
-    let law = SigmoidLaw(yRange: nil)
-    let main = first.map { law.metric(parameters, x: $0) }
+    let main = first.map { SigmoidLaw.metric(parameters, x: $0) }
     let m1 = firstSamples.count, m2 = parameterSamples.count
     let samples: [[Double]]
     if m1 > 0 && m2 > 0 {
-      samples = (0..<min(m1, m2)).map { j in firstSamples[j].map { law.metric(parameterSamples[j], x: $0) } }
+      samples = (0..<min(m1, m2)).map { j in firstSamples[j].map { SigmoidLaw.metric(parameterSamples[j], x: $0) } }
     } else if m1 > 0 {
-      samples = firstSamples.map { row in row.map { law.metric(parameters, x: $0) } }
+      samples = firstSamples.map { row in row.map { SigmoidLaw.metric(parameters, x: $0) } }
     } else {
-      samples = parameterSamples.map { p in first.map { law.metric(p, x: $0) } }
+      samples = parameterSamples.map { p in first.map { SigmoidLaw.metric(p, x: $0) } }
     }
     return (main, samples)
   }

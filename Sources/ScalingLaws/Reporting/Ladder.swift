@@ -68,7 +68,6 @@ public struct Ladder: Sendable {
     let xSamples = (fit1.bootstrap?.samples ?? []).map { predictor($0) }
     let (chained, samples) = Prediction.chain(
       main: predictedX, samples: xSamples, parameters: fit2.parameters, parameterSamples: fit2.bootstrap?.samples ?? [])
-    let sigmoid = SigmoidLaw(yRange: nil)
     var metricAt: [Int: (x: Double, y: Double)] = [:]
     for i in 0..<metricData.count { metricAt[metricData.lines[i]] = (metricData.x?[i] ?? .nan, metricData.loss[i]) }
     let finals = Set(target.run.map { runs in
@@ -84,7 +83,7 @@ public struct Ladder: Sendable {
       return Row(
         line: target.lines[k], run: target.run?[k], step: target.step?[k], params: target.params[k],
         tokens: target.tokens[k], isFinal: finals.contains(k), observedX: observedX, predictedX: predictedX[k],
-        observedY: metricAt[target.lines[k]]?.y, step2Alone: sigmoid.metric(fit2.parameters, x: observedX),
+        observedY: metricAt[target.lines[k]]?.y, step2Alone: SigmoidLaw.metric(fit2.parameters, x: observedX),
         chained: chained[k], interval: interval)
     }
     return Result(step1: fit1, step2: fit2, rows: out, heldOut: step1.holdout != nil)

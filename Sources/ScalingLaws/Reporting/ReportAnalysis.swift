@@ -48,32 +48,32 @@ public struct ReportAnalysis: Sendable {
     var backtest: Backtest? = nil
     if let curveFit = fits.first, let finalOnly, let b = Backtest(curve: curveFit, finalOnly: finalOnly) { backtest = b }
     let planCandidates = backtest.map { $0.finalOnlyPredictsBetter ? [finalOnly!] : [] } ?? fits
-    if backtest != nil && planCandidates.isEmpty {
-      planNote = "The curve law predicted the held-out final losses better than the final-only recipe (see the backtest), but its annealing bonus C·S2 reaches its floor E at the end of a long run: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
-      if let f = fits.first, f.kind == .chinchillaLR, f.converged, let end = ScheduleEnd.planning(f.dataset) {
-        let set = f.parameterSet
-        let name = "this fit at the end of a run" + (f.group.map { " (group \($0))" } ?? "")
-        if var cc = ChinchillaConstants(curveLaw: set.parameters.map { $0.value }, of: set, at: end, name: name, source: "fitted to \(f.file)") {
-          cc.fitWarnings = f.warnings + (set.values(["C"]).flatMap { end.annealingWarning(c: $0[0]) }.map { [$0] } ?? [])
-          cc.observedLossMin = f.dataset.loss.min()
-          cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
-          cc.observedTokensPerParam = f.dataset.tokensPerParamRange
-          let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(curveLaw: $0, of: set, at: end, name: name) }
-          planLaw = .chinchilla(cc, samples: samples)
-          planNote =
-            "The plan uses this report's \(f.law) fit (it predicted the held-out final losses better; see the backtest) at the end of a run with the schedule of `\(end.run)` (the largest model's longest run, peak rate \(fmt(end.peakLR))): with S1_tok = κ·D and S2 at its long-run limit, it is the Chinchilla law E' + A/N^alpha + B'/D^beta with E' = E − C·S2 = \(fmt(cc.E)) (S2 = \(fmt(end.annealing))) and B' = B·κ^−beta = \(fmt(cc.B)) (κ = \(String(format: "%.4f", end.meanRelativeRate)), the schedule's mean rate over its peak)"
-            + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
-        }
+    if backtest != nil && planCandidates.isEmpty, let f = fits.first {
+      // The curve law predicted the held-out finals better: plan with it at the end of a run.
+      let end = f.kind == .chinchillaLR && f.converged ? ScheduleEnd.planning(f.dataset) : nil
+      let set = f.parameterSet
+      let name = "this fit at the end of a run" + (f.group.map { " (group \($0))" } ?? "")
+      if let end, var cc = ChinchillaConstants(curveLaw: set.parameters.map { $0.value }, of: set, at: end, name: name, source: "fitted to \(f.file)") {
+        cc.observe(f.dataset, warnings: f.warnings + (set.values(["C"]).flatMap { end.annealingWarning(c: $0[0]) }.map { [$0] } ?? []))
+        let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(curveLaw: $0, of: set, at: end, name: name) }
+        planLaw = .chinchilla(cc, samples: samples)
+        planNote =
+          "The plan uses this report's \(f.law) fit (it predicted the held-out final losses better; see the backtest) at the end of a run with the schedule of `\(end.run)` (the largest model's longest run, peak rate \(fmt(end.peakLR))): with S1_tok = κ·D and S2 at its long-run limit, it is the Chinchilla law E' + A/N^alpha + B'/D^beta with E' = E − C·S2 = \(fmt(cc.E)) (S2 = \(fmt(end.annealing))) and B' = B·κ^−beta = \(fmt(cc.B)) (κ = \(String(format: "%.4f", end.meanRelativeRate)), the schedule's mean rate over its peak)"
+          + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
+      } else {
+        let why =
+          f.kind != .chinchillaLR ? "only chinchilla-lr, a law of N and the schedule, converts to a plan"
+          : !f.converged ? "it did not converge"
+          : end == nil ? "its data hold no schedule to plan a run with"
+          : "its annealing bonus C·S2 reaches its floor E at the end of a long run"
+        planNote = "The curve law predicted the held-out final losses better than the final-only recipe (see the backtest), but \(why): the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
       }
     }
     if let f = planCandidates.first(where: { $0.kind == .chinchilla && $0.converged }), let c = ReportFigures.chinchilla(f) {
       var cc = c
       cc.name = "this fit" + (f.group.map { " (group \($0))" } ?? "")
       cc.source = "fitted to \(f.file)"
-      cc.fitWarnings = f.warnings
-      cc.observedLossMin = f.dataset.loss.min()
-      cc.observedFlopsMax = f.dataset.flops.filter { $0.isFinite }.max()
-      cc.observedTokensPerParam = f.dataset.tokensPerParamRange
+      cc.observe(f.dataset, warnings: f.warnings)
       let set = f.parameterSet
       let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(resample: $0, of: set, name: cc.name) }
       planLaw = .chinchilla(cc, samples: samples)
