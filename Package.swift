@@ -18,10 +18,14 @@ let package = Package(
       name: "CLAPACKE", pkgConfig: "lapacke",
       providers: [.apt(["liblapacke-dev"])]),
 
+    // MARK: - C kernel: the multi-power law's node sum with glibc's vector exp/log1p (libmvec,
+    // opened at run time; see Sources/CMultiPower/CMultiPower.c for why it is C)
+    .target(name: "CMultiPower", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("m")]),
+
     // MARK: - Libraries (one-way imports: LinearAlgebra <- Fitting <- ScalingLaws)
     .target(name: "LinearAlgebra", dependencies: ["CLAPACKE"]),
     .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
-    .target(name: "ScalingLaws", dependencies: ["Fitting", "LinearAlgebra"]),
+    .target(name: "ScalingLaws", dependencies: ["Fitting", "LinearAlgebra", "CMultiPower"]),
 
     // MARK: - Command-line tool
     .executableTarget(
@@ -53,7 +57,7 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
     .testTarget(
-      name: "ScalingLawsTests", dependencies: ["ScalingLaws", "Fitting"],
+      name: "ScalingLawsTests", dependencies: ["ScalingLaws", "Fitting", "CMultiPower"],
       exclude: ["Snapshots"], resources: [.copy("Fixtures")]),
     // Property tests (Swift Testing + PropertyBased); the other targets use XCTest.
     .testTarget(
