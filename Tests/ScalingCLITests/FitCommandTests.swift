@@ -81,6 +81,24 @@ final class FitCommandTests: XCTestCase {
     XCTAssertTrue(r.stdout.contains("half the sum of squared log residuals (sum r^2/2)"), r.stdout)
   }
 
+  /// A subcommand is parsed directly (`ScalingTool.parseDirectly`, for speed); help and errors
+  /// still come from the root, with the whole `scaling fit` stack in their usage lines.
+  func testDirectParseKeepsTheRootsHelpAndErrors() throws {
+    let help = try CLI.run(["fit", "--help"])
+    XCTAssertEqual(help.status, 0)
+    XCTAssertTrue(help.stdout.contains("USAGE: scaling fit [<options>] [<files> ...]"), help.stdout)
+    let bad = try CLI.run(["fit", "-o", "x.json"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertEqual(bad.stderr, """
+      Error: Unknown option '-o'
+      Usage: scaling fit [<options>] [<files> ...]
+        See 'scaling fit --help' for more information.
+
+      """)
+    let version = try CLI.run(["--version"])
+    XCTAssertEqual(version.stdout, "0.1.0\n")
+  }
+
   func testSameInputSameBytes() throws {
     let a = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
     let b = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
