@@ -53,6 +53,28 @@ final class CurveCommandTests: XCTestCase {
     }
     XCTAssertEqual(errors.count, 44)
     XCTAssertEqual(errors.reduce(0, +) / 44, holdout["mean_abs_rel_error"] as! Double, accuracy: 1e-12)
+    // The held-out sizes were trained at peak 1.5e-3, the fitted ones at 2e-3 and 3e-3: the
+    // holdout, the fit file and predict say so.
+    XCTAssertEqual(holdout["peak_lr_outside_runs"] as? [String], ["L8-D320-S1200", "L8-D320-S2400", "L8-D448-S1200", "L8-D448-S2400"])
+    XCTAssertEqual(holdout["peak_lr_held_out"] as? [Double], [0.0015, 0.0015])
+    XCTAssertEqual(holdout["peak_lr_fitted"] as? [Double], [0.002, 0.003])
+    let data = f["data"] as! [String: Any]
+    XCTAssertEqual(data["peak_lr_min"] as? Double, 0.002)
+    XCTAssertEqual(data["peak_lr_max"] as? Double, 0.003)
+    let q = try CLI.run([
+      "predict", "--fit", fit, "--params", "20M", "--total-steps", "2400", "--peak-lr", "1.5e-3", "--tokens-per-step", "16384",
+      "--schedule", "cosine", "--warmup-fraction", "0.01",
+    ])
+    XCTAssertEqual(q.status, 0, q.stderr)
+    XCTAssertTrue(
+      q.stdout.contains(
+        "    note         = peak learning rate 0.0015 (run query), outside the fitted runs' 0.002 ... 0.003: chinchilla-lr takes each schedule relative to its own peak, assuming each run's peak suited its model\n"),
+      q.stdout)
+    let inside = try CLI.run([
+      "predict", "--fit", fit, "--params", "20M", "--total-steps", "2400", "--peak-lr", "2e-3", "--tokens-per-step", "16384",
+      "--schedule", "cosine", "--warmup-fraction", "0.01",
+    ])
+    XCTAssertFalse(inside.stdout.contains("note "), inside.stdout)
   }
 
   /// `plan --law FIT.json` with a chinchilla-lr fit plans at the end of a run with the schedule

@@ -60,6 +60,39 @@ final class TrustFlagsTests: XCTestCase {
     XCTAssertEqual(data(smallSchedule: wsd).stalledRuns.map { $0.run }, [])
   }
 
+  /// Held-out runs trained at a peak rate outside the fitted runs' range are named, with both
+  /// ranges; within 1% of the range, or for a law that takes the absolute rate, they are not.
+  func testHeldOutPeakRateOutsideTheFittedRange() throws {
+    func data(peaks: [Double]) throws -> Dataset {
+      let runs = ["a", "b", "c"]
+      var d = Dataset(
+        file: "p.csv", params: [1e6, 1e6, 2e6, 2e6, 8e6, 8e6], tokens: [5e8, 1e9, 5e8, 1e9, 5e8, 1e9], flops: [1, 1, 1, 1, 1, 1],
+        loss: [3, 2.5, 2.9, 2.4, 2.8, 2.3], step: [500, 1000, 500, 1000, 500, 1000], run: ["a", "a", "b", "b", "c", "c"])
+      let schedules = try peaks.enumerated().map { k, peak in
+        RunSchedule(
+          run: runs[k], spec: try LearningRateSchedule(kind: .cosine, totalSteps: 1000, warmupSteps: 10, peakLR: peak),
+          through: 1000, tokensPerStep: 1e6)
+      }
+      d.curve = CurveFeatures(
+        schedules: schedules, runIndex: [0, 0, 1, 1, 2, 2], step: [500, 1000, 500, 1000, 500, 1000], lr: [0, 0, 0, 0, 0, 0],
+        area: [0, 0, 0, 0, 0, 0], tokenArea: [0, 0, 0, 0, 0, 0], annealing: [0, 0, 0, 0, 0, 0], annealingDecay: 0.999)
+      return d
+    }
+    let outside = try XCTUnwrap(PeakRateExtrapolation.find(try data(peaks: [3e-3, 2e-3, 1.5e-3]), heldOut: [4, 5], law: .chinchillaLR))
+    XCTAssertEqual(outside.runs, ["c"])
+    XCTAssertEqual(outside.heldOut, 1.5e-3...1.5e-3)
+    XCTAssertEqual(outside.fitted, 2e-3...3e-3)
+    XCTAssertEqual(
+      outside.description,
+      "held out: peak learning rate 0.0015 (run c), outside the fitted runs' 0.002 ... 0.003: chinchilla-lr takes each schedule relative to its own peak, assuming each run's peak suited its model, so the check's error may include the effect of that change")
+    XCTAssertEqual(
+      PeakRateExtrapolation.find(try data(peaks: [3e-3, 2e-3, 1.5e-3]), heldOut: [4, 5], law: .chinchilla)?.lawSees,
+      "chinchilla sees no learning rate")
+    XCTAssertNil(PeakRateExtrapolation.find(try data(peaks: [3e-3, 2e-3, 1.99e-3]), heldOut: [4, 5], law: .chinchillaLR))
+    XCTAssertNil(PeakRateExtrapolation.find(try data(peaks: [3e-3, 2e-3, 2.5e-3]), heldOut: [4, 5], law: .chinchillaLR))
+    XCTAssertNil(PeakRateExtrapolation.find(try data(peaks: [3e-3, 2e-3, 1.5e-3]), heldOut: [4, 5], law: .multiPower))
+  }
+
   /// E below 1e-3 of the lowest loss in at least 2.5% of the resamples (95% intervals): the
   /// interval reaches 0 and the fit says so; fewer, and it does not.
   func testBootstrapWarnsWhenEReachesZero() {

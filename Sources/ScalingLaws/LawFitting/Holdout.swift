@@ -53,6 +53,8 @@ public struct HoldoutResult: Sendable {
   public var maxAbsError: Double { predictions.map { abs($0.error) }.max() ?? .nan }
   /// Held-out runs that end more than 2% above a smaller model's run of the same length (`StalledRun`).
   public var stalledRuns: [String] = []
+  /// Held-out runs trained at a peak learning rate outside the fitted runs' range.
+  public var peakRates: PeakRateExtrapolation? = nil
 
   /// The relative errors without the stalled runs' points (nil when no run is stalled): what the
   /// law does on the runs a law falling with N can describe.
@@ -119,6 +121,8 @@ public struct FitAnalysis: Sendable {
         let stalled = dataset.stalledRuns.filter { heldOutRuns.contains($0.run) }
         result.stalledRuns = stalled.map { $0.run }
         fit.warnings += stalled.map { "held out: " + $0.description }
+        result.peakRates = PeakRateExtrapolation.find(dataset, heldOut: heldOut, law: fit.kind)
+        fit.warnings += result.peakRates.map { [$0.description] } ?? []
       }
       fit.holdout = result
     }

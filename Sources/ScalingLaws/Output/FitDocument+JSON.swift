@@ -53,6 +53,7 @@ extension FitDocument.Record {
       derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
       flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
       tokensPerParamMin: d.tokensPerParamRange?.lowerBound, tokensPerParamMax: d.tokensPerParamRange?.upperBound,
+      peakLRMin: d.peakRateRange()?.lowerBound, peakLRMax: d.peakRateRange()?.upperBound,
       planningSchedule: fit.kind == .chinchillaLR
         ? ScheduleEnd.planning(d).map {
           DataRecord.PlanningSchedule(
@@ -85,7 +86,9 @@ extension FitDocument.Record {
             interval: p.interval.map { [$0.0, $0.1] })
         },
         stalledRuns: h.stalledRuns.isEmpty ? nil : h.stalledRuns,
-        withoutStalledRuns: h.withoutStalledRuns.map { Holdout.Summary(points: $0.points, meanAbsRelError: $0.mean, maxAbsRelError: $0.max) })
+        withoutStalledRuns: h.withoutStalledRuns.map { Holdout.Summary(points: $0.points, meanAbsRelError: $0.mean, maxAbsRelError: $0.max) },
+        peakRateRuns: h.peakRates?.runs, peakRateHeldOut: h.peakRates.map { [$0.heldOut.lowerBound, $0.heldOut.upperBound] },
+        peakRateFitted: h.peakRates.map { [$0.fitted.lowerBound, $0.fitted.upperBound] })
     }
     parameterNames = names
   }
@@ -137,6 +140,10 @@ extension FitDocument.Record {
                ("mean_abs_rel_error", .num(h.withoutStalledRuns?.meanAbsRelError)),
                ("max_abs_rel_error", .num(h.withoutStalledRuns?.maxAbsRelError)),
              ]))]
+          } ?? []) + (h.peakRateRuns.map { runs in
+            [("peak_lr_outside_runs", .array(runs.map { .string($0) })),
+             ("peak_lr_held_out", .array((h.peakRateHeldOut ?? []).map { .num($0) })),
+             ("peak_lr_fitted", .array((h.peakRateFitted ?? []).map { .num($0) }))]
           } ?? []) + [
           ("predictions", .array(h.predictions.map { p in
             .object([
@@ -171,6 +178,8 @@ extension FitDocument.Record {
         ("flops_max", .num(d.flopsMax)),
       ] + (d.tokensPerParamMin.map { lo in
         [("tokens_per_param_min", .num(lo)), ("tokens_per_param_max", .num(d.tokensPerParamMax ?? .nan))]
+      } ?? []) + (d.peakLRMin.map { lo in
+        [("peak_lr_min", .num(lo)), ("peak_lr_max", .num(d.peakLRMax ?? .nan))]
       } ?? []) + (d.planningSchedule.map { p in
         [("planning_schedule", .object([
           ("run", .string(p.run)), ("mean_relative_rate", .num(p.meanRelativeRate)), ("annealing_limit", .num(p.annealing)),

@@ -75,6 +75,9 @@ extension LawFit {
         if let w = h.withoutStalledRuns {
           s += "    without the stalled run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.joined(separator: ", ")) (\(w.points) points): mean |rel. error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%\n"
         }
+        if let r = h.peakRates {
+          s += "    held-out peak learning rate \(PeakRateExtrapolation.range(r.heldOut)), outside the fitted runs' \(PeakRateExtrapolation.range(r.fitted)) (see the warnings)\n"
+        }
       }
       for p in h.predictions {
         var line = "    line \(p.line): N \(shortCount(p.params)), \(kind.isMetricLaw ? "x \(String(format: "%.4g", p.x))" : "D \(shortCount(p.tokens))"): observed \(String(format: "%.4f", p.observed)), predicted \(String(format: "%.4f", p.predicted))"

@@ -73,6 +73,7 @@ extension Prediction {
       ("parameters", .object(zip(fit.parameterNames, fit.parameters).map { ($0, .num($1)) })),
       ("bootstrap_samples", .int(fit.samples.count)), ("confidence", .num(fit.confidence)),
       ("fit_warnings", .array(fit.warnings.map { .string($0) })),
+      ("notes", .array(notes.map { .string($0) })),
     ]
     if let t = then {
       let step2: [(String, JSONValue)] = [
@@ -114,6 +115,7 @@ extension Prediction {
       }
       for w in fit.warnings { s += "    fit warning  = \(w)\n" }
       for w in then?.warnings ?? [] { s += "    then warning = \(w)\n" }
+      for n in notes { s += "    note         = \(n)\n" }
       return s + metricTable
     }
     if let e = overall {
@@ -123,6 +125,7 @@ extension Prediction {
       s += "    finals       = mean \(String(format: "%.2f", 100 * e.mean))%, max \(String(format: "%.2f", 100 * e.max))% over the final checkpoints of \(e.count) runs\n"
     }
     for w in fit.warnings { s += "    fit warning  = \(w)\n" }
+    for n in notes { s += "    note         = \(n)\n" }
     let showLR = rows.contains { $0.lr != nil }
     var table = [["line", "run", "step", "N", "D", "observed", "predicted", "interval", "error"] + (showLR ? ["lr"] : [])]
     for r in rows {

@@ -104,6 +104,10 @@ public struct FitDocument: Decodable, Sendable {
       /// without them.
       public var stalledRuns: [String]?
       public var withoutStalledRuns: Summary?
+      /// Held-out runs trained at a peak learning rate outside the fitted runs' range, and the two ranges.
+      public var peakRateRuns: [String]?
+      public var peakRateHeldOut: [Double]?
+      public var peakRateFitted: [Double]?
 
       public struct Summary: Decodable, Sendable {
         public var points: Int
@@ -120,6 +124,9 @@ public struct FitDocument: Decodable, Sendable {
         case criterion, points, predictions
         case stalledRuns = "stalled_runs"
         case withoutStalledRuns = "without_stalled_runs"
+        case peakRateRuns = "peak_lr_outside_runs"
+        case peakRateHeldOut = "peak_lr_held_out"
+        case peakRateFitted = "peak_lr_fitted"
         case meanAbsRelError = "mean_abs_rel_error"
         case maxAbsRelError = "max_abs_rel_error"
         case meanAbsError = "mean_abs_error"
@@ -157,6 +164,9 @@ public struct FitDocument: Decodable, Sendable {
       /// The range of D/N over the fitted points (laws of N and D).
       public var tokensPerParamMin: Double?
       public var tokensPerParamMax: Double?
+      /// The range of the fitted runs' peak learning rates (data with schedules).
+      public var peakLRMin: Double?
+      public var peakLRMax: Double?
       /// A chinchilla-lr fit's planning schedule: the end of a run with the largest model's
       /// longest schedule (`ScheduleEnd`), what `plan --law FILE` plans with.
       public var planningSchedule: PlanningSchedule?
@@ -191,6 +201,8 @@ public struct FitDocument: Decodable, Sendable {
         case flopsMax = "flops_max"
         case tokensPerParamMin = "tokens_per_param_min"
         case tokensPerParamMax = "tokens_per_param_max"
+        case peakLRMin = "peak_lr_min"
+        case peakLRMax = "peak_lr_max"
         case planningSchedule = "planning_schedule"
       }
     }

@@ -21,6 +21,8 @@ public struct FitFile: Sendable {
   public var tokensPerStep: Double?
   /// The schedule options of a learning-rate-aware fit.
   public var schedule: ScheduleOptions?
+  /// The range of the fitted runs' peak learning rates, when the fit's data had schedules.
+  public var peakRateRange: ClosedRange<Double>?
 
   public struct FitFileError: Error, CustomStringConvertible, Sendable {
     public let description: String
@@ -83,5 +85,6 @@ public struct FitFile: Sendable {
     self.warnings = fit.warnings ?? []
     self.columns = columns
     self.tokensPerStep = tps
+    if let lo = fit.data?.peakLRMin, let hi = fit.data?.peakLRMax, lo <= hi { peakRateRange = lo...hi }
   }
 }

@@ -36,6 +36,8 @@ public struct Prediction: Sendable {
   /// The points predicted (a chained prediction re-runs them through the second step).
   public var dataset: Dataset
   public var rows: [Row]
+  /// What the fit did not see in these rows (a peak learning rate outside the fitted runs' range).
+  public var notes: [String] = []
   /// Whether the predictions are of a metric (a sigmoid fit, or chained through one).
   public var isMetric: Bool { then != nil || fit.kind.isMetricLaw }
 
@@ -110,6 +112,11 @@ public struct Prediction: Sendable {
         flops: d.flops[i], observed: observed?[i], predicted: p, lower: lower, upper: upper,
         isFinal: finals.contains(i), lr: d.curve?.lr[i], observedX: observedX?[i], predictedX: predictedX?[i],
         isMetric: metric)
+    }
+    if let fitted = fit.peakRateRange,
+      let outside = PeakRateExtrapolation.find(d, rows: Array(0..<d.count), fitted: fitted, law: fit.kind)
+    {
+      notes.append(outside.summary)
     }
   }
 }

@@ -242,6 +242,9 @@ public struct Report: Sendable {
     if let w = h.withoutStalledRuns {
       md += "Held-out run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.map { "`\($0)`" }.joined(separator: ", ")) \(h.stalledRuns.count == 1 ? "ends" : "end") more than 2% above a smaller model's run of the same length (see the warnings): a stalled run, which no law falling with N predicts. Without \(h.stalledRuns.count == 1 ? "it" : "them") (\(w.points) points): mean |relative error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%.\n\n"
     }
+    if let r = h.peakRates {
+      md += "The held-out run\(r.runs.count == 1 ? " was" : "s were") trained at peak learning rate \(PeakRateExtrapolation.range(r.heldOut)), outside the fitted runs' \(PeakRateExtrapolation.range(r.fitted)), and \(r.lawSees): the error above may include the effect of that change, which the law cannot see.\n\n"
+    }
     md += "| line | N | D | observed | predicted | interval | error |\n|---:|---:|---:|---:|---:|---|---:|\n"
     for p in h.predictions {
       md += "| \(p.line) | \(shortCount(p.params)) | \(shortCount(p.tokens)) | \(String(format: "%.4f", p.observed)) | \(String(format: "%.4f", p.predicted)) | \(p.interval.map { "\(String(format: "%.4f", $0.0)) – \(String(format: "%.4f", $0.1))" } ?? "") | \(String(format: "%+.2f%%", 100 * p.relativeError)) |\n"
