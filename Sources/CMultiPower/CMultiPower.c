@@ -33,12 +33,16 @@ static void scalar_range(const double *d, const double *s, const double *le, lon
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include <string.h>
 
-typedef __m256d (*vec4_fn)(__m256d);
-typedef __m128d (*vec2_fn)(__m128d);
-static vec4_fn exp4, log1p4;
+// GCC/Clang vector types: the same arithmetic compiles to SSE2 (2 lanes) or AVX2 (4 lanes), and
+// they are passed in xmm/ymm registers like __m128d/__m256d, as libmvec's functions expect.
+typedef double v2d __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+typedef v2d (*vec2_fn)(v2d);
+typedef v4d (*vec4_fn)(v4d);
 static vec2_fn exp2v, log1p2;
+static vec4_fn exp4v, log1p4;
 static int lanes = 1;
 static int forced_scalar = 0;  // read and written atomically (tests flip it)
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -51,71 +55,45 @@ static void resolve(void) {
   if (exp2v && log1p2) lanes = 2;
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2")) {
-    exp4 = (vec4_fn)dlsym(h, "_ZGVdN4v_exp");
+    exp4v = (vec4_fn)dlsym(h, "_ZGVdN4v_exp");
     log1p4 = (vec4_fn)dlsym(h, "_ZGVdN4v_log1p");
-    if (exp4 && log1p4) lanes = 4;
+    if (exp4v && log1p4) lanes = 4;
   }
 }
 
-__attribute__((target("avx2"))) static long avx2_range(const double *d, const double *s,
-                                                        const double *le, long n, double c,
-                                                        double beta, double gamma, double *out) {
-  __m256d ld = _mm256_setzero_pd(), dc = ld, db = ld, dg = ld;
-  const __m256d vc = _mm256_set1_pd(c), vb = _mm256_set1_pd(beta), vg = _mm256_set1_pd(gamma);
-  const __m256d one = _mm256_set1_pd(1), mb = _mm256_set1_pd(-beta);
-  long j = 0;
-  for (; j + 4 <= n; j += 4) {
-    __m256d D = _mm256_loadu_pd(d + j), S = _mm256_loadu_pd(s + j), L = _mm256_loadu_pd(le + j);
-    __m256d x = _mm256_mul_pd(exp4(_mm256_sub_pd(vc, _mm256_mul_pd(vg, L))), S);
-    __m256d lu = log1p4(x);
-    __m256d p = exp4(_mm256_mul_pd(mb, lu));
-    ld = _mm256_add_pd(ld, _mm256_mul_pd(D, _mm256_sub_pd(one, p)));
-    __m256d q = _mm256_div_pd(_mm256_mul_pd(_mm256_mul_pd(D, vb), _mm256_mul_pd(p, x)),
-                              _mm256_add_pd(one, x));
-    dc = _mm256_add_pd(dc, q);
-    dg = _mm256_sub_pd(dg, _mm256_mul_pd(q, L));
-    db = _mm256_add_pd(db, _mm256_mul_pd(_mm256_mul_pd(D, p), lu));
+// The node loop over whole vectors of W lanes (type VT, functions EXP and LOG1P); returns how
+// many nodes it took (the rest go to the scalar loop). Lane sums are added in lane order.
+#define LANE_RANGE(NAME, VT, W, EXP, LOG1P, ATTR)                                                  \
+  ATTR static long NAME(const double *d, const double *s, const double *le, long n, double c,      \
+                        double beta, double gamma, double *out) {                                \
+    VT ld = {0}, dc = {0}, db = {0}, dg = {0};                                                     \
+    long j = 0;                                                                                    \
+    for (; j + W <= n; j += W) {                                                                   \
+      VT D, S, L;                                                                                  \
+      memcpy(&D, d + j, sizeof D);                                                                 \
+      memcpy(&S, s + j, sizeof S);                                                                 \
+      memcpy(&L, le + j, sizeof L);                                                                \
+      VT x = EXP(c - gamma * L) * S;                                                               \
+      VT lu = LOG1P(x);                                                                            \
+      VT p = EXP(-beta * lu);                                                                      \
+      ld += D * (1.0 - p);                                                                         \
+      VT q = D * beta * (p * x) / (1.0 + x);                                                      \
+      dc += q;                                                                                     \
+      dg -= q * L;                                                                                 \
+      db += D * p * lu;                                                                            \
+    }                                                                                              \
+    out[0] = out[1] = out[2] = out[3] = 0;                                                         \
+    for (int k = 0; k < W; k++) {                                                                  \
+      out[0] += ld[k];                                                                             \
+      out[1] += dc[k];                                                                             \
+      out[2] += db[k];                                                                             \
+      out[3] += dg[k];                                                                             \
+    }                                                                                              \
+    return j;                                                                                      \
   }
-  double a[4], b[4], e[4], f[4];
-  _mm256_storeu_pd(a, ld);
-  _mm256_storeu_pd(b, dc);
-  _mm256_storeu_pd(e, db);
-  _mm256_storeu_pd(f, dg);
-  out[0] = (a[0] + a[1]) + (a[2] + a[3]);
-  out[1] = (b[0] + b[1]) + (b[2] + b[3]);
-  out[2] = (e[0] + e[1]) + (e[2] + e[3]);
-  out[3] = (f[0] + f[1]) + (f[2] + f[3]);
-  return j;
-}
 
-static long sse2_range(const double *d, const double *s, const double *le, long n, double c,
-                       double beta, double gamma, double *out) {
-  __m128d ld = _mm_setzero_pd(), dc = ld, db = ld, dg = ld;
-  const __m128d vc = _mm_set1_pd(c), vb = _mm_set1_pd(beta), vg = _mm_set1_pd(gamma);
-  const __m128d one = _mm_set1_pd(1), mb = _mm_set1_pd(-beta);
-  long j = 0;
-  for (; j + 2 <= n; j += 2) {
-    __m128d D = _mm_loadu_pd(d + j), S = _mm_loadu_pd(s + j), L = _mm_loadu_pd(le + j);
-    __m128d x = _mm_mul_pd(exp2v(_mm_sub_pd(vc, _mm_mul_pd(vg, L))), S);
-    __m128d lu = log1p2(x);
-    __m128d p = exp2v(_mm_mul_pd(mb, lu));
-    ld = _mm_add_pd(ld, _mm_mul_pd(D, _mm_sub_pd(one, p)));
-    __m128d q = _mm_div_pd(_mm_mul_pd(_mm_mul_pd(D, vb), _mm_mul_pd(p, x)), _mm_add_pd(one, x));
-    dc = _mm_add_pd(dc, q);
-    dg = _mm_sub_pd(dg, _mm_mul_pd(q, L));
-    db = _mm_add_pd(db, _mm_mul_pd(_mm_mul_pd(D, p), lu));
-  }
-  double a[2], b[2], e[2], f[2];
-  _mm_storeu_pd(a, ld);
-  _mm_storeu_pd(b, dc);
-  _mm_storeu_pd(e, db);
-  _mm_storeu_pd(f, dg);
-  out[0] = a[0] + a[1];
-  out[1] = b[0] + b[1];
-  out[2] = e[0] + e[1];
-  out[3] = f[0] + f[1];
-  return j;
-}
+LANE_RANGE(sse2_range, v2d, 2, exp2v, log1p2, )
+LANE_RANGE(avx2_range, v4d, 4, exp4v, log1p4, __attribute__((target("avx2"))))
 
 void scaling_multipower_reduction(const double *drop, const double *area, const double *logRate,
                                   long count, double logC, double beta, double gamma, double *out) {
