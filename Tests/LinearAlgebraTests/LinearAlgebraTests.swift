@@ -57,6 +57,43 @@ final class LeastSquaresTests: XCTestCase {
     XCTAssertEqual(p.inverse[0, 0], 0.25, accuracy: 1e-14)
   }
 
+  /// Cholesky solves: orders ≤ 8 are factored in Swift, larger ones by LAPACK `dposv`; both agree
+  /// with LU (`dgesv`) on SPD matrices, and both report a leading minor that is not positive
+  /// definite with dposv's info (the order of that minor) — checked on both sides of the switch.
+  func testCholeskySolveSmallAndLarge() throws {
+    var state: UInt64 = 12345
+    func uniform() -> Double {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Double(state >> 11) / Double(1 << 53) - 0.5
+    }
+    for n in 1...12 {
+      // A = MᵀM + n·I: symmetric positive definite, moderately conditioned.
+      let m = (0..<n).map { _ in (0..<n).map { _ in uniform() } }
+      let a = Matrix(rowArrays: (0..<n).map { i in
+        (0..<n).map { j in (0..<n).reduce(0.0) { $0 + m[$1][i] * m[$1][j] } + (i == j ? Double(n) : 0) }
+      })
+      let b = (0..<n).map { _ in uniform() }
+      let x = try a.solveSymmetricPositiveDefinite(b)
+      let lu = try a.solve(b)
+      for i in 0..<n { XCTAssertEqual(x[i], lu[i], accuracy: 1e-12 * max(1, abs(lu[i])), "n = \(n)") }
+      // Break positive definiteness at minor k: a 2×2 block [[1, 2], [2, 1]] at rows k-2, k-1.
+      if n >= 2 {
+        var bad = a
+        let k = n
+        for (i, j, v) in [(k - 2, k - 2, 1.0), (k - 1, k - 1, 1.0), (k - 2, k - 1, 2.0), (k - 1, k - 2, 2.0)] { bad[i, j] = v }
+        for i in 0..<(k - 2) {
+          for j in [k - 2, k - 1] { bad[i, j] = 0; bad[j, i] = 0 }
+        }
+        XCTAssertThrowsError(try bad.solveSymmetricPositiveDefinite(b), "n = \(n)") { error in
+          XCTAssertEqual(error as? LAPACKError, LAPACKError(routine: "dposv", info: k), "n = \(n)")
+        }
+      }
+    }
+    XCTAssertThrowsError(try Matrix(rowArrays: [[.nan]]).solveSymmetricPositiveDefinite([1])) { error in
+      XCTAssertEqual(error as? LAPACKError, LAPACKError(routine: "dposv", info: 1))
+    }
+  }
+
   func testLAPACKInfoIsThrownAsTypedError() {
     let notPD = Matrix(rowArrays: [[1, 2], [2, 1]])
     XCTAssertThrowsError(try notPD.solveSymmetricPositiveDefinite([1, 1])) { error in

@@ -3,16 +3,24 @@ import LinearAlgebra
 /// Active sets tried after the unconstrained solve: every non-empty proper subset of the
 /// variables, largest first (2^dim − 2 of them; dim ≤ 4 here).
 private func activeSets(_ dim: Int) -> [[Int]] {
+  if dim < cachedActiveSets.count { return cachedActiveSets[dim] }
+  return makeActiveSets(dim)
+}
+
+private func makeActiveSets(_ dim: Int) -> [[Int]] {
   var sets: [[Int]] = []
-  for mask in 1..<((1 << dim) - 1) {
+  for mask in 1..<max(1, (1 << dim) - 1) {
     sets.append((0..<dim).filter { mask & (1 << $0) != 0 })
   }
   return sets.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
 }
 
+/// The proper non-empty subsets of 0..<dim for dim ≤ 5, built once (the grids ask for them per cell).
+private let cachedActiveSets: [[[Int]]] = (0...5).map { makeActiveSets($0) }
+
 /// Non-negative least squares on a small normal-equation system (G c = rhs, dim ≤ 3), by
-/// enumerating the active sets (dim ≤ 4), each solved with LAPACK (Cholesky `dposv`, or the SVD `dgelsd`
-/// when near-singular) after Jacobi scaling. `yy` is Σ w y², so that
+/// enumerating the active sets (dim ≤ 4), each solved by Cholesky (`Matrix.solveSymmetricPositiveDefinite`,
+/// written out for these small orders), or by LAPACK's SVD `dgelsd` when near-singular, after Jacobi scaling. `yy` is Σ w y², so that
 /// RSS = yy − 2 cᵀrhs + cᵀ G c. Returns nil if nothing is solvable.
 func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([Double], Double)? {
   let dim = rhs.count
@@ -41,9 +49,7 @@ func nonNegativeSolve(gram G: [Double], rhs: [Double], yy: Double) throws -> ([D
     }
     // Cholesky when the scaled Gram matrix is well conditioned, the SVD (dgelsd) otherwise.
     let solution: [Double]
-    if let x = try? a.solveSymmetricPositiveDefinite(b), a.diagonal.allSatisfy({ $0 > 0 }),
-      isWellConditioned(a)
-    {
+    if isWellConditioned(a), (0..<m).allSatisfy({ a[$0, $0] > 0 }), let x = try? a.solveSymmetricPositiveDefinite(b) {
       solution = x
     } else if let sol = try? a.leastSquares(b, rcond: 1e-12) {
       solution = sol.solution
