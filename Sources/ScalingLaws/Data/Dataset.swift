@@ -67,6 +67,15 @@ public struct Dataset: Sendable {
     return d
   }
 
+  /// The range of the runs' peak learning rates over the points `rows` (all points by default);
+  /// nil without schedules.
+  public func peakRateRange(_ rows: [Int]? = nil) -> ClosedRange<Double>? {
+    guard let c = curve else { return nil }
+    let peaks = (rows ?? Array(0..<count)).map { c.schedules[c.runIndex[$0]].peakLR }
+    guard let lo = peaks.min(), let hi = peaks.max() else { return nil }
+    return lo...hi
+  }
+
   /// The range of tokens per parameter D/N over the points with both positive (nil without any).
   public var tokensPerParamRange: ClosedRange<Double>? {
     let r = zip(tokens, params).compactMap { d, n in d > 0 && n > 0 && d.isFinite && n.isFinite ? d / n : nil }

@@ -31,13 +31,12 @@ public struct PeakRateExtrapolation: Sendable, Equatable {
   /// The rows `rows` of `dataset` whose run's peak lies outside `fitted` (a fit's recorded range).
   public static func find(_ dataset: Dataset, rows: [Int], fitted: ClosedRange<Double>, law: LawKind) -> PeakRateExtrapolation? {
     guard let c = dataset.curve, !law.isSingleSize, !law.isMetricLaw else { return nil }
-    var runs: [String] = [], peaks: [Double] = []
+    var runs: [String] = [], peaks: [Double] = [], seen = Set<Int>()
     for i in rows {
       let p = c.schedules[c.runIndex[i]].peakLR
       guard p < fitted.lowerBound * (1 - tolerance) || p > fitted.upperBound * (1 + tolerance) else { continue }
       peaks.append(p)
-      let run = c.schedules[c.runIndex[i]].run
-      if !runs.contains(run) { runs.append(run) }
+      if seen.insert(c.runIndex[i]).inserted { runs.append(c.schedules[c.runIndex[i]].run) }
     }
     guard let plo = peaks.min(), let phi = peaks.max() else { return nil }
     return PeakRateExtrapolation(runs: runs, heldOut: plo...phi, fitted: fitted, law: law)
@@ -68,13 +67,3 @@ public struct PeakRateExtrapolation: Sendable, Equatable {
   }
 }
 
-extension Dataset {
-  /// The range of the runs' peak learning rates over the points `rows` (all points by default);
-  /// nil without schedules.
-  public func peakRateRange(_ rows: [Int]? = nil) -> ClosedRange<Double>? {
-    guard let c = curve else { return nil }
-    let peaks = (rows ?? Array(0..<count)).map { c.schedules[c.runIndex[$0]].peakLR }
-    guard let lo = peaks.min(), let hi = peaks.max() else { return nil }
-    return lo...hi
-  }
-}
