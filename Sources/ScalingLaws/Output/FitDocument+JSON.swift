@@ -47,13 +47,13 @@ extension FitDocument.Record {
       for (k, v) in c.options.fields { s[k] = .number(v) }
       schedule = s
     }
-    let peakRates = d.peakRateRange()
+    let peakRates = d.peakRateRange(), tokensPerParam = d.tokensPerParamRange
     data = DataRecord(
       rowsRead: d.rowsRead,
       columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value) }),
       derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
       flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
-      tokensPerParamMin: d.tokensPerParamRange?.lowerBound, tokensPerParamMax: d.tokensPerParamRange?.upperBound,
+      tokensPerParamMin: tokensPerParam?.lowerBound, tokensPerParamMax: tokensPerParam?.upperBound,
       peakLRMin: peakRates?.lowerBound, peakLRMax: peakRates?.upperBound,
       planningSchedule: fit.kind == .chinchillaLR
         ? ScheduleEnd.planning(d).map {
