@@ -78,3 +78,4 @@ protocol UserFacingError: Error, CustomStringConvertible {}
 extension CSVError: UserFacingError {}
 extension FitError: UserFacingError {}
 extension AtomicFile.WriteError: UserFacingError {}
+extension ReportWriter.FolderBusy: UserFacingError {}

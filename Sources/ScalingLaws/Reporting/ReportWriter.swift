@@ -1,28 +1,110 @@
 import Foundation
 
-/// Writes a ``Report`` into a folder (each file atomically) and renders its figures.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes a ``Report`` into a folder and renders its figures, so that the folder never shows a
+/// half-finished report:
+/// 1. a lock (`.scaling-report.lock` in the folder, flock(2), holding the writer's pid): a second
+///    report into the same folder fails at once, naming the pid that holds it;
+/// 2. every file is written, and every figure rendered, in a temporary sibling folder
+///    (`.NAME.tmp-XXXXXX` beside the output folder, so renames stay on one file system);
+/// 3. the files are renamed into the folder, `report.md` last, and the figures an earlier report
+///    left and this one does not draw are removed.
+/// An interrupted run leaves the previous report as it was (at worst with some of the new
+/// figures beside it) and never a `report.md` that links images not yet drawn. Files in the folder
+/// that this tool did not write are left alone.
 public struct ReportWriter: Sendable {
   public var gnuplot = Gnuplot()
 
   public init() {}
 
+  /// The lock file's name inside the output folder.
+  public static let lockName = ".scaling-report.lock"
+
+  /// Another process is writing a report into the same folder.
+  public struct FolderBusy: Error, CustomStringConvertible {
+    public let folder: String
+    public let holder: String
+    public var description: String {
+      "\(folder): another scaling report is writing this folder (\(holder)); wait for it or choose another output folder"
+    }
+  }
+
   /// Writes every text file, then renders each figure unless `render` is false.
-  /// Throws ``Gnuplot/GnuplotError`` after writing the scripts when gnuplot is missing or fails.
+  /// Throws ``Gnuplot/GnuplotError`` after moving the files in when gnuplot is missing or fails
+  /// (the scripts are there to render by hand).
   public func write(_ report: Report, to folder: String, render: Bool) throws {
+    let fm = FileManager.default
     do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
       throw AtomicFile.WriteError(path: folder, reason: "cannot create the folder")
     }
+    let lock = try acquireLock(folder)
+    defer { close(lock) }
+    let staging = try makeStaging(folder)
+    defer { try? fm.removeItem(atPath: staging) }
+
     for (name, text) in report.files {
-      try AtomicFile.write(text, to: folder + "/" + name)
+      try AtomicFile.write(text, to: staging + "/" + name)
+    }
+    var renderError: Error? = nil
+    if render {
+      if gnuplot.executable() == nil {
+        renderError = Gnuplot.GnuplotError.notInstalled
+      } else {
+        do {
+          for f in report.figures { try gnuplot.render(scriptAt: staging + "/" + f.name + ".gp") }
+        } catch {
+          renderError = error
+        }
+      }
+    }
+    // Into place: everything but report.md, then the stale figures out, then report.md.
+    let names = try fm.contentsOfDirectory(atPath: staging).sorted()
+    for name in names where name != "report.md" {
+      try move(staging + "/" + name, to: folder + "/" + name)
     }
     removeStaleFigures(report, in: folder)
-    guard render else { return }
-    guard gnuplot.executable() != nil else { throw Gnuplot.GnuplotError.notInstalled }
-    for f in report.figures {
-      try gnuplot.render(scriptAt: folder + "/" + f.name + ".gp")
+    if names.contains("report.md") { try move(staging + "/report.md", to: folder + "/report.md") }
+    if let renderError { throw renderError }
+  }
+
+  private func move(_ from: String, to path: String) throws {
+    guard rename(from, path) == 0 else {
+      throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
     }
+  }
+
+  /// Takes the folder's lock without waiting; the file records the holder's pid.
+  private func acquireLock(_ folder: String) throws -> Int32 {
+    let path = folder + "/" + Self.lockName
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      var buffer = [UInt8](repeating: 0, count: 64)
+      let n = pread(fd, &buffer, 63, 0)
+      close(fd)
+      let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+      throw FolderBusy(folder: folder, holder: pid.isEmpty ? "its lock \(path) is held" : "pid \(pid)")
+    }
+    let text = Array("\(getpid())\n".utf8)
+    _ = ftruncate(fd, 0)
+    _ = pwrite(fd, text, text.count, 0)
+    return fd
+  }
+
+  /// A new, empty sibling of `folder` (mkdtemp).
+  private func makeStaging(_ folder: String) throws -> String {
+    let url = URL(fileURLWithPath: folder).standardizedFileURL
+    let parent = url.deletingLastPathComponent().path
+    var template = Array((parent + "/." + url.lastPathComponent + ".tmp-XXXXXX").utf8CString)
+    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+      throw AtomicFile.WriteError(path: folder, reason: "cannot create a temporary folder beside it: \(String(cString: strerror(errno)))")
+    }
+    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Figures an earlier report wrote to this folder and this one does not (a changed law or

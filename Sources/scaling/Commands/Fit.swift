@@ -30,7 +30,7 @@ extension ScalingTool {
 
     @Option(help: "Output format.")
     var format: OutputFormat = .text
-    @Option(help: "Write the output to this file (atomically) instead of standard output.")
+    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced) instead of standard output.")
     var output: String?
     @Option(help: "Write every bootstrap resample's parameters to this CSV file.")
     var bootstrapSamples: String?
@@ -43,6 +43,7 @@ extension ScalingTool {
     }
 
     func run() throws {
+      try OutputTarget.check([output, bootstrapSamples], inputs: data.files)
       if approach != .parametric { return try runApproach() }
       let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required, law: analysis.law)
       let plan = analysis.analysis(progressTotal: datasets.count)
@@ -57,11 +58,7 @@ extension ScalingTool {
       if let path = bootstrapSamples {
         try AtomicFile.write(LawFit.bootstrapSamplesCSV(fits), to: path)
       }
-      if let output {
-        try AtomicFile.write(text, to: output)
-      } else {
-        print(text, terminator: "")
-      }
+      try OutputTarget.emit(text, to: output)
     }
 
     func runApproach() throws {
@@ -89,7 +86,7 @@ extension ScalingTool {
              "\(r.largestBudget)", "\(r.paramsAtLargest)", "\(r.tokensAtLargest)"].joined(separator: ",")
           }.joined(separator: "\n") + "\n"
       }
-      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+      try OutputTarget.emit(text, to: output)
     }
   }
 }

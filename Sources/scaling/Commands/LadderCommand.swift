@@ -30,7 +30,7 @@ extension ScalingTool {
     var sigmoidYRange: String?
 
     @Option(help: "Output format.") var format: OutputFormat = .text
-    @Option(help: "Write the output to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced) instead of standard output.") var output: String?
 
     func validate() throws {
       try data.requireFiles()
@@ -59,6 +59,7 @@ extension ScalingTool {
     }
 
     func run() throws {
+      try OutputTarget.check([output], inputs: data.files)
       let results = try Self.ladders(
         data: data, analysis: analysis, taskLossColumn: taskLossColumn, metricColumn: metricColumn,
         sigmoid: try sigmoidOptions())
@@ -68,7 +69,7 @@ extension ScalingTool {
       case .csv: text = Ladder.Result.csvHeader.joined(separator: ",") + "\n" + results.map { $0.csv.split(separator: "\n", maxSplits: 1).dropFirst().joined() }.joined()
       case .json: text = JSONValue.object([("ladders", .array(results.map { $0.json }))]).rendered() + "\n"
       }
-      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+      try OutputTarget.emit(text, to: output)
     }
 
     /// Both steps for every (file, group): step 1 `analysis` on the task-loss column, step 2 the

@@ -50,7 +50,7 @@ extension ScalingTool {
     var shape = false
 
     @Option(help: "Output format.") var format: PlanFormat = .text
-    @Option(help: "Write the output to this file (atomically).") var output: String?
+    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
 
     enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
@@ -135,6 +135,7 @@ extension ScalingTool {
         print(listing(), terminator: "")
         return
       }
+      try OutputTarget.check([output], inputs: [law])
       let planningLaw = try resolveLaw()
       var planner = Planner(law: planningLaw)
       planner.confidence = 0.95
@@ -204,7 +205,7 @@ extension ScalingTool {
         case .csv:
           text = Allocation.csvDocument(answers, law: planningLaw, hardware: hw)
         }
-        if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+        try OutputTarget.emit(text, to: output)
       } catch let e as Planner.PlanError {
         throw CommandUsageError(message: e.description)
       } catch let e as FitError {

@@ -26,7 +26,7 @@ extension ScalingTool {
     var then: String?
     @Option(help: "With a --then file holding several fits: the group to use.") var thenGroup: String?
     @Option(help: "Output format.") var format: OutputFormat = .text
-    @Option(help: "Write the output to this file (atomically).") var output: String?
+    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
 
     func validate() throws {
       let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil || x != nil
@@ -41,6 +41,7 @@ extension ScalingTool {
     }
 
     func run() throws {
+      try OutputTarget.check([output], inputs: [fit] + (then.map { [$0] } ?? []) + data.files)
       let f: FitFile
       var t: FitFile? = nil
       do {
@@ -98,7 +99,7 @@ extension ScalingTool {
       case .csv: text = Prediction.csvDocument(predictions)
       case .json: text = JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n"
       }
-      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+      try OutputTarget.emit(text, to: output)
     }
 
     /// A chain is a loss law's fit followed by a metric law fitted against that loss.

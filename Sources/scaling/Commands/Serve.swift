@@ -33,7 +33,7 @@ extension ScalingTool {
     @Option(help: "Compute efficiency of prefill and of compute-bound decode, in (0, 1].") var mfu: RealArgument = RealArgument(0.4)
     @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: RealArgument?
     @Option(help: "Output format.") var format: Flops.FlopsFormat = .text
-    @Option(help: "Write the output to this file (atomically).") var output: String?
+    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
 
     func validate() throws {
       let shapeGiven = layers != nil || dModel != nil || heads != nil
@@ -97,7 +97,7 @@ extension ScalingTool {
       case .json: text = e.json(model: m, configuration: c).rendered() + "\n"
       case .text: text = e.text(model: m, configuration: c)
       }
-      if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+      try OutputTarget.emit(text, to: output)
     }
   }
 }
