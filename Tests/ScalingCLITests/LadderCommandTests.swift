@@ -97,12 +97,8 @@ final class LadderCommandTests: XCTestCase {
   /// held-out finals, and `predict --then` with the two fit files gives the same numbers.
   func testLadderOnPythiaAndPredictThenAgree() throws {
     var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
-    let shared = url.appendingPathComponent("shared").path
-    guard FileManager.default.fileExists(atPath: shared) else {
-      throw XCTSkip("../shared is absent (Pythia's LAMBADA results are read in place from ../shared/data/pythia)")
-    }
-    let file = shared + "/data/pythia/pythia_lambada.csv"
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    let file = url.appendingPathComponent("datasets/pythia/pythia_lambada.csv").path
     let dir = try temporaryDirectory(self)
     let common = [
       "--run-column", "model,deduped,num_fewshot", "--group-column", "num_fewshot", "--min-step", "1000",

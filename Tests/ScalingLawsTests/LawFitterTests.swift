@@ -135,33 +135,11 @@ final class LawFitterTests: XCTestCase {
     XCTAssertEqual(f.objective, f.rmseLog * f.rmseLog * Double(f.points) / 2, accuracy: 1e-12)
   }
 
-  /// The synthetic 1,232-row file of the SciPy reference: objective ≤ its 0.0093333105.
+  /// The synthetic 1,232-row file of the SciPy reference (its seeded generator's output,
+  /// `Fixtures/synth_pythia_1232.csv`): objective ≤ the reference's 0.0093333105.
   func testReachesTheSciPyReferenceObjective() throws {
-    guard let shared = sharedFolder() else {
-      throw XCTSkip("../shared is absent: skipping the SciPy-reference objective check")
-    }
-    let dir = NSTemporaryDirectory() + "scaling-synth-\(getpid())"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    func python(_ args: [String]) throws -> (Int32, String) {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      p.arguments = ["python3"] + args
-      let err = Pipe()
-      p.standardOutput = FileHandle.nullDevice
-      p.standardError = err
-      try p.run()
-      let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      p.waitUntilExit()
-      return (p.terminationStatus, text)
-    }
-    // Skip only for the reason named: no python3 with numpy. A failing generator is a failure.
-    guard (try? python(["-c", "import numpy"]))?.0 == 0 else { throw XCTSkip("python3 with numpy is not available") }
-    let (status, stderr) = try python([shared + "/reference/python/make_synth.py", dir])
-    XCTAssertEqual(status, 0, "make_synth.py failed: \(stderr)")
-    guard status == 0 else { return }
     let d = try DatasetLoader(options: LoadOptions(), required: [.params, .tokens, .loss])
-      .load(path: dir + "/synth_pythia_1232.csv")[0]
+      .load(path: fixture("synth_pythia_1232.csv"))[0]
     let f = try fit(d)
     XCTAssertTrue(f.converged)
     XCTAssertLessThanOrEqual(f.objective, 0.0093333105)

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import ScalingLaws
 
-/// The schedules of `../shared/data/lr-schedules/` (Luo et al. 2025's data), rebuilt from their
+/// The schedules of `datasets/lr-schedules/` (Luo et al. 2025's data), rebuilt from their
 /// specs and checked against the `lr` column of every checkpoint; the multi-power law's golden
 /// values from the folder's README.
 final class LearningRateScheduleTests: XCTestCase {
@@ -11,10 +11,7 @@ final class LearningRateScheduleTests: XCTestCase {
   }
 
   func rows(_ file: String) throws -> [Row] {
-    guard let shared = sharedFolder() else {
-      throw XCTSkip("../shared is absent (the lr-schedules data are read in place from ../shared/data/lr-schedules)")
-    }
-    let text = try String(contentsOfFile: shared + "/data/lr-schedules/" + file, encoding: .utf8)
+    let text = try String(contentsOfFile: datasetsFolder() + "/lr-schedules/" + file, encoding: .utf8)
     // CRLF line ends: "\r\n" is one Character in Swift, so split on isNewline.
     return text.split(whereSeparator: \.isNewline).dropFirst().map { line in
       let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -4,7 +4,7 @@ import XCTest
 
 /// The multi-power law as a fitted law: its quadrature against the exact sum, the authors'
 /// published parameters through the fitting path, and the held-out-schedule check of
-/// `../shared/data/lr-schedules/README.md`.
+/// `datasets/lr-schedules/README.md`.
 final class MultiPowerFitTests: XCTestCase {
   static let published: [String: [Double]] = [
     "25m": [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257],
@@ -12,13 +12,10 @@ final class MultiPowerFitTests: XCTestCase {
   ]
 
   func load(_ model: String, runs: [String] = []) throws -> Dataset {
-    guard let shared = sharedFolder() else {
-      throw XCTSkip("../shared is absent (the lr-schedules data are read in place from ../shared/data/lr-schedules)")
-    }
     var o = LoadOptions()
     o.schedule = ScheduleOptions()
     o.includeRuns = runs
-    return try DatasetLoader(options: o, required: [.step, .loss]).load(path: shared + "/data/lr-schedules/mpl_\(model).csv")[0]
+    return try DatasetLoader(options: o, required: [.step, .loss]).load(path: datasetsFolder() + "/lr-schedules/mpl_\(model).csv")[0]
   }
 
   /// The nodes' sum against the exact O(t) sum per checkpoint, with the published parameters, at

@@ -3,14 +3,11 @@ import Foundation
 import XCTest
 @testable import ScalingLaws
 
-/// The cases of `../shared/data/numerics-cases/` (issue 14), each against the independent optimum
-/// its README gives, read in place; they skip only when `../shared` is absent.
+/// The numerics cases (issue 14; `Fixtures/numerics-cases/`, synthetic), each against the
+/// independent optimum its README gives.
 final class NumericsCasesTests: XCTestCase {
   func casesFolder() throws -> String {
-    guard let shared = sharedFolder() else {
-      throw XCTSkip("../shared is absent (the numerics cases are read in place from ../shared/data/numerics-cases)")
-    }
-    return shared + "/data/numerics-cases"
+    return fixture("numerics-cases")
   }
 
   func fit(_ file: String, law: LawKind, loss: RobustLoss = .huber(delta: 1e-3), search: SearchStrategy = .fast)

@@ -5,7 +5,7 @@ import XCTest
 
 /// The sigmoid law of a metric against a task loss (issue 11): recovery of generating
 /// parameters, the y-range, fixed parameters (for any law), chained intervals, and Pythia
-/// LAMBADA (read in place from ../shared).
+/// LAMBADA (`datasets/pythia/pythia_lambada.csv`).
 final class SigmoidLawTests: XCTestCase {
   /// Accuracy-like data: y = a/(1 + exp(−k(x − x0))) + b + σz at `n` x spread over [lo, hi].
   static func synthetic(
@@ -219,14 +219,11 @@ final class SigmoidLawTests: XCTestCase {
 
 extension SigmoidLawTests {
   func pythia(_ options: (inout LoadOptions) -> Void) throws -> Dataset {
-    guard let shared = sharedFolder() else {
-      throw XCTSkip("../shared is absent (Pythia's LAMBADA results are read in place from ../shared/data/pythia)")
-    }
     var o = LoadOptions()
     o.metric = true
     o.columns = [.x: "log_ppl", .y: "acc", .run: "model,deduped,num_fewshot"]
     options(&o)
-    return try DatasetLoader(options: o, required: [.x, .y]).load(path: shared + "/data/pythia/pythia_lambada.csv")[0]
+    return try DatasetLoader(options: o, required: [.x, .y]).load(path: datasetsFolder() + "/pythia/pythia_lambada.csv")[0]
   }
 
   /// issue 11, step 2 on Pythia LAMBADA: the sigmoid fitted to the checkpoints (step ≥ 1000) of

@@ -37,10 +37,9 @@ func fixture(_ name: String) -> String {
   Bundle.module.path(forResource: "Fixtures/\(name)", ofType: nil)!
 }
 
-/// The project's ../shared folder (beside the checkout), if present.
-func sharedFolder() -> String? {
+/// The checkout's `datasets/` folder (the shipped data, with their attributions).
+func datasetsFolder() -> String {
   var url = URL(fileURLWithPath: #filePath)
   for _ in 0..<3 { url.deleteLastPathComponent() }
-  let shared = url.deletingLastPathComponent().appendingPathComponent("shared").path
-  return FileManager.default.fileExists(atPath: shared) ? shared : nil
+  return url.appendingPathComponent("datasets").path
 }
