@@ -6,10 +6,12 @@ CONFIG       ?= release
 APT_PACKAGES := liblapacke-dev gnuplot-nox
 BIN          := .build/$(CONFIG)/scaling
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEMO_CONFIG  := datasets/minipythia.analysis.yaml
-DEMO_OUT     := notebooks-out/minipythia
+DEMO_CONFIG  := datasets/olmo-ladder.analysis.yaml
+DEMO_OUT     := notebooks-out/olmo-ladder
+SMALL_CONFIG := datasets/minipythia.analysis.yaml
+SMALL_OUT    := notebooks-out/minipythia
 
-.PHONY: all deps build test demo bench fuzz fuzz-build fuzz-smoke clean snapshots
+.PHONY: all deps build test demo demo-small bench fuzz fuzz-build fuzz-smoke clean snapshots
 
 all: build
 
@@ -33,11 +35,17 @@ build: deps
 test: deps
 	$(SWIFT) test -c $(CONFIG)
 
-# The main job: fit, bootstrap, extrapolation check, plan and plots for the shipped dataset
+# The main job on the public OLMo ladder: curves with their logged schedules, bootstrap, the 1B
+# runs held out and predicted, the backtest, the plan, nine downstream tasks and serving costs
 # (settings and their reasons in $(DEMO_CONFIG)).
 demo: build
 	$(BIN) report --config $(DEMO_CONFIG)
 	@echo "open $(DEMO_OUT)/report.md"
+
+# The small demo: the mini-Pythia runs (a toy family; its warnings are the point).
+demo-small: build
+	$(BIN) report --config $(SMALL_CONFIG)
+	@echo "open $(SMALL_OUT)/report.md"
 
 bench: build
 	bash scripts/bench.sh

@@ -73,13 +73,33 @@ extension DatasetLoader {
     return (keep, filters)
   }
 
+  /// With ``LoadOptions/skipOutOfDomain``: the kept rows without a sign failure in a quantity the
+  /// analysis uses, and the filter line that counts the others (with the first one's reason).
+  func droppingOutOfDomain(_ table: DatasetTable, keep: [Int]) -> (keep: [Int], report: FilterReport?) {
+    guard options.skipOutOfDomain, !table.pending.isEmpty else { return (keep, nil) }
+    let relevant = relevantQuantities
+    let bad = table.pending.filter { relevant.contains($0.quantity) }
+    let badRows = Set(bad.map { $0.row })
+    let kept = keep.filter { !badRows.contains($0) }
+    guard kept.count < keep.count else { return (keep, nil) }
+    let keptSet = Set(keep)
+    let first = bad.filter { keptSet.contains($0.row) }.min { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) }
+    let reason = first.map { $0.error.message } ?? "a value outside the law's domain"
+    return (kept, FilterReport(filter: "outside the law's domain, skipped (first: line \(first.map { String($0.error.line ?? 0) } ?? "?"): \(reason))", removed: keep.count - kept.count))
+  }
+
+  var relevantQuantities: Set<Quantity> {
+    var relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
+    if options.schedule != nil { relevant.formUnion(Quantity.allCases.filter { $0.isScheduleRole }) }
+    return relevant
+  }
+
   /// Throws the first (by row, then column) sign failure among the kept rows, for a quantity the
   /// analysis uses; a bad value in a filtered-out row or an unused column is not an error.
   func reportPending(_ table: DatasetTable, keep: [Int]) throws {
     guard !table.pending.isEmpty else { return }
     let kept = Set(keep)
-    var relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
-    if options.schedule != nil { relevant.formUnion(Quantity.allCases.filter { $0.isScheduleRole }) }
+    let relevant = relevantQuantities
     if let p = table.pending.filter({ kept.contains($0.row) && relevant.contains($0.quantity) })
       .min(by: { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) })
     {

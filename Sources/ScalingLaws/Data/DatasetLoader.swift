@@ -21,7 +21,10 @@ public struct DatasetLoader: Sendable {
   public func load(_ doc: CSVDocument) throws -> [Dataset] {
     var table = try readTable(doc)
     let derived = try derive(&table)
-    let (keep, filters) = try filterRows(table, tokens: derived.tokens)
+    var (keep, filters) = try filterRows(table, tokens: derived.tokens)
+    let domain = droppingOutOfDomain(table, keep: keep)
+    keep = domain.keep
+    if let r = domain.report { filters.append(r) }
     try reportPending(table, keep: keep)
 
     let name = table.file

@@ -26,6 +26,10 @@ public struct LoadOptions: Sendable, Equatable {
   /// Explicitly named columns that may be missing from a file (then the role is simply absent),
   /// e.g. the observed metric of a chained prediction.
   public var optionalColumns: Set<Quantity> = []
+  /// Rows outside a law's domain (a required value zero or negative, such as tokens 0 at step 0)
+  /// are dropped with a count and the first reason (a filter line) instead of failing the file:
+  /// `predict` predicts the rows it can.
+  public var skipOutOfDomain = false
 
   public init() {}
 }

@@ -126,6 +126,10 @@ public struct FitAnalysis: Sendable {
       }
       fit.holdout = result
     }
+    // One line per warning: the same finding reached by two checks (a stalled run named on the
+    // fitted data and again as held out) is said once.
+    var seen = Set<String>()
+    fit.warnings = fit.warnings.filter { seen.insert($0).inserted }
     return fit
   }
 }

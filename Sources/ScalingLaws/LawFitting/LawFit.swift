@@ -5,6 +5,9 @@ import LinearAlgebra
 public struct LawFit: Sendable {
   public var file: String
   public var group: String?
+  /// The fit's name inside a file that holds several kinds of fit (a report's `fit.json`:
+  /// `curve`, `final`, `ladder/METRIC/step1`, ...); `predict` and `plan` pick it with `--group`.
+  public var name: String? = nil
   /// The law fitted, as a value: its kind, whether the optional irreducible term was on
   /// (`--irreducible`, Kaplan's single-variable laws), and the options `fixed` and `yRange` below
   /// (the schedule a curve law was fitted with is `dataset.curve?.options`).

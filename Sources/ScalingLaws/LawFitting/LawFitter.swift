@@ -45,6 +45,20 @@ public struct LawFitter: Sendable {
   }
 
   public func fit(_ dataset: Dataset) throws -> LawFit {
+    // A parameter the data cannot identify is held at its neutral value, never left to run off
+    // to a non-finite prediction: with S2 = 0 at every point (no run's rate has decayed yet, or
+    // an lr column that holds each run's peak) the annealing coefficient C multiplies nothing.
+    if options.law == .chinchillaLR || options.law == .lrAnnealing, options.fixed["C"] == nil,
+      let curve = dataset.curve, !curve.annealing.isEmpty, curve.annealing.allSatisfy({ $0 == 0 })
+    {
+      var held = options
+      held.fixed["C"] = 0
+      var f = try LawFitter(options: held).fit(dataset)
+      f.warnings.insert(
+        "C held at 0: the annealing area S2 is 0 at every point (no run's learning rate decays in the data; an lr column that holds each run's peak rate gives this), so the data cannot identify C; give the schedule (the schedule options, or an lr column with the rate at each checkpoint) to fit it",
+        at: 0)
+      return f
+    }
     let range = options.resolved(for: dataset).metricRange
     // A sigmoid with a y-range is fitted unbounded first: the range is kept over the data's x
     // range, where the fit is used (`keepingRange`).

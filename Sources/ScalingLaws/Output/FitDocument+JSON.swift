@@ -15,6 +15,7 @@ extension FitDocument.Record {
     let d = fit.dataset
     file = fit.file
     group = fit.group
+    name = fit.name
     law = fit.law
     formula = fit.formula
     fixed = fit.fixed
@@ -194,6 +195,7 @@ extension FitDocument.Record {
     return .object([
       ("file", string(file)),
       ("group", string(group)),
+    ] + (name.map { [("name", JSONValue.string($0))] } ?? []) + [
       ("law", .string(law)),
       ("formula", string(formula)),
     ] + lawOptions + [

@@ -41,7 +41,7 @@ extension ReportFigures {
         Block(name: "chinchilla", columns: ["params", "height"], rows: [[nChin, top]]),
       ],
       settings: [
-        "set title 'Serving cost at a fixed loss'", "set logscale x", "set format x '10^{%L}'", "set logscale y",
+        "set title 'Serving cost at a fixed loss'", "set logscale x", "set format x '10^{%L}'", "set logscale y", "set format y '%g'",
         "set xlabel 'parameters N'", "set ylabel 'USD per million output tokens'", "set key right top", "set grid",
       ],
       plot: "plot " + plots.joined(separator: ", \\\n     "))

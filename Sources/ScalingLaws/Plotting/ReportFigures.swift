@@ -346,7 +346,7 @@ public enum ReportFigures {
       blocks: [Block(name: "plan", columns: cols, rows: rows)],
       settings: [
         "set title 'Tokens per parameter of the compute-optimal plan'", "set logscale x", "set format x '10^{%L}'",
-        "set logscale y", "set xlabel 'training compute C (FLOPs)'", "set ylabel 'D / N'", "set key left top", "set grid",
+        "set logscale y", "set format y '%g'", "set xlabel 'training compute C (FLOPs)'", "set ylabel 'D / N'", "set key left top", "set grid",
         "set style fill transparent solid 0.35 noborder",
       ],
       plot: "plot " + plots.joined(separator: ", \\\n     "))

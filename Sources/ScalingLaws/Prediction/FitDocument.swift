@@ -14,6 +14,9 @@ public struct FitDocument: Decodable, Sendable {
   public struct Record: Decodable, Sendable {
     public var file: String?
     public var group: String?
+    /// The fit's name in a file of several kinds of fit (a report's: `curve`, `final`,
+    /// `ladder/METRIC/step1`); absent in a `scaling fit` file.
+    public var name: String?
     /// The law's name as `fit` prints it ("chinchilla", "kaplan-n+E", "sigmoid").
     public var law: String
     public var formula: String?
@@ -56,7 +59,7 @@ public struct FitDocument: Decodable, Sendable {
     public var parameterNames: [String] = []
 
     enum CodingKeys: String, CodingKey {
-      case file, group, law, formula, fixed, points, objective, converged, termination, tolerances, search
+      case file, group, name, law, formula, fixed, points, objective, converged, termination, tolerances, search
       case starts, iterations, evaluations, parameters, stderr, correlation, warnings, data, intervals
       case bootstrap, holdout
       case yRange = "y_range"
@@ -279,11 +282,17 @@ public struct FitDocument: Decodable, Sendable {
   public static func pick(
     _ candidates: [Record], group: String?, path: String, what: String = "fit"
   ) throws -> Record {
-    let chosen = group.map { g in candidates.filter { $0.group == g } } ?? candidates
+    // A name (a report's fit file) or a group value picks the fit.
+    let chosen = group.map { g in
+      let byName = candidates.filter { $0.name == g }
+      return byName.isEmpty ? candidates.filter { $0.group == g } : byName
+    } ?? candidates
     guard chosen.count == 1, let fit = chosen.first else {
-      let groups = candidates.map { $0.group ?? "null" }.joined(separator: ", ")
-      if let group { throw ReadError(description: "\(path): no \(what) for group '\(group)' (groups: \(groups))") }
-      throw ReadError(description: "\(path): \(candidates.count) \(what)s; pick one with \(OptionName.group) (groups: \(groups))")
+      let named = candidates.contains { $0.name != nil }
+      let labels = candidates.map { named ? ($0.name ?? $0.group ?? "null") : ($0.group ?? "null") }.joined(separator: ", ")
+      let kind = named ? "names" : "groups"
+      if let group { throw ReadError(description: "\(path): no \(what) \(named ? "named" : "for group") '\(group)' (\(kind): \(labels))") }
+      throw ReadError(description: "\(path): \(candidates.count) \(what)s; pick one with \(OptionName.group) (\(kind): \(labels))")
     }
     return fit
   }

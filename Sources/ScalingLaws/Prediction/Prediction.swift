@@ -113,6 +113,18 @@ public struct Prediction: Sendable {
         isFinal: finals.contains(i), lr: d.curve?.lr[i], observedX: observedX?[i], predictedX: predictedX?[i],
         isMetric: metric)
     }
+    // Predict what can be predicted: rows the loader skipped are counted, and a row whose
+    // prediction is not finite (outside the law's domain, e.g. no learning-rate area yet) is
+    // dropped and counted, never printed as nan or inf.
+    for f in d.filters where f.filter.hasPrefix("outside the law's domain") && f.removed > 0 {
+      notes.append("\(f.removed) row\(f.removed == 1 ? "" : "s") \(f.filter)")
+    }
+    let nonFinite = rows.filter { !$0.predicted.isFinite }
+    if !nonFinite.isEmpty {
+      rows.removeAll { !$0.predicted.isFinite }
+      notes.append(
+        "\(nonFinite.count) row\(nonFinite.count == 1 ? "" : "s") skipped: the law gives no finite prediction there (first: line \(nonFinite[0].line); outside the law's domain, e.g. before any learning-rate area or with a parameter the fit could not identify)")
+    }
     if let fitted = fit.peakRateRange,
       let outside = PeakRateExtrapolation.find(d, rows: Array(0..<d.count), fitted: fitted, law: fit.kind)
     {

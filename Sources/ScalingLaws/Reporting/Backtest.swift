@@ -10,6 +10,8 @@ struct Backtest {
     var points: Int
     var allMean: Double, allMax: Double
     var finalMean: Double, finalMax: Double
+    /// |relative error| on each held-out final, by CSV line (the two laws' are paired by line).
+    var finalErrors: [Int: Double] = [:]
   }
   var curve: Score
   var finalOnly: Score
@@ -19,9 +21,24 @@ struct Backtest {
   /// a plan predicts the final loss of a healthy run, so these decide which law plans.
   var withoutStalled: (curve: Score, finalOnly: Score, runs: [String])? = nil
 
+  /// The curve law plans only when it predicted the held-out finals better by more than the
+  /// standard error of the paired differences (|curve error| − |final-only error| per held-out
+  /// final): a difference inside the noise of a few finals is no evidence, and then the simpler
+  /// recipe (five parameters fitted to the finals themselves) plans.
   var finalOnlyPredictsBetter: Bool {
+    guard let d = pairedDifference else { return true }
+    return !(d.mean + d.standardError < 0)
+  }
+
+  /// Mean and standard error of |curve error| − |final-only error| over the held-out finals both
+  /// laws predicted (nil with fewer than two).
+  var pairedDifference: (mean: Double, standardError: Double, count: Int)? {
     let (c, f) = withoutStalled.map { ($0.curve, $0.finalOnly) } ?? (curve, finalOnly)
-    return !(c.finalMean < f.finalMean)
+    let diffs = c.finalErrors.keys.sorted().compactMap { line in f.finalErrors[line].map { c.finalErrors[line]! - $0 } }
+    guard diffs.count >= 2 else { return nil }
+    let mean = diffs.reduce(0, +) / Double(diffs.count)
+    let variance = diffs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(diffs.count - 1)
+    return (mean, (variance / Double(diffs.count)).squareRoot(), diffs.count)
   }
 
   init?(curve c: LawFit, finalOnly f: LawFit) {
@@ -40,8 +57,12 @@ struct Backtest {
       let fAll = stats(cp.map { abs(constants.loss(params: $0.params, tokens: $0.tokens) / $0.observed - 1) })
       let fFin = stats(fp.map { abs($0.relativeError) })
       return (
-        Score(law: c.law, data: "every checkpoint (\(c.points) fitted)", points: cp.count, allMean: cAll.0, allMax: cAll.1, finalMean: cFin.0, finalMax: cFin.1),
-        Score(law: f.law, data: "last checkpoint of each run (\(f.points) fitted)", points: fp.count, allMean: fAll.0, allMax: fAll.1, finalMean: fFin.0, finalMax: fFin.1))
+        Score(
+          law: c.law, data: "every checkpoint (\(c.points) fitted)", points: cp.count, allMean: cAll.0, allMax: cAll.1, finalMean: cFin.0,
+          finalMax: cFin.1, finalErrors: Dictionary(curveFinals.map { ($0.line, abs($0.relativeError)) }, uniquingKeysWith: { a, _ in a })),
+        Score(
+          law: f.law, data: "last checkpoint of each run (\(f.points) fitted)", points: fp.count, allMean: fAll.0, allMax: fAll.1, finalMean: fFin.0,
+          finalMax: fFin.1, finalErrors: Dictionary(fp.map { ($0.line, abs($0.relativeError)) }, uniquingKeysWith: { a, _ in a })))
     }
     guard let all = scores(excluding: []) else { return nil }
     (curve, finalOnly) = all
@@ -70,9 +91,17 @@ struct Backtest {
     }
     md += "\n"
     let scope = withoutStalled == nil ? "" : " (without the stalled run\(withoutStalled!.runs.count == 1 ? "" : "s"))"
-    md += finalOnlyPredictsBetter
-      ? "The final-only recipe predicted the held-out final losses better\(scope): the plan below uses it. The curve law describes the whole training curves (every checkpoint, any schedule) far better.\n\n"
-      : "The curve law predicted the held-out final losses better\(scope).\n\n"
+    let (c, f) = withoutStalled.map { ($0.curve, $0.finalOnly) } ?? (curve, finalOnly)
+    let paired = pairedDifference.map {
+      " (paired difference of the errors, curve minus final-only, over \($0.count) finals: \(String(format: "%+.2f", 100 * $0.mean)) ± \(String(format: "%.2f", 100 * $0.standardError)) points)"
+    } ?? ""
+    if !finalOnlyPredictsBetter {
+      md += "The curve law predicted the held-out final losses better\(scope), by more than the noise\(paired).\n\n"
+    } else if c.finalMean < f.finalMean {
+      md += "The curve law's mean error on the held-out finals is lower\(scope), but not by more than one standard error\(paired): that is no evidence between the two, and the plan below uses the simpler final-only recipe (fitted to the final losses a plan predicts).\n\n"
+    } else {
+      md += "The final-only recipe predicted the held-out final losses better\(scope)\(paired): the plan below uses it. The curve law describes the whole training curves (every checkpoint, any schedule) far better.\n\n"
+    }
     return md
   }
 }

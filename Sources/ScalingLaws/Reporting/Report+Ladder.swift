@@ -3,9 +3,9 @@ import Foundation
 extension Report {
   /// The downstream section: both steps of the model ladder and what each predicts for the
   /// held-out rows.
-  static func ladderSection(_ l: Ladder.Result) -> String {
+  static func ladderSection(_ l: Ladder.Result, level: String = "##") -> String {
     let metric = l.step2.dataset.sources[.y] ?? "y", task = l.step1.dataset.sources[.loss] ?? "loss"
-    var md = "## Downstream: \(metric) from N and D through \(task) (model ladder)\n\n"
+    var md = "\(level) Downstream: \(metric) from N and D through \(task) (model ladder)\n\n"
     md += "Step 1 fits \(l.step1.law) to \(task) (\(l.step1.points) points): \(l.step1.formula). "
     md += "Step 2 fits the sigmoid of \(metric) against \(task) (\(l.step2.points) points, least squares on \(metric)): "
     md += zip(l.step2.parameterNames, l.step2.parameters).map { "\($0) = \(String(format: "%.4g", $1))\(l.step2.fixed[$0] != nil ? " (fixed)" : "")" }.joined(separator: ", ")
@@ -37,5 +37,36 @@ extension Report {
     let warnings = l.step1.warnings.map { "step 1: \($0)" } + l.step2.warnings.map { "step 2: \($0)" }
     if !warnings.isEmpty { md += warnings.map { "- \($0)\n" }.joined() + "\n" }
     return md
+  }
+
+  /// Every task's ladder on one table: the held-out finals' errors of each step and of the chain,
+  /// how many finals the chained interval covers, and the metric each chain predicts for the
+  /// plan's models (``PlanExtras/downstream(_:plan:)``).
+  static func ladderOverview(_ ladders: [Ladder.Result], plan: [Allocation], atPlan: [[Double?]]) -> String {
+    var md = "## Downstream: \(ladders.count) tasks (model ladder)\n\n"
+    let heldOut = ladders.first?.heldOut ?? false
+    md += "Each task's two steps (step 1: its task loss from N and D with this report's law; step 2: the sigmoid of its metric against the task loss) are fitted "
+    md += heldOut ? "without the held-out models and scored on their final checkpoints (points = accuracy × 100). " : "to every row (in sample). "
+    md += "The last columns are the metric each chain predicts for the plan's models (below), at the end of a run as the plan reads it.\n\n"
+    md += "| metric | step 1: task loss, mean \\|error\\| | step 2 alone, points | chained, points (max) | finals inside the chained interval |"
+    md += plan.map { " at \(String(format: "%.0e", $0.flops)) |" }.joined() + "\n"
+    md += "|---|---:|---:|---:|---:|" + String(repeating: "---:|", count: plan.count) + "\n"
+    for (k, l) in ladders.enumerated() {
+      let metric = l.step2.dataset.sources[.y] ?? "y"
+      let s1 = l.summary(Ladder.Result.step1Error, finalsOnly: true).map { String(format: "%.2f%%", 100 * $0.mean) } ?? "n/a"
+      let s2 = l.summary(Ladder.Result.step2Error, finalsOnly: true).map { String(format: "%.2f", 100 * $0.mean) } ?? "n/a"
+      let ch = l.summary(Ladder.Result.chainedError, finalsOnly: true).map { String(format: "%.2f (%.2f)", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
+      let finals = l.rows.filter { $0.isFinal && $0.observedY != nil }
+      let covered = finals.filter { r in r.interval.map { $0.0 <= r.observedY! && r.observedY! <= $0.1 } ?? false }.count
+      let cover = finals.contains { $0.interval != nil } ? "\(covered)/\(finals.count)" : "no intervals"
+      md += "| \(metric) | \(s1) | \(s2) | \(ch) | \(cover) |"
+      md += (k < atPlan.count ? atPlan[k] : []).map { " \($0.map { String(format: "%.3f", $0) } ?? "n/a") |" }.joined() + "\n"
+    }
+    let all = ladders.compactMap { $0.summary(Ladder.Result.chainedError, finalsOnly: true)?.mean }
+    if !all.isEmpty {
+      md += "\nMean chained error over the \(all.count) tasks: \(String(format: "%.2f", 100 * all.reduce(0, +) / Double(all.count))) points. "
+      md += "Accuracies near a task's chance level at the small sizes leave step 2's upper level to extrapolation; read such a task's prediction with its interval.\n"
+    }
+    return md + "\n"
   }
 }

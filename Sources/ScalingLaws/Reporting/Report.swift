@@ -86,9 +86,11 @@ public struct Report: Sendable {
       figures += figs
     }
 
-    for (k, ladder) in analysis.ladders.enumerated() {
-      let suffix = analysis.ladders.count > 1 ? "-\(k + 1)" : ""
-      md += Report.ladderSection(ladder)
+    let downstreamAtPlan = PlanExtras.downstream(analysis.ladders, plan: plan)
+    if analysis.ladders.count > 1 { md += Report.ladderOverview(analysis.ladders, plan: plan, atPlan: downstreamAtPlan) }
+    for ladder in analysis.ladders {
+      let suffix = analysis.ladders.count > 1 ? "-" + (ladder.step2.dataset.sources[.y] ?? "task") : ""
+      md += Report.ladderSection(ladder, level: analysis.ladders.count > 1 ? "###" : "##")
       let figs = [
         ReportFigures.metricVsTaskLoss(ladder, name: "metric-vs-task-loss" + suffix),
         ReportFigures.metricVsCompute(ladder, name: "metric-vs-compute" + suffix),
@@ -124,6 +126,7 @@ public struct Report: Sendable {
     let tpp = ReportFigures.tokensPerParameter(plan, lawName: planLaw.name)
     md += Report.figureMarkdown(tpp)
     figures.append(tpp)
+    md += Report.planServingSection(plan)
 
     if let serving = analysis.serving, case .chinchilla(let c, _) = planLaw {
       md += Report.servingSection(c, lawName: planLaw.name, serving.configuration, loss: serving.targetLoss, figures: &figures)
@@ -131,13 +134,59 @@ public struct Report: Sendable {
 
     md += Report.howToRead
     self.markdown = md
-    self.fitJSON = LawFit.jsonDocument(
-      fits + (analysis.finalOnly.map { [$0] } ?? []) + analysis.ladders.flatMap { [$0.step1, $0.step2] })
+    self.fitJSON = LawFit.jsonDocument(Report.namedFits(analysis))
     self.planJSON = JSONValue.object([
       ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
+      ("fit", analysis.planFit.map { .string($0) } ?? .null),
       ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),
     ]).rendered() + "\n"
     self.figures = figures
+  }
+
+  /// Every fit of the report, each with a unique name (``LawFit/name``) that `predict --group`
+  /// and `plan --group` take: `curve` (or `fit` for a final-loss law), `curve/GROUP` with several
+  /// groups, `final` (the backtest's final-only recipe), `ladder/METRIC/step1` and `/step2`.
+  static func namedFits(_ analysis: ReportAnalysis) -> [LawFit] {
+    let main = analysis.fits.first.map { $0.dataset.curve != nil ? "curve" : "fit" } ?? "fit"
+    var out: [LawFit] = []
+    var used: [String: Int] = [:]
+    func add(_ fit: LawFit, _ base: String) {
+      var f = fit
+      let n = used[base, default: 0]
+      used[base] = n + 1
+      f.name = n == 0 ? base : "\(base)#\(n + 1)"
+      out.append(f)
+    }
+    for f in analysis.fits { add(f, analysis.fits.count > 1 ? "\(main)/\(f.group ?? f.file)" : main) }
+    if let f = analysis.finalOnly { add(f, "final") }
+    for l in analysis.ladders {
+      let metric = l.step2.dataset.sources[.y] ?? "metric"
+      let group = l.step1.group.map { "/\($0)" } ?? ""
+      add(l.step1, "ladder/\(metric)\(group)/step1")
+      add(l.step2, "ladder/\(metric)\(group)/step2")
+    }
+    return out
+  }
+
+  /// Each planned model served on one H100 SXM in bf16 (`scaling serve --params N`).
+  static func planServingSection(_ plan: [Allocation]) -> String {
+    let served = PlanExtras.serving(plan)
+    guard !plan.isEmpty else { return "" }
+    var md = "### Serving each planned model\n\n"
+    md += "One H100 SXM (80 GB, 3.35 TB/s, 989 TFLOP/s dense BF16), bf16 weights and KV cache, 4,096-token context, 1,024 prompt + 512 output tokens per request, MFU 0.4, the shape `scaling serve --params N` proposes (its numbers; see `scaling serve` for other settings).\n\n"
+    md += "| budget (FLOPs) | N | shape | weights | decode tokens/s, batch 1 | largest batch | tokens/s at that batch | GPU-hours per million output tokens |\n"
+    md += "|---:|---:|---|---:|---:|---:|---:|---:|\n"
+    for (a, s) in zip(plan, served) {
+      md += "| \(String(format: "%.3g", a.flops)) | \(shortCount(a.params)) |"
+      guard let s else {
+        md += " | weights \(String(format: "%.0f", a.params * 2 / 1e9)) GB do not fit on one GPU | | | | |\n"
+        continue
+      }
+      let e = s.full
+      let shape = s.model.shape.map { "\($0.layers) layers x \($0.dModel)" } ?? ""
+      md += " \(shape) | \(String(format: "%.1f GB", e.weightBytes / 1e9)) | \(String(format: "%.0f", s.single.decodeTokensPerSecondTotal)) | \(e.batch) | \(String(format: "%.0f", e.decodeTokensPerSecondTotal)) | \(String(format: "%.3g", e.secondsPerMillionOutputTokens / 3600)) |\n"
+    }
+    return md + "\n"
   }
 
   static func servingSection(

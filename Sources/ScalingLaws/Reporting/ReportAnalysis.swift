@@ -21,7 +21,9 @@ public struct ReportAnalysis: Sendable {
   public var planLaw: PlanningLaw
   /// One sentence on where the plan's law comes from.
   public var planNote: String
-  /// The plan at the standard sweep (1e18–1e25 FLOPs) and the user's budgets, ascending.
+  /// The name (in the report's `fit.json`) of the fit the plan uses; nil for named constants.
+  public var planFit: String? = nil
+  /// The plan at the standard budgets (``standardBudgets(fittedFlops:)``) and the user's, ascending.
   public var plan: [Allocation]
   /// Per fit: Approach 2 from its budget column (nil without one, or when it fails).
   public var isoflop: [ApproachResult?]
@@ -44,6 +46,7 @@ public struct ReportAnalysis: Sendable {
 
     // Plan: from the (first) converged Chinchilla fit, else the default named law.
     var planLaw = PlanningLaw.chinchilla(.epoch, samples: [])
+    var planFit: String? = nil
     var planNote = "No converged Chinchilla fit: the plan uses the `chinchilla-epoch` constants (Besiroglu et al. 2024)."
     var backtest: Backtest? = nil
     if let curveFit = fits.first, let finalOnly, let b = Backtest(curve: curveFit, finalOnly: finalOnly) { backtest = b }
@@ -57,6 +60,7 @@ public struct ReportAnalysis: Sendable {
         cc.observe(f.dataset, warnings: f.warnings + (set.values(["C"]).flatMap { end.annealingWarning(c: $0[0]) }.map { [$0] } ?? []))
         let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(curveLaw: $0, of: set, at: end, name: name) }
         planLaw = .chinchilla(cc, samples: samples)
+        planFit = "curve"
         planNote =
           "The plan uses this report's \(f.law) fit (it predicted the held-out final losses better; see the backtest) at the end of a run with the schedule of `\(end.run)` (the largest model's longest run, peak rate \(fmt(end.peakLR))): with S1_tok = κ·D and S2 at its long-run limit, it is the Chinchilla law E' + A/N^alpha + B'/D^beta with E' = E − C·S2 = \(fmt(cc.E)) (S2 = \(fmt(end.annealing))) and B' = B·κ^−beta = \(fmt(cc.B)) (κ = \(String(format: "%.4f", end.meanRelativeRate)), the schedule's mean rate over its peak)"
           + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
@@ -77,18 +81,33 @@ public struct ReportAnalysis: Sendable {
       let set = f.parameterSet
       let samples = (f.bootstrap?.samples ?? []).compactMap { ChinchillaConstants(resample: $0, of: set, name: cc.name) }
       planLaw = .chinchilla(cc, samples: samples)
-      planNote = "The plan uses this report's Chinchilla fit" + (backtest != nil ? " of the final checkpoints (it predicted the held-out final losses better; see the backtest)" : "")
+      planFit = backtest != nil ? "final" : (fits.count > 1 ? "fit/\(f.group ?? f.file)" : "fit")
+      planNote = "The plan uses this report's Chinchilla fit" + (backtest != nil ? " of the final checkpoints (chosen by the backtest)" : "")
         + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
     }
     var planner = Planner(law: planLaw)
     planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
-    let allBudgets = (Planner.sweep(from: 1e18, to: 1e25, count: 8) + budgets).sorted()
+    let allBudgets = (Self.standardBudgets(fittedFlops: fits.first?.dataset.flops ?? []) + budgets).sorted()
     self.plan = allBudgets.map { planner.annotated(planner.allocation(flops: $0)) }
     self.planLaw = planLaw
     self.planNote = planNote
+    self.planFit = planFit
     self.backtest = backtest
     self.isoflop = fits.map { fit in
       fit.dataset.budget == nil ? nil : try? ApproachFitter(options: ApproachOptions(approach: .isoflop)).run(fit.dataset)
     }
+  }
+
+  /// The budgets a report plans at unless asked for more: the powers of ten from the decade of
+  /// the largest fitted compute to about two decades beyond it (10^k for k from
+  /// floor(log10 Cmax) to round(log10 Cmax + 2)). Further out, every exponent error is
+  /// multiplied past use, and a plan there reads as a forecast the data cannot make; the user's
+  /// own budgets are added to these. Without finite compute in the data: 1e18 ... 1e25.
+  public static func standardBudgets(fittedFlops: [Double]) -> [Double] {
+    guard let cmax = fittedFlops.filter({ $0.isFinite && $0 > 0 }).max() else {
+      return Planner.sweep(from: 1e18, to: 1e25, count: 8)
+    }
+    let lo = Int(log10(cmax).rounded(.down)), hi = Int((log10(cmax) + 2).rounded())
+    return (lo...max(lo, hi)).map { pow(10, Double($0)) }
   }
 }

@@ -12,6 +12,7 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
   case minStep = "min_step", minTokens = "min_tokens", maxParams = "max_params"
   case includeRun = "include_run", excludeRun = "exclude_run", finalOnly = "final_only", checkpoints
   case tokensPerStep = "tokens_per_step", group
+  case metricColumn = "metric_column", taskLossColumn = "task_loss_column"
   // Schedules.
   case schedule, totalSteps = "total_steps", peakLR = "peak_lr", warmupSteps = "warmup_steps"
   case warmupFraction = "warmup_fraction", finalLRFraction = "final_lr_fraction", decayStart = "decay_start"

@@ -20,9 +20,9 @@ extension ScalingTool {
     @OptionGroup var data: DataOptions
     @OptionGroup var analysis: AnalysisOptions
 
-    @Option(help: "Column holding the task loss (step 1's loss, step 2's x), e.g. log_ppl.")
+    @Option(help: "Column holding the task loss (step 1's loss, step 2's x), e.g. log_ppl; or a pattern with one '*' (e.g. '*_bpb') whose '*' takes each metric column's stem.")
     var taskLossColumn: String
-    @Option(help: "Column holding the task metric (step 2's y), e.g. acc.")
+    @Option(help: "Column holding the task metric (step 2's y), e.g. acc; or a pattern with one '*' (e.g. '*_acc'): one ladder per matching column.")
     var metricColumn: String
     @Option(help: ArgumentHelp("Step 2: hold a sigmoid parameter at a value, e.g. b=0.25; repeatable.", valueName: "name=value"))
     var sigmoidFix: [String] = []
@@ -72,32 +72,60 @@ extension ScalingTool {
       try OutputTarget.emit(text, to: output)
     }
 
-    /// Both steps for every (file, group): step 1 `analysis` on the task-loss column, step 2 the
-    /// sigmoid of the metric column against it, with the same holdout and bootstrap.
+    /// Both steps for every task and (file, group): step 1 `analysis` on the task-loss column,
+    /// step 2 the sigmoid of the metric column against it, with the same holdout and bootstrap
+    /// (`bootstrap` resamples instead of the analysis's, when given). The two columns may be
+    /// patterns with one `*` (`*_bpb`, `*_acc`): one ladder per metric column the pattern matches
+    /// in the first file's header, in the header's order.
     static func ladders(
       data: DataOptions, analysis: AnalysisOptions, taskLossColumn: String, metricColumn: String, sigmoid: FitOptions,
-      documents: [CSVDocument]? = nil
+      documents: [CSVDocument]? = nil, bootstrap: Int? = nil
     ) throws -> [Ladder.Result] {
       let law = analysis.law
       if !data.schedule.isEmpty && !law.modelsSchedule {
         throw ValidationError("the learning-rate schedule flags are for the learning-rate-aware laws; --law \(law.rawValue) does not model the schedule.")
       }
-      var lossOptions = data.loadOptions(forLaw: law)
-      lossOptions.columns[.loss] = taskLossColumn
-      var metricOptions = data.loadOptions(forLaw: .sigmoid)
-      metricOptions.columns[.x] = taskLossColumn
-      metricOptions.columns[.y] = metricColumn
-      let lossLoader = DatasetLoader(options: lossOptions, required: analysis.fitOptions.makeLaw().required)
-      let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
-      // Each file parsed once, read by both loaders (the task loss, and the metric against it).
+      // Each file parsed once, read by both loaders of every task.
       let documents = try documents ?? data.files.map { try CSVDocument(contentsOf: $0) }
-      let lossData = try documents.flatMap { try lossLoader.load($0) }
-      let metricData = try documents.flatMap { try metricLoader.load($0) }
-      let step1 = analysis.analysis(progressTotal: 2 * lossData.count)
+      let tasks: [TaskColumns]
+      do {
+        tasks = try TaskColumns.expand(
+          metric: metricColumn, taskLoss: taskLossColumn, header: documents.first?.headerNames ?? [], file: documents.first?.name ?? "")
+      } catch let e as TaskColumns.PatternError {
+        throw CommandUsageError(message: e.description)
+      }
+      var step1 = analysis.analysis(progressTotal: 2 * tasks.count * max(1, documents.count))
+      if let bootstrap {
+        if bootstrap > 0 {
+          var b = step1.bootstrap ?? BootstrapOptions(resamples: bootstrap, seed: analysis.seed)
+          if step1.bootstrap == nil {
+            b.confidence = analysis.confidence.value
+            b.unit = analysis.bootstrapUnit
+            b.search = analysis.bootstrapSearch
+          }
+          b.resamples = bootstrap
+          step1.bootstrap = b
+        } else {
+          step1.bootstrap = nil
+        }
+      }
       var step2 = step1
       step2.fitOptions = sigmoid
       let ladder = Ladder(step1: step1, step2: step2)
-      return try zip(lossData, metricData).map { try ladder.run(lossData: $0, metricData: $1) }
+      var results: [Ladder.Result] = []
+      for task in tasks {
+        var lossOptions = data.loadOptions(forLaw: law)
+        lossOptions.columns[.loss] = task.taskLoss
+        var metricOptions = data.loadOptions(forLaw: .sigmoid)
+        metricOptions.columns[.x] = task.taskLoss
+        metricOptions.columns[.y] = task.metric
+        let lossLoader = DatasetLoader(options: lossOptions, required: analysis.fitOptions.makeLaw().required)
+        let metricLoader = DatasetLoader(options: metricOptions, required: [.x, .y])
+        let lossData = try documents.flatMap { try lossLoader.load($0) }
+        let metricData = try documents.flatMap { try metricLoader.load($0) }
+        results += try zip(lossData, metricData).map { try ladder.run(lossData: $0, metricData: $1) }
+      }
+      return results
     }
   }
 }

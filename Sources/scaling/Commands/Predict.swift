@@ -61,6 +61,7 @@ extension ScalingTool {
         for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
         options.metric = true
         options.optionalColumns = [.y]
+        options.skipOutOfDomain = true
         let loader = DatasetLoader(options: options, required: [.x])
         let datasets = try data.files.flatMap { try loader.load(path: $0) }
         predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.y] != nil) }
@@ -71,6 +72,7 @@ extension ScalingTool {
         if f.kind.modelsSchedule {
           options.schedule = data.schedule.isEmpty ? (f.schedule ?? ScheduleOptions()) : data.schedule.options
         }
+        options.skipOutOfDomain = true
         var required = f.law.required
         required.remove(.loss)
         let loader = DatasetLoader(options: options, required: required)

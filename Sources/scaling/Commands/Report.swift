@@ -29,10 +29,12 @@ extension ScalingTool {
     @Option(help: "Serving compute efficiency, in (0, 1].") var servingMfu: RealArgument = RealArgument(0.4)
     @OptionGroup var servingOptions: ServingOptions
 
-    @Option(help: "Downstream: a task-metric column (e.g. acc); adds the model-ladder section and its two figures.")
+    @Option(help: "Downstream: a task-metric column (e.g. acc), or a pattern with one '*' (e.g. '*_acc') for every task; adds the model-ladder section and its figures.")
     var metricColumn: String?
-    @Option(help: "Downstream: the task-loss column the metric is predicted through (default: the loss column).")
+    @Option(help: "Downstream: the task-loss column the metric is predicted through (default: the loss column), or a pattern (e.g. '*_bpb').")
     var taskLossColumn: String?
+    @Option(help: "Downstream: bootstrap resamples of each task's ladder (default: --bootstrap).")
+    var downstreamBootstrap: Int?
 
     @Flag(help: "Write the .gp scripts without running gnuplot.")
     var scriptsOnly = false
@@ -64,6 +66,10 @@ extension ScalingTool {
         }
         if servingGpus < 1 { throw ValidationError("--serving-gpus must be at least 1.") }
         if !(servingMfu.value > 0 && servingMfu.value <= 1) { throw ValidationError("--serving-mfu must be in (0, 1].") }
+      }
+      if let b = downstreamBootstrap {
+        if metricColumn == nil { throw ValidationError("--downstream-bootstrap goes with --metric-column (the downstream section).") }
+        if b < 0 { throw ValidationError("--downstream-bootstrap must be 0 or more (got \(b)).") }
       }
     }
 
@@ -123,7 +129,7 @@ extension ScalingTool {
         sigmoid.loss = .squared
         ladders = try LadderCommand.ladders(
           data: data, analysis: analysis, taskLossColumn: task, metricColumn: metricColumn, sigmoid: sigmoid,
-          documents: documents)
+          documents: documents, bootstrap: downstreamBootstrap)
       }
       let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
         arg.contains(" ") ? "'\(arg)'" : arg

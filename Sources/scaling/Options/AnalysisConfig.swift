@@ -22,7 +22,9 @@ enum AnalysisConfig {
       # group: dataset
       # peak_lr: lr             # curve laws: a run's peak rate (also lr, total_steps, warmup_steps, schedule, schedule_args)
       # metric: acc             # downstream (model ladder): a task metric, predicted through the task loss
-      # task_loss: log_ppl      # the task loss of the ladder (default: the loss column)
+      # task_loss: log_ppl      # the task loss of the ladder (default: the loss column); patterns: metric: "*_acc", task_loss: "*_bpb"
+    # downstream:
+    #   resamples: 200          # bootstrap resamples of each task's ladder (default: bootstrap.resamples)
     # schedule:                 # curve laws (chinchilla-lr, lr-annealing, multi-power): each run's learning-rate schedule
     #   kind: cosine            # constant, cosine, linear, wsd-exp, wsd-linear, two-stage
     #   warmup_fraction: 0.01   # or warmup_steps
@@ -78,7 +80,7 @@ enum AnalysisConfig {
     }
     let known: Set<String> = [
       "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
-      "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints", "schedule",
+      "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints", "schedule", "downstream",
     ]
     for key in root.keys.sorted() where !known.contains(key) {
       throw ValidationError("--config \(path): unknown setting '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -158,6 +160,12 @@ enum AnalysisConfig {
       case "above_params": args += ["--holdout-above-params", try scalar(v, "holdout.above_params")]
       case "above_flops": args += ["--holdout-above-flops", try scalar(v, "holdout.above_flops")]
       default: throw ValidationError("--config \(path): unknown holdout setting '\(k)' (known: above_flops, above_params)")
+      }
+    }
+    for (k, v) in try map(root["downstream"], "downstream").sorted(by: { $0.key < $1.key }) {
+      switch k {
+      case "resamples": args += ["--downstream-bootstrap", try scalar(v, "downstream.resamples")]
+      default: throw ValidationError("--config \(path): unknown downstream setting '\(k)' (known: resamples)")
       }
     }
     if let b = root["budgets"] {
