@@ -229,8 +229,8 @@ cp "$OUT/last.out" "$OUT/sigmoid.json"
 read -r s_med s_min s_max < <(wall_ms $BIN fit "$OUT/sigmoid_500.csv" --law sigmoid --x-column log_ppl --y-column acc --format json)
 read -r v_med _ _ < <(wall_ms $BIN --version)
 add "sigmoid fit, 500 points, whole process (median of 30, 1 core; min-max ${s_min}-${s_max} ms; process start and argument parsing alone (--version) ${v_med} ms)" "${s_med} ms" "-" "-" "$(objective_of "$OUT/sigmoid.json")" "-" "${RSS} KB"
-if [ -f "$SHARED/data/pythia/pythia_lambada.csv" ]; then
-  awk -F, 'NR == 1 || $7 == 0' "$SHARED/data/pythia/pythia_lambada.csv" > "$OUT/lambada_0shot.csv"
+if [ -f datasets/pythia/pythia_lambada.csv ]; then
+  awk -F, 'NR == 1 || $7 == 0' datasets/pythia/pythia_lambada.csv > "$OUT/lambada_0shot.csv"
   LADDER=(--run-column model,deduped --min-step 1000 --holdout-above-params 1.1e9 --bootstrap 1000)
   SCHED=(--schedule cosine --total-steps 143000 --warmup-fraction 0.01 --peak-lr 1)
   measure $BIN ladder "$OUT/lambada_0shot.csv" --task-loss-column log_ppl --metric-column acc --law chinchilla-lr "${LADDER[@]}" "${SCHED[@]}" --format json
@@ -241,10 +241,14 @@ if [ -f "$SHARED/data/pythia/pythia_lambada.csv" ]; then
   add "predict --then: 336 rows chained through 1,000 paired resamples" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 fi
 
-# 5. make demo after the build: the report with 1,000 bootstrap resamples, plots included
-measure $BIN report --config datasets/minipythia.analysis.yaml
+# 5. make demo after the build: the OLMo-ladder report (1,000 run-level resamples of the curve
+# law, nine downstream ladders with 200 paired resamples each, 24 figures rendered), and the
+# small demo (mini-Pythia, make demo-small)
+measure $BIN report --config datasets/olmo-ladder.analysis.yaml
 d_wall=$WALL; d_rss=$RSS
-add "make demo after build (scaling report, 1,000 run-level resamples, 7 figures; 2 cores)" "${d_wall}s" "-" "-" "-" "-" "${d_rss} KB"
+add "make demo after build (OLMo ladder report: 1,000 run resamples, 9 ladders x 200, 24 figures; 2 cores; target <= 90 s)" "${d_wall}s" "-" "-" "-" "-" "${d_rss} KB"
+measure $BIN report --config datasets/minipythia.analysis.yaml
+add "make demo-small after build (mini-Pythia report, 1,000 run-level resamples; 2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%d)"

@@ -158,8 +158,11 @@ final class CurveCommandTests: XCTestCase {
       md)
     XCTAssertTrue(md.contains("Without it (36 points): mean |relative error| 3.63%, max 8.18%."), md)
     // Plans whose tokens per parameter leave the fitted data's range say so.
-    XCTAssertTrue(md.contains("D/N = 0.832 tokens per parameter is outside the fitted data's range (4.04 to 296)"), md)
-    XCTAssertTrue(md.contains("The plan uses this report's Chinchilla fit of the final checkpoints (it predicted the held-out final losses better; see the backtest)"))
+    XCTAssertTrue(md.contains("D/N = 2.68 tokens per parameter is outside the fitted data's range (4.04 to 296)"), md)
+    XCTAssertTrue(md.contains("The plan uses this report's Chinchilla fit of the final checkpoints (chosen by the backtest)"))
+    // The standard budgets: the decades from the largest fitted compute to about two beyond.
+    XCTAssertTrue(md.contains("\n| 1e+15 | "), md)
+    XCTAssertFalse(md.contains("\n| 1e+18 | "), md)
     let files = Set(try FileManager.default.contentsOfDirectory(atPath: out))
     XCTAssertTrue(files.isSuperset(of: ["checkpoint-curves.gp", "schedule-comparison.gp", "notes.gp"]), "\(files)")
     XCTAssertFalse(files.contains("loss-vs-compute.gp"))

@@ -179,12 +179,12 @@ public struct Report: Sendable {
     for (a, s) in zip(plan, served) {
       md += "| \(String(format: "%.3g", a.flops)) | \(shortCount(a.params)) |"
       guard let s else {
-        md += " | weights \(String(format: "%.0f", a.params * 2 / 1e9)) GB do not fit on one GPU | | | | |\n"
+        md += " | does not fit on one GPU (weights \(String(format: "%.0f", a.params * 2 / 1e9)) GB plus one 4,096-token cache in 90% of 80 GB) | | | | |\n"
         continue
       }
       let e = s.full
       let shape = s.model.shape.map { "\($0.layers) layers x \($0.dModel)" } ?? ""
-      md += " \(shape) | \(String(format: "%.1f GB", e.weightBytes / 1e9)) | \(String(format: "%.0f", s.single.decodeTokensPerSecondTotal)) | \(e.batch) | \(String(format: "%.0f", e.decodeTokensPerSecondTotal)) | \(String(format: "%.3g", e.secondsPerMillionOutputTokens / 3600)) |\n"
+      md += " \(shape) | \(String(format: "%.3g GB", e.weightBytes / 1e9)) | \(String(format: "%.0f", s.single.decodeTokensPerSecondTotal)) | \(e.batch) | \(String(format: "%.0f", e.decodeTokensPerSecondTotal)) | \(String(format: "%.3g", e.secondsPerMillionOutputTokens / 3600)) |\n"
     }
     return md + "\n"
   }

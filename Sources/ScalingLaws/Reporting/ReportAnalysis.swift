@@ -87,7 +87,7 @@ public struct ReportAnalysis: Sendable {
     }
     var planner = Planner(law: planLaw)
     planner.confidence = fits.first?.bootstrap?.confidence ?? 0.95
-    let allBudgets = (Self.standardBudgets(fittedFlops: fits.first?.dataset.flops ?? []) + budgets).sorted()
+    let allBudgets = Set(Self.standardBudgets(fittedFlops: fits.first?.dataset.flops ?? []) + budgets).sorted()
     self.plan = allBudgets.map { planner.annotated(planner.allocation(flops: $0)) }
     self.planLaw = planLaw
     self.planNote = planNote

@@ -13,6 +13,7 @@ set title 'Tokens per parameter of the compute-optimal plan'
 set logscale x
 set format x '10^{%L}'
 set logscale y
+set format y '%g'
 set xlabel 'training compute C (FLOPs)'
 set ylabel 'D / N'
 set key left top
