@@ -107,4 +107,34 @@ final class BootstrapTests: XCTestCase {
     XCTAssertEqual(a.value, 0.37 / 0.72, accuracy: 0.03)
     XCTAssertLessThan(a.interval.0, a.interval.1)
   }
+
+  /// The s.e. column is robust: one resample run off to a corner cannot inflate it (issue 22:
+  /// A = 5e109 in one resample made the plain standard deviation 3.75e108).
+  func testRobustScaleIgnoresOneDivergedResample() {
+    XCTAssertEqual(LawFitter.robustScale([1, 2, 3, 4, 1e100]), 1.4826, accuracy: 1e-12)
+    XCTAssertEqual(LawFitter.robustScale([5, 5, 5]), 0)
+    XCTAssertTrue(LawFitter.robustScale([]).isNaN)
+    // Normal scatter: close to the standard deviation.
+    var rng = SplitMix64(seed: 9)
+    let x = (0..<20_000).map { _ in rng.normal() }
+    XCTAssertEqual(LawFitter.robustScale(x), 1, accuracy: 0.03)
+  }
+
+  /// A bootstrap whose resamples send A far off counts them and warns; the s.e. stays near the bulk.
+  func testDivergedResamplesAreCountedAndNamed() throws {
+    var o = FitOptions()
+    o.law = .chinchilla
+    let d = Synthetic.chinchilla(sizes: 4, checkpoints: 5, noise: 0.03, seed: 11)
+    let f = try LawFitter(options: o).fit(d)
+    var bo = BootstrapOptions(resamples: 60, seed: 4)
+    bo.unit = .point
+    let b = try LawFitter(options: o).bootstrap(d, fit: f, options: bo)
+    let j = b.parameterNames.firstIndex(of: "A")!
+    let col = b.samples.map { $0[j] }
+    XCTAssertEqual(b.standardErrors[j], LawFitter.robustScale(col), accuracy: 1e-9 * max(1, b.standardErrors[j]))
+    let far = b.samples.filter { s in s.indices.contains { k in s[k] > 1000 * LawFitter.median(b.samples.map { $0[k] }) && LawFitter.median(b.samples.map { $0[k] }) > 0 } }.count
+    XCTAssertLessThanOrEqual(far, b.outlying)
+    let w = LawFitter.bootstrapWarnings(b, lossMin: d.loss.min()!)
+    XCTAssertEqual(w.contains { $0.hasPrefix("of 60 bootstrap resamples, ") }, b.atBound + b.outlying > 0, "\(w)")
+  }
 }

@@ -67,7 +67,13 @@ final class ScheduleLoadingTests: XCTestCase {
     XCTAssertEqual(sched.rates, [0, 0.25, 0.5, 0.75, 1, 0.875, 0.75, 0.625, 0.5])
     XCTAssertEqual(sched.peakLR, 1)
     XCTAssertEqual(d.curve!.area, [2.5, 2.5 + 0.875 + 0.75 + 0.625 + 0.5])
-    XCTAssertTrue(d.warnings.contains { $0.hasPrefix("checkpoints are sparse for a learning rate interpolated between them") })
+    // Two logged rates: the history is a guess, and the loader says so (once, not also as sparse).
+    XCTAssertTrue(d.warnings.contains { $0.hasPrefix("the learning-rate history of 1 run rests on fewer than 3 checkpoints of the column 'lr' (run '") }, "\(d.warnings)")
+    XCTAssertFalse(d.warnings.contains { $0.hasPrefix("checkpoints are sparse") })
+    // Three, with a gap of 92% of the run: sparse.
+    let e = try load("step,lr,loss\n4,1,3\n8,0.5,2\n100,0.4,1.9\n")
+    XCTAssertTrue(e.warnings.contains { $0.hasPrefix("checkpoints are sparse for a learning rate interpolated between them") }, "\(e.warnings)")
+    XCTAssertFalse(e.warnings.contains { $0.hasPrefix("the learning-rate history") })
   }
 
   /// mini-Pythia's layout: the lr column is the peak (mapped explicitly), steps_total per row,

@@ -3,6 +3,10 @@ import Foundation
 /// Each run's learning-rate schedule, from a spec (flags or per-row columns) or from the learning
 /// rate at its checkpoints, and the per-checkpoint areas the curve laws use.
 extension DatasetLoader {
+  /// Below this many logged rates per run, an interpolated learning-rate history is a guess and
+  /// the loader says so (a run with every checkpoint logged has hundreds).
+  static let fewestInterpolatedCheckpoints = 3
+
   /// The longest schedule expanded step by step (8 bytes a step per run; Pythia has 143,000
   /// steps, the longest published LLM runs a few million).
   public static let maxScheduleSteps = 100_000_000
@@ -48,6 +52,7 @@ extension DatasetLoader {
     var mismatches: [(run: String, step: Int, line: Int, lr: Double, spec: Double)] = []
     var checkedAgainstSpec = 0
     var sparse: [(run: String, gap: Int, fraction: Double)] = []
+    var thin: [(run: String, count: Int)] = []
     var interpolatedRuns = 0, specRuns = 0
     var tpsWarnings: [String] = []
     for run in order where needed.contains(run) {
@@ -173,6 +178,7 @@ extension DatasetLoader {
           run: run, steps: runSteps, lrs: lrs, peakLR: peak, warmupSteps: perRun(.warmupSteps) ?? opts.warmupSteps,
           through: lastStep, tokensPerStep: tps)
         interpolatedRuns += 1
+        if runSteps.count < Self.fewestInterpolatedCheckpoints { thin.append((run, runSteps.count)) }
         var gap = runSteps[0], prev = runSteps[0]
         for s in runSteps.dropFirst() {
           gap = max(gap, s - prev)
@@ -219,6 +225,13 @@ extension DatasetLoader {
     }
     notes.append("annealing momentum lambda = \(opts.annealingDecay)")
     var warnings = tpsWarnings
+    if let first = thin.first {
+      // A history from one or two logged rates is a guess: the areas S1 and S2 a curve law reads
+      // come from a straight line between them (from 0 before the first).
+      warnings.append(
+        "the learning-rate history of \(thin.count) run\(thin.count == 1 ? "" : "s") rests on fewer than \(Self.fewestInterpolatedCheckpoints) checkpoints of the \(col(.lr)) (run '\(first.run)': \(first.count)): the schedule between them is guessed as a straight line (from 0 before the first), so S1 and S2, and every prediction from them, can be far off; give the schedule (\(OptionName.schedule), \(OptionName.totalSteps), \(OptionName.warmupSteps), \(OptionName.peakLR), or schedule columns) or the runs' every checkpoint to make it exact")
+    }
+    sparse.removeAll { s in thin.contains { $0.run == s.run } }
     if let worst = sparse.max(by: { $0.fraction < $1.fraction }) {
       warnings.append(
         "checkpoints are sparse for a learning rate interpolated between them: \(sparse.count) run\(sparse.count == 1 ? " has" : "s have") gaps above 5% of the run (largest: \(worst.gap) steps, \(String(format: "%.0f", 100 * worst.fraction))% of run '\(worst.run)'); the areas S1 and S2 are approximate where the schedule is not linear between checkpoints; a schedule spec (\(OptionName.schedule), \(OptionName.totalSteps), \(OptionName.peakLR), \(OptionName.warmupSteps)) makes them exact")

@@ -19,6 +19,19 @@ extension LawFitter {
   /// What the resamples say that the fit alone does not: an irreducible loss E driven to ~0
   /// (`isDrivenToZero`, the fit's own rule) in enough resamples to reach the interval's lower end.
   public static func bootstrapWarnings(_ b: BootstrapResult, lossMin: Double) -> [String] {
+    var out: [String] = []
+    if !b.samples.isEmpty, b.atBound + b.outlying > 0 {
+      var parts: [String] = []
+      if b.atBound > 0 { parts.append("\(b.atBound) put a parameter at a bound of its search range") }
+      if b.outlying > 0 { parts.append("\(b.outlying) ran far from the rest (a positive parameter more than 1,000 times its median, another more than 10 robust standard errors from it)") }
+      out.append(
+        "of \(b.samples.count) bootstrap resamples, " + parts.joined(separator: " and ")
+          + ": the intervals are percentiles and the s.e. is the robust 1.4826 × MAD, so these resamples do not dominate them; a wide interval says the data leave a parameter loose")
+    }
+    return out + eDrivenToZero(b, lossMin: lossMin)
+  }
+
+  static func eDrivenToZero(_ b: BootstrapResult, lossMin: Double) -> [String] {
     guard let j = b.parameterNames.firstIndex(of: "E"), !b.samples.isEmpty else { return [] }
     let zero = b.samples.filter { isDrivenToZero($0[j], lossMin: lossMin) }.count
     guard Double(zero) >= (1 - b.confidence) / 2 * Double(b.samples.count) else { return [] }
@@ -87,7 +100,30 @@ extension LawFitter {
         for x in samples { s += (x[a] - means[a]) * (x[b] - means[b]) }
         cov[a, b] = s / m
       }
-      se.append(cov[a, a].squareRoot())
+      let col = samples.map { $0[a] }.filter { $0.isFinite }
+      se.append(Self.robustScale(col))
+    }
+    // Resamples that reached a bound of the search range, or ran far from the rest.
+    let bounds: [ClosedRange<Double>?] = full.parameterNames.map { full.parameterBounds[$0] }
+    let medians: [Double] = (0..<k).map { j in Self.median(samples.map { $0[j] }.filter { $0.isFinite }) }
+    var atBound = 0, outlying = 0
+    for x in samples {
+      var bound = false, far = false
+      for j in 0..<k {
+        if let b = bounds[j], ParameterSet.isAtBound(x[j], b) { bound = true }
+        // Diverged: not finite; a positive parameter (a scale such as A or B) above 1,000 times
+        // its median (one driven to ~0, E's known corner, has its own warning); a signed one more
+        // than 10 robust standard errors from its median.
+        if !x[j].isFinite {
+          far = true
+        } else if medians[j] > 0 && x[j] > 0 {
+          if x[j] > 1000 * medians[j] { far = true }
+        } else if se[j] > 0 && abs(x[j] - medians[j]) > 10 * se[j] {
+          far = true
+        }
+      }
+      if bound { atBound += 1 }
+      if far { outlying += 1 }
     }
     var derived: [DerivedQuantity] = []
     let set = fit.parameterSet
@@ -113,7 +149,20 @@ extension LawFitter {
       resamples: options.resamples, seed: options.seed, unit: unit, search: options.search,
       confidence: options.confidence, failed: options.resamples - samples.count,
       parameterNames: full.parameterNames, samples: samples, intervals: intervals, standardErrors: se,
-      covariance: cov, derived: derived)
+      covariance: cov, atBound: atBound, outlying: outlying, derived: derived)
+  }
+
+  /// 1.4826 × the median absolute deviation from the median (NaN for no values).
+  static func robustScale(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let m = median(values)
+    return 1.4826 * median(values.map { abs($0 - m) })
+  }
+
+  static func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
   }
 }
 

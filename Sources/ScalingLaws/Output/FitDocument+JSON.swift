@@ -70,7 +70,7 @@ extension FitDocument.Record {
       intervals = Dictionary(uniqueKeysWithValues: zip(names, b.intervals.map { [$0.0, $0.1] }))
       bootstrap = Bootstrap(
         resamples: b.resamples, seed: Double(b.seed), unit: b.unit.rawValue, search: b.search.rawValue,
-        confidence: b.confidence, failed: b.failed, stderr: named(b.standardErrors),
+        confidence: b.confidence, failed: b.failed, atBound: b.atBound, outlying: b.outlying, stderr: named(b.standardErrors),
         covariance: matrix { b.covariance[$0, $1] },
         derived: b.derived.map { Bootstrap.Derived(name: $0.name, value: $0.value, interval: [$0.interval.0, $0.interval.1]) })
       bootstrapSamples = b.samples.map(named)
@@ -118,6 +118,7 @@ extension FitDocument.Record {
         .object([
           ("resamples", .int(b.resamples ?? 0)), ("seed", .num(b.seed)), ("unit", .string(b.unit ?? "")),
           ("search", .string(b.search ?? "")), ("confidence", .num(b.confidence)), ("failed", .int(b.failed ?? 0)),
+          ("at_bound", .int(b.atBound ?? 0)), ("outlying", .int(b.outlying ?? 0)),
           ("stderr", dict(b.stderr)),
           ("covariance", matrix(b.covariance)),
           ("derived", .array((b.derived ?? []).map { q in

@@ -82,9 +82,18 @@ public struct FitDocument: Decodable, Sendable {
       public var search: String?
       public var confidence: Double?
       public var failed: Int?
+      /// Resamples with a parameter at a search bound, and resamples far from the rest.
+      public var atBound: Int?
+      public var outlying: Int?
+      /// The robust standard errors (1.4826 × MAD over the resamples).
       public var stderr: [String: Double?]?
       public var covariance: [String: [String: Double?]]?
       public var derived: [Derived]?
+
+      enum CodingKeys: String, CodingKey {
+        case resamples, seed, unit, search, confidence, failed, outlying, stderr, covariance, derived
+        case atBound = "at_bound"
+      }
 
       /// A quantity derived from each resample (e.g. a = beta/(alpha+beta)) with its interval.
       public struct Derived: Decodable, Sendable {

@@ -116,6 +116,10 @@ public struct Prediction: Sendable {
     // Predict what can be predicted: rows the loader skipped are counted, and a row whose
     // prediction is not finite (outside the law's domain, e.g. no learning-rate area yet) is
     // dropped and counted, never printed as nan or inf.
+    // What the loader found about the rows' schedules (a history guessed from too few logged
+    // rates, sparse checkpoints, an lr column that disagrees with the spec) bears on every
+    // prediction from them.
+    notes += d.warnings
     for f in d.filters where f.filter.hasPrefix("outside the law's domain") && f.removed > 0 {
       notes.append("\(f.removed) row\(f.removed == 1 ? "" : "s") \(f.filter)")
     }

@@ -309,7 +309,7 @@ public struct Report: Sendable {
     - **Standard errors** are the Gauss–Newton approximation, s²(JᵀJ)⁻¹ from the Jacobian of the log \
     residuals. The **bootstrap intervals** refit every resample with the same global search and are the \
     more honest measure, especially for A and B, which trade off against the exponents (see the \
-    correlations in `fit.json`).
+    correlations in `fit.json`); the bootstrap s.e. is the robust 1.4826 × MAD over the resamples.
     - **Warnings** name what the data cannot support: flat valleys, an exponent at the edge of the \
     searched range, E driven to zero (in the fit, or in enough bootstrap resamples that its interval \
     reaches 0), one model size, N and D moving together, or a run that ends more than 2% above a smaller model's \
