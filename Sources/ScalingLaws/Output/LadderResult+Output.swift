@@ -46,7 +46,20 @@ extension Ladder.Result {
         ("error", Self.chainedError(r).map { .num($0) } ?? .null),
       ])
     }
+    let verdict: [(String, JSONValue)] = predictability.map { p in
+      [
+        ("predictable", .bool(p.predictable)), ("predictability_reason", .string(p.reason)),
+        ("predictability", .object([
+          ("signal", .num(p.signal)), ("noise", .num(p.noise)),
+          ("internal_error", p.internalError.map { .num($0) } ?? .null),
+          ("internal_size", p.internalSize.map { .num($0) } ?? .null),
+          ("range", .array([.num(p.range.lowerBound), .num(p.range.upperBound)])),
+        ])),
+      ]
+    } ?? []
     return .object([
+      ("metric", .string(step2.dataset.sources[.y] ?? "y")), ("task_loss", .string(step1.dataset.sources[.loss] ?? "loss")),
+    ] + verdict + [
       ("held_out", .bool(heldOut)), ("errors", .object(steps)), ("rows", .array(rowValues)),
       ("step1_fit", step1.json), ("step2_fit", step2.json),
     ])
@@ -66,6 +79,11 @@ extension Ladder.Result {
       s += "    intervals  = \(Int((100 * b2.confidence).rounded()))% percentiles over \(min(b1.samples.count, b2.samples.count)) paired resamples (resample j of step 1 feeds resample j of step 2)\n"
     } else if let b = step1.bootstrap ?? step2.bootstrap {
       s += "    intervals  = \(Int((100 * b.confidence).rounded()))% percentiles over \(b.samples.count) resamples of step \(step1.bootstrap != nil ? 1 : 2) only\n"
+    }
+    if let p = predictability {
+      s += p.predictable
+        ? "    predictable = yes: \(p.reason)\n"
+        : "    predictable = NO, unpredictable at this ladder size: \(p.reason); the chained intervals are the chance-to-ceiling range [\(String(format: "%.4g", p.range.lowerBound)), \(String(format: "%.4g", p.range.upperBound))]\n"
     }
     let scope = heldOut ? "held-out rows" : "rows (in sample: no holdout)"
     func pct(_ e: (mean: Double, max: Double, count: Int)?) -> String {

@@ -40,6 +40,9 @@ public struct Ladder: Sendable {
     public var rows: [Row]
     /// Whether the rows are held out (false: every row, in sample).
     public var heldOut: Bool
+    /// Whether the task scales predictably at this ladder's size (``Predictability``); an
+    /// unpredictable task's chained intervals are widened to its chance-to-ceiling range.
+    public var predictability: Predictability? = nil
 
     /// Mean and max of |error| over rows with an observation, all rows or the final checkpoints.
     public func summary(_ error: (Row) -> Double?, finalsOnly: Bool = false) -> (mean: Double, max: Double, count: Int)? {
@@ -73,12 +76,15 @@ public struct Ladder: Sendable {
     let finals = Set(target.run.map { runs in
       lastCheckpoints(runs: runs, rows: Array(0..<target.count)) { target.step?[$0] ?? target.tokens[$0] }
     } ?? Array(0..<target.count))
+    let training = step2.holdout.map { h in (0..<metricData.count).filter { !h.isHeldOut(metricData, $0) } } ?? Array(0..<metricData.count)
+    let predictability = Predictability.assess(metricData: metricData, training: training, fit: fit2, options: step2.fitOptions)
     let confidence = step2.bootstrap?.confidence ?? step1.bootstrap?.confidence ?? 0.95
     let lo = (1 - confidence) / 2
     let out = (0..<target.count).map { k -> Row in
       var interval: (Double, Double)? = nil
       let values = samples.map { $0[k] }.filter { $0.isFinite }
       if !values.isEmpty { interval = (percentile(values, lo), percentile(values, 1 - lo)) }
+      if !predictability.predictable { interval = (predictability.range.lowerBound, predictability.range.upperBound) }
       let observedX = target.loss[k]
       return Row(
         line: target.lines[k], run: target.run?[k], step: target.step?[k], params: target.params[k],
@@ -86,6 +92,6 @@ public struct Ladder: Sendable {
         observedY: metricAt[target.lines[k]]?.y, step2Alone: SigmoidLaw.metric(fit2.parameters, x: observedX),
         chained: chained[k], interval: interval)
     }
-    return Result(step1: fit1, step2: fit2, rows: out, heldOut: step1.holdout != nil)
+    return Result(step1: fit1, step2: fit2, rows: out, heldOut: step1.holdout != nil, predictability: predictability)
   }
 }

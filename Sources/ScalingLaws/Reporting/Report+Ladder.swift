@@ -15,6 +15,11 @@ extension Report {
         : "; the curve inside [\(fmt($0.lowerBound)), \(fmt($0.upperBound))] over the data"
     } ?? "; no y-range"
     md += ". Both \(l.step1.converged && l.step2.converged ? "converged" : "did NOT both converge").\n\n"
+    if let p = l.predictability {
+      md += p.predictable
+        ? "Predictable at this ladder size: \(p.reason).\n\n"
+        : "**Unpredictable at this ladder size**: \(p.reason). The chained intervals below are the chance-to-ceiling range [\(String(format: "%.3f", p.range.lowerBound)), \(String(format: "%.3f", p.range.upperBound))]: read the point predictions as a guess.\n\n"
+    }
     func pct(_ e: (mean: Double, max: Double, count: Int)?) -> String {
       e.map { String(format: "%.2f%% (max %.2f%%)", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
     }
@@ -48,9 +53,9 @@ extension Report {
     md += "Each task's two steps (step 1: its task loss from N and D with this report's law; step 2: the sigmoid of its metric against the task loss) are fitted "
     md += heldOut ? "without the held-out models and scored on their final checkpoints (points = accuracy × 100). " : "to every row (in sample). "
     md += "The last columns are the metric each chain predicts for the plan's models (below), at the end of a run as the plan reads it.\n\n"
-    md += "| metric | step 1: task loss, mean \\|error\\| | step 2 alone, points | chained, points (max) | finals inside the chained interval |"
+    md += "| metric | predictable | step 1: task loss, mean \\|error\\| | step 2 alone, points | chained, points (max) | finals inside the chained interval |"
     md += plan.map { " at \(String(format: "%.0e", $0.flops)) |" }.joined() + "\n"
-    md += "|---|---:|---:|---:|---:|" + String(repeating: "---:|", count: plan.count) + "\n"
+    md += "|---|---|---:|---:|---:|---:|" + String(repeating: "---:|", count: plan.count) + "\n"
     for (k, l) in ladders.enumerated() {
       let metric = l.step2.dataset.sources[.y] ?? "y"
       let s1 = l.summary(Ladder.Result.step1Error, finalsOnly: true).map { String(format: "%.2f%%", 100 * $0.mean) } ?? "n/a"
@@ -59,13 +64,21 @@ extension Report {
       let finals = l.rows.filter { $0.isFinal && $0.observedY != nil }
       let covered = finals.filter { r in r.interval.map { $0.0 <= r.observedY! && r.observedY! <= $0.1 } ?? false }.count
       let cover = finals.contains { $0.interval != nil } ? "\(covered)/\(finals.count)" : "no intervals"
-      md += "| \(metric) | \(s1) | \(s2) | \(ch) | \(cover) |"
+      let verdict = l.predictability.map { $0.predictable ? "yes" : "**no**" } ?? "n/a"
+      md += "| \(metric) | \(verdict) | \(s1) | \(s2) | \(ch) | \(cover) |"
       md += (k < atPlan.count ? atPlan[k] : []).map { " \($0.map { String(format: "%.3f", $0) } ?? "n/a") |" }.joined() + "\n"
     }
     let all = ladders.compactMap { $0.summary(Ladder.Result.chainedError, finalsOnly: true)?.mean }
     if !all.isEmpty {
-      md += "\nMean chained error over the \(all.count) tasks: \(String(format: "%.2f", 100 * all.reduce(0, +) / Double(all.count))) points. "
-      md += "Accuracies near a task's chance level at the small sizes leave step 2's upper level to extrapolation; read such a task's prediction with its interval.\n"
+      md += "\nMean chained error over the \(all.count) tasks: \(String(format: "%.2f", 100 * all.reduce(0, +) / Double(all.count))) points"
+      let good = ladders.filter { $0.predictability?.predictable ?? true }.compactMap { $0.summary(Ladder.Result.chainedError, finalsOnly: true)?.mean }
+      if good.count < all.count, !good.isEmpty {
+        md += "; over the \(good.count) called predictable: \(String(format: "%.2f", 100 * good.reduce(0, +) / Double(good.count)))"
+      }
+      md += ". A task is called predictable from the data alone: its metric must move at least \(Int(Predictability.minimumSignalToNoise))x its checkpoint-to-checkpoint noise over the fitted runs, and step 2 refitted without the largest fitted size must predict that size's finals within \(String(format: "%.1f", 100 * Predictability.tolerance)) points (or three noise units). An unpredictable task's intervals are its chance-to-ceiling range.\n"
+      for l in ladders where !(l.predictability?.predictable ?? true) {
+        md += "- \(l.step2.dataset.sources[.y] ?? "y"): \(l.predictability!.reason)\n"
+      }
     }
     return md + "\n"
   }
