@@ -15,7 +15,8 @@ struct ScalingTool: ParsableCommand {
     // The library names the settings in its messages; the tool's users type them as flags.
     OptionName.spelling = .flag
     do {
-      var command = try parseDirectly() ?? parseAsRoot()
+      let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+      var command = try parseDirectly(arguments) ?? parseAsRoot(arguments)
       try command.run()
     } catch let error as CommandUsageError {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
@@ -53,8 +54,7 @@ extension ScalingTool {
   /// direct parse saves ~1.7 ms of a 14 ms sigmoid fit of 500 points (median of 80 alternating
   /// runs: 14.0 -> 12.3 ms; issue 11's budget is 20 ms). The subcommand's own parse and
   /// `validate()` are the same code either way.
-  static func parseDirectly() -> ParsableCommand? {
-    let arguments = Array(CommandLine.arguments.dropFirst())
+  static func parseDirectly(_ arguments: [String]) -> ParsableCommand? {
     guard let name = arguments.first,
       let subcommand = configuration.subcommands.first(where: { $0._commandName == name })
     else { return nil }
@@ -64,6 +64,36 @@ extension ScalingTool {
       type(of: command) == subcommand
     else { return nil }
     return command
+  }
+}
+
+extension ScalingTool {
+  /// ArgumentParser reads a value such as `-5` after an option as another option ("Missing value
+  /// for '--params'"); an argument that looks like a negative number and follows an option is
+  /// joined to it (`--params=-5`), so it is parsed as the number it is and then refused by the
+  /// option's own range check with the range message.
+  static func joiningNegativeValues(_ args: [String]) -> [String] {
+    var out: [String] = []
+    var i = 0
+    while i < args.count {
+      let a = args[i]
+      if a.hasPrefix("--"), !a.contains("="), a.count > 2, i + 1 < args.count, looksNegative(args[i + 1]) {
+        out.append(a + "=" + args[i + 1])
+        i += 2
+        continue
+      }
+      out.append(a)
+      i += 1
+    }
+    return out
+  }
+
+  /// "-5", "-0.5", "-.5", "-1e9", "-7B": a minus sign and then a digit or a point and a digit.
+  static func looksNegative(_ s: String) -> Bool {
+    let b = Array(s.utf8)
+    guard b.count >= 2, b[0] == UInt8(ascii: "-") else { return false }
+    func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    return digit(b[1]) || (b[1] == UInt8(ascii: ".") && b.count >= 3 && digit(b[2]))
   }
 }
 

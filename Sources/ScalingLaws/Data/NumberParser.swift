@@ -55,6 +55,10 @@ public enum NumberParser {
     if allowSuffix, end - start >= 2, let m = suffixMultiplier(bytes[end - 1]) {
       let prev = bytes[end - 2]
       if prev >= 0x30 && prev <= 0x39 || prev == UInt8(ascii: ".") {
+        // A size suffix after an exponent ("7e9B") is two scales at once: refused, not 7e18.
+        if bytes[start..<(end - 1)].contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+          return .failure(.notANumber)
+        }
         multiplier = m
         end -= 1
       }

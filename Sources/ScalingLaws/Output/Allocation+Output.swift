@@ -74,7 +74,7 @@ extension Allocation {
     s += "    compute      = \(String(format: "%.4g", flops)) FLOPs\(iv("flops") { String(format: "%.3g", $0) })\n"
     s += "    parameters N = \(shortCount(params)) (\(String(format: "%.4g", params)))\(iv("params", shortCount))\n"
     s += "    tokens D     = \(shortCount(tokens)) (\(String(format: "%.4g", tokens)))\(iv("tokens", shortCount))\n"
-    s += "    tokens/param = \(String(format: "%.1f", tokensPerParam))\n"
+    s += "    tokens/param = \(ratioText(tokensPerParam))\n"
     if let e = epochs { s += "    epochs       = \(String(format: "%.2f", e))\n" }
     s += "    loss         = \(String(format: "%.4f", loss))\(iv("loss") { String(format: "%.4f", $0) })\n"
     if let r = inference {
@@ -106,7 +106,7 @@ extension Allocation {
     if hardware?.usdPerGPUHour != nil { header += ["cost $"] }
     var table = [header]
     for a in rows {
-      var r = [String(format: "%.3g", a.flops), shortCount(a.params), shortCount(a.tokens), String(format: "%.1f", a.tokensPerParam), String(format: "%.4f", a.loss)]
+      var r = [String(format: "%.3g", a.flops), shortCount(a.params), shortCount(a.tokens), ratioText(a.tokensPerParam), String(format: "%.4f", a.loss)]
       if let h = hardware {
         r += [String(format: "%.4g", h.gpuHours(flops: a.flops)), String(format: "%.3g", h.days(flops: a.flops))]
         if let c = h.cost(flops: a.flops) { r += [String(format: "%.4g", c)] }

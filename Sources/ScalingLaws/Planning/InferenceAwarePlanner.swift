@@ -59,4 +59,38 @@ public struct InferenceAwarePlanner: Sendable {
       params: n, tokens: d, trainingFlops: 6 * n * d, inferenceFlops: 2 * n * T,
       chinchillaParams: n0, chinchillaTokens: d0, chinchillaTotalFlops: 6 * n0 * d0 + 2 * n0 * T)
   }
+
+  /// The lifetime budget held instead of the loss: the lowest loss whose training and inference
+  /// together cost `C` FLOPs, 6·N·D + 2·N·T = C. Along that budget D(N) = (C − 2NT)/(6N), and
+  /// L(N, D(N)) is minimised over ln N in (0, C/(2T)) by a 400-point grid and golden-section
+  /// refinement (the loss is unimodal there: A/N^α falls and B/D^β rises with N). The
+  /// Chinchilla columns are the training-optimal model of the same loss.
+  public func plan(lifetimeFlops C: Double, inferenceTokens T: Double) throws -> Result {
+    let c = constants
+    let nMax = C / (2 * T)
+    let hi = log(nMax) - 1e-9, lo = hi - 40
+    func loss(_ u: Double) -> Double {
+      let n = exp(u)
+      let d = (C - 2 * n * T) / (6 * n)
+      return d > 0 ? c.loss(params: n, tokens: d) : .infinity
+    }
+    let grid = (0...400).map { lo + (hi - lo) * Double($0) / 400 }
+    guard let k = grid.indices.min(by: { loss(grid[$0]) < loss(grid[$1]) }), loss(grid[k]).isFinite else {
+      throw FitError("a lifetime budget of \(String(format: "%.4g", C)) FLOPs cannot train any model that also serves \(shortCount(T)) tokens")
+    }
+    var a = grid[max(0, k - 1)], b = grid[min(grid.count - 1, k + 1)]
+    let g = (5.0.squareRoot() - 1) / 2
+    for _ in 0..<200 where b - a > 1e-12 {
+      let x1 = b - g * (b - a), x2 = a + g * (b - a)
+      if loss(x1) <= loss(x2) { b = x2 } else { a = x1 }
+    }
+    let n = exp((a + b) / 2)
+    let d = (C - 2 * n * T) / (6 * n)
+    let target = c.loss(params: n, tokens: d)
+    let c0 = c.flops(forLoss: target)
+    let n0 = c.optimalParams(flops: c0), d0 = c.optimalTokens(flops: c0)
+    return Result(
+      params: n, tokens: d, trainingFlops: 6 * n * d, inferenceFlops: 2 * n * T,
+      chinchillaParams: n0, chinchillaTokens: d0, chinchillaTotalFlops: 6 * n0 * d0 + 2 * n0 * T)
+  }
 }

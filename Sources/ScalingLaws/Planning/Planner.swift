@@ -7,6 +7,9 @@ public struct Planner: Sendable {
   public var law: PlanningLaw
   /// Percentile interval level for answers from bootstrap samples.
   public var confidence: Double = 0.95
+  /// With inference demand: hold the lifetime FLOPs (training + inference) at the budget instead
+  /// of the budget's loss (``inferenceAware(_:inferenceTokens:)``).
+  public var holdLifetimeBudget = false
 
   public init(law: PlanningLaw) {
     self.law = law
@@ -122,6 +125,28 @@ public struct Planner: Sendable {
     }
   }
 
+  /// A fixed model size and amount of data (the cost question: "what does 7B on 2T tokens
+  /// cost?"): C = 6ND, the law's loss there, and, in a note, what the compute-optimal split of
+  /// the same C would give. Kaplan: the joint L(N, D) of Kaplan et al. (2020) Table 2.
+  public func allocation(params N: Double, tokens D: Double) -> Allocation {
+    let C = 6 * N * D
+    switch law {
+    case .chinchilla(let c, let samples):
+      var a = Allocation(query: "params+tokens", flops: C, params: N, tokens: D, loss: c.loss(params: N, tokens: D))
+      let n = c.optimalParams(flops: C), d = c.optimalTokens(flops: C)
+      a.notes.append(
+        "the compute-optimal split of the same \(String(format: "%.3g", C)) FLOPs under this law: N = \(shortCount(n)), D = \(shortCount(d)) (D/N = \(ratioText(d / n))), loss \(String(format: "%.4f", c.loss(params: n, tokens: d)))")
+      addIntervals(&a, samples) { s in (C, N, D, s.loss(params: N, tokens: D)) }
+      return a
+    case .kaplan:
+      // Kaplan's joint law L(N, D) (Table 2 fit: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13).
+      let L = pow(pow(6.4e13 / N, 0.076 / 0.103) + 1.8e13 / D, 0.103)
+      var a = Allocation(query: "params+tokens", flops: C, params: N, tokens: D, loss: L)
+      a.notes.append("loss from Kaplan's joint L(N, D) fit (Table 2: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13)")
+      return a
+    }
+  }
+
   /// A fixed amount of data: the compute-optimal model size for it.
   public func allocation(tokens D: Double) -> Allocation {
     switch law {
@@ -134,14 +159,27 @@ public struct Planner: Sendable {
   }
 
   /// Sardana & Frankle 2023: the cheapest model over its lifetime (training + 2·N·T inference)
-  /// that reaches `loss` (default: the compute-optimal loss of the base allocation).
+  /// that reaches the base allocation's loss; with `holdLifetimeBudget`, the lowest loss whose
+  /// training and inference together cost the base allocation's FLOPs.
   public func inferenceAware(_ base: Allocation, inferenceTokens T: Double) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
       throw PlanError("\(OptionName.inferenceTokens) needs a Chinchilla-form law (not kaplan)")
     }
+    if holdLifetimeBudget {
+      let r = try InferenceAwarePlanner(constants: c).plan(lifetimeFlops: base.flops, inferenceTokens: T)
+      var a = Allocation(
+        query: base.query + "+inference", flops: r.trainingFlops, params: r.params, tokens: r.tokens,
+        loss: c.loss(params: r.params, tokens: r.tokens))
+      a.inference = r
+      a.notes.append(
+        "held: the lifetime budget, \(String(format: "%.4g", base.flops)) FLOPs for training plus serving \(shortCount(T)) inference tokens (2·N·T = \(String(format: "%.4g", r.inferenceFlops))): training gets \(String(format: "%.4g", r.trainingFlops)), and the loss is the lowest that budget buys (training alone with it would reach \(String(format: "%.4f", base.loss)))")
+      return a
+    }
     let r = try InferenceAwarePlanner(constants: c).plan(loss: base.loss, inferenceTokens: T)
     var a = Allocation(query: base.query + "+inference", flops: r.trainingFlops, params: r.params, tokens: r.tokens, loss: base.loss)
     a.inference = r
+    a.notes.append(
+      "held: the loss \(String(format: "%.4f", base.loss)) (the \(base.query) answer's); training compute becomes \(String(format: "%.4g", r.trainingFlops)) FLOPs (the \(base.query) answer trained with \(String(format: "%.4g", base.flops))); \(OptionName.hold) budget holds the lifetime FLOPs instead")
     a.notes.append(
       "inference-aware (Sardana & Frankle 2023): \(shortCount(T)) inference tokens; lifetime FLOPs \(String(format: "%.4g", r.totalFlops)) vs \(String(format: "%.4g", r.chinchillaTotalFlops)) for the Chinchilla-optimal \(shortCount(r.chinchillaParams)) model at the same loss (saving \(String(format: "%.1f", 100 * r.savingFraction))%)")
     return a

@@ -104,7 +104,7 @@ public struct Report: Sendable {
     md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
     md += "|---:|---:|---:|---:|---:|" + (hasIntervals ? "---|---|---|" : "") + "\n"
     for a in plan {
-      md += "| \(String(format: "%.3g", a.flops))\(budgets.contains(a.flops) ? " (yours)" : "") | \(shortCount(a.params)) | \(shortCount(a.tokens)) | \(String(format: "%.1f", a.tokensPerParam)) | \(String(format: "%.4f", a.loss)) |"
+      md += "| \(String(format: "%.3g", a.flops))\(budgets.contains(a.flops) ? " (yours)" : "") | \(shortCount(a.params)) | \(shortCount(a.tokens)) | \(ratioText(a.tokensPerParam)) | \(String(format: "%.4f", a.loss)) |"
       if hasIntervals {
         let iv = { (k: String, f: (Double) -> String) -> String in a.intervals[k].map { "\(f($0.0)) – \(f($0.1))" } ?? "" }
         md += " \(iv("params", shortCount)) | \(iv("tokens", shortCount)) | \(iv("loss") { String(format: "%.4f", $0) }) |"

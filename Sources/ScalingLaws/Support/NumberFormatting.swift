@@ -41,3 +41,10 @@ func formatCount(_ v: Double) -> String {
   if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
   return String(format: "%g", v)
 }
+
+/// A ratio such as tokens per parameter: one decimal from 1 up ("20.3"), three significant
+/// digits below 1, so that a small ratio never prints as "0.0" ("0.023", "0.000212").
+public func ratioText(_ v: Double) -> String {
+  guard v.isFinite, abs(v) < 1, v != 0 else { return String(format: "%.1f", v) }
+  return String(format: "%.3g", v)
+}

@@ -9,7 +9,9 @@ extension ScalingTool {
       abstract: "Answer compute-budget questions: which N and D, what loss, how long, what cost.",
       discussion: """
         Give one budget: --flops C, --gpu-hours H or --usd B (with --gpu), --target-loss L, \
-        --params N (optionally with --target-loss), --tokens D, or --sweep FROM:TO:COUNT. \
+        --params N (optionally with --target-loss), --tokens D, --params N --tokens D (the cost of \
+        that run: C = 6ND, GPU-hours, days and dollars with --gpu, and the law's loss), or \
+        --sweep FROM:TO:COUNT. \
         Every answer states the law it used and where its constants come from.
         """)
 
@@ -36,6 +38,8 @@ extension ScalingTool {
 
     @Option(help: "Inference demand in tokens: minimise training + inference FLOPs (Sardana & Frankle 2023).")
     var inferenceTokens: Count?
+    @Option(help: "With --inference-tokens: hold the budget's loss (and spend more on training), or the budget as lifetime FLOPs, training plus inference (and reach the lowest loss it buys). (values: loss, budget; default: loss)")
+    var hold: HeldQuantity = .loss
     @Option(help: "Unique tokens available: data-constrained allocation (Muennighoff et al. 2023).")
     var uniqueTokens: Count?
 
@@ -53,6 +57,7 @@ extension ScalingTool {
     @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
 
     enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+    enum HeldQuantity: String, ExpressibleByArgument, CaseIterable { case loss, budget }
 
     func positive(_ v: Double?, _ flag: String) throws {
       if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be a positive finite number (got \(v)).") }
@@ -60,9 +65,16 @@ extension ScalingTool {
 
     func validate() throws {
       if listLaws { return }
-      let budgets = [flops != nil, gpuHours != nil, usd != nil, targetLoss != nil && params == nil, params != nil, tokens != nil, sweep != nil]
+      let fixedRun = params != nil && tokens != nil
+      let budgets = [
+        flops != nil, gpuHours != nil, usd != nil, targetLoss != nil && params == nil, params != nil && !fixedRun,
+        tokens != nil && !fixedRun, fixedRun, sweep != nil,
+      ]
       if budgets.filter({ $0 }).count != 1 {
-        throw ValidationError("Give exactly one of --flops, --gpu-hours, --usd, --target-loss, --params (with an optional --target-loss), --tokens or --sweep.")
+        throw ValidationError("Give exactly one of --flops, --gpu-hours, --usd, --target-loss, --params (with an optional --target-loss), --tokens, --params with --tokens (the cost of that run) or --sweep.")
+      }
+      if fixedRun && targetLoss != nil {
+        throw ValidationError("--params with --tokens fixes the run; --target-loss asks for the tokens instead: give one of them.")
       }
       try positive(flops?.value, "--flops")
       try positive(gpuHours?.value, "--gpu-hours")
@@ -94,6 +106,13 @@ extension ScalingTool {
         }
         if servingGpus < 1 { throw ValidationError("--serving-gpus must be at least 1.") }
         if !(servingMfu.value > 0 && servingMfu.value <= 1) { throw ValidationError("--serving-mfu must be in (0, 1].") }
+      }
+      if hold == .budget {
+        if inferenceTokens == nil { throw ValidationError("--hold budget goes with --inference-tokens (the budget then pays for training and inference).") }
+        if serving { throw ValidationError("--hold budget holds lifetime FLOPs; --serving minimises lifetime dollars at the budget's loss: give one of them.") }
+        if !(flops != nil || gpuHours != nil || usd != nil || sweep != nil) {
+          throw ValidationError("--hold budget needs a compute budget (--flops, --gpu-hours, --usd or --sweep).")
+        }
       }
       if uniqueTokens != nil && !(flops != nil || gpuHours != nil || usd != nil) {
         throw ValidationError("--unique-tokens needs a compute budget (--flops, --gpu-hours or --usd).")
@@ -139,6 +158,7 @@ extension ScalingTool {
       let planningLaw = try resolveLaw()
       var planner = Planner(law: planningLaw)
       planner.confidence = 0.95
+      planner.holdLifetimeBudget = hold == .budget
       let hw = hardware
       do {
         var answers: [Allocation] = []
@@ -156,6 +176,8 @@ extension ScalingTool {
           }
           if gpuHours != nil { answers[0].notes.insert("budget: \(gpuHours!.value) GPU-hours = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
           if usd != nil { answers[0].notes.insert("budget: $\(usd!.value) / $\(usdPerGpuHour!.value) per GPU-hour = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
+        } else if let N = params?.value, let D = tokens?.value {
+          answers = [planner.allocation(params: N, tokens: D)]
         } else if let N = params?.value {
           answers = [try planner.allocation(params: N, targetLoss: targetLoss?.value)]
         } else if let L = targetLoss?.value {
