@@ -85,7 +85,11 @@ public struct TransformerShape: Sendable, Equatable {
 
   /// Shapes near a target size: for each depth, the d_model (a multiple of 128, heads of
   /// dimension 128 where possible) whose total parameters come closest, keeping the aspect ratio
-  /// d_model / n_layer between 32 and 256. The `count` closest, best first.
+  /// d_model / n_layer between 32 and 256. Best first: among the shapes within 3% of the target,
+  /// the aspect ratio closest to 100 (Llama-2 7B 128, 70B 102; Kaplan et al. found the loss flat
+  /// over a wide range of it), then the rest by closeness. One rule for `serve --params`,
+  /// `plan --shape` and the report's serving numbers; a tiny change of the target no longer flips
+  /// between a shallow and a deep shape of the same size (29.4B: 52 x 6784 in both).
   public static func proposals(
     near target: Double, vocab: Int = 50_304, context: Int = 2048, swiglu: Bool = false, count: Int = 3
   ) -> [TransformerShape] {
@@ -103,7 +107,12 @@ public struct TransformerShape: Sendable, Equatable {
         found.append((abs(log(s.totalParams / target)), s))
       }
     }
-    found.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1.layers < $1.1.layers) }
+    func key(_ c: (Double, TransformerShape)) -> (Int, Double, Int) {
+      let close = c.0 <= log(1.03)
+      let aspect = abs(log(Double(c.1.dModel) / Double(c.1.layers) / 100))
+      return (close ? 0 : 1, close ? aspect : c.0, c.1.layers)
+    }
+    found.sort { key($0) < key($1) }
     var out: [TransformerShape] = []
     for (_, s) in found where !out.contains(s) {
       out.append(s)

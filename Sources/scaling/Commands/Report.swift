@@ -82,7 +82,7 @@ extension ScalingTool {
         // The YAML becomes the equivalent command line, parsed and validated like one.
         let args = try AnalysisConfig.arguments(fromFile: config)
         let extra = CommandLine.arguments.dropFirst(2).filter { $0 != "--config" && $0 != config }
-        let command = try Report.parse(args + extra)
+        let command = try Report.parse(ScalingTool.joiningNegativeValues(args + extra))
         try command.validate()
         try command.run()
         return

@@ -65,18 +65,80 @@ enum AnalysisConfig {
 
     """
 
+  /// The largest config file read, and the most values (aliases expanded) it may hold.
+  static let maxBytes = 1_000_000
+  static let maxNodes = 10_000
+
   static func arguments(fromFile path: String) throws -> [String] {
     guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
       throw ValidationError("--config \(path): cannot read the file")
     }
-    let node: Any?
+    // A config is a few hundred bytes: a large file, or aliases that expand to more nodes than
+    // any config needs (an alias bomb ran to 14 GB in Yams' load), is refused before it is built.
+    guard text.utf8.count <= maxBytes else {
+      throw ValidationError("--config \(path): \(text.utf8.count) bytes; a config is at most \(maxBytes) bytes")
+    }
+    let composed: Node?
     do {
-      node = try Yams.load(yaml: text)
+      composed = try Yams.compose(yaml: text)
     } catch let e as YamlError {
       throw ValidationError("--config \(path): not valid YAML (\(e))")
     }
-    guard let root = node as? [String: Any] else {
+    guard let composed, case .mapping(let top) = composed else {
       throw ValidationError("--config \(path): the top level must be a mapping of settings")
+    }
+    // Count the nodes with aliases expanded, stopping at the cap; record each key's line.
+    var lines: [String: Int] = [:]
+    var visited = 0
+    func walk(_ n: Node, _ key: String) throws {
+      visited += 1
+      if visited > maxNodes {
+        throw ValidationError("--config \(path): expands to more than \(maxNodes) values (YAML aliases); a config needs a few hundred")
+      }
+      if let line = n.mark?.line, lines[key] == nil { lines[key] = line }
+      switch n {
+      case .mapping(let m):
+        for (k, v) in m {
+          let name = k.string ?? "?"
+          let sub = key.isEmpty ? name : "\(key).\(name)"
+          if let line = k.mark?.line, lines[sub] == nil { lines[sub] = line }
+          try walk(v, sub)
+        }
+      case .sequence(let q):
+        for v in q { try walk(v, key) }
+      default: break
+      }
+    }
+    try walk(.mapping(top), "")
+    guard let root = Constructor.default.any(from: composed) as? [String: Any] else {
+      throw ValidationError("--config \(path): the top level must be a mapping of settings")
+    }
+    /// "FILE: line L: " for a key's messages.
+    func at(_ key: String) -> String { "--config \(path): " + (lines[key].map { "line \($0): " } ?? "") }
+    /// A boolean setting: YAML true or false only (not "maybe", 1 or 7, once read as false).
+    func boolean(_ v: Any, _ key: String) throws -> Bool {
+      guard let b = v as? Bool else {
+        throw ValidationError("\(at(key))'\(key)' must be true or false (got \(describe(v)))")
+      }
+      return b
+    }
+    /// A whole-number setting at or above `minimum`.
+    func whole(_ v: Any, _ key: String, minimum: Int) throws -> String {
+      guard let i = v as? Int, i >= minimum else {
+        throw ValidationError("\(at(key))'\(key)' must be a whole number of at least \(minimum) (got \(describe(v)))")
+      }
+      return String(i)
+    }
+    func describe(_ v: Any) -> String {
+      switch v {
+      case let s as String: return "'\(s)'"
+      case let b as Bool: return b ? "true" : "false"
+      case let i as Int: return String(i)
+      case let d as Double: return "\(d)"
+      case is [Any]: return "a list"
+      case is [String: Any]: return "a mapping"
+      default: return "\(v)"
+      }
     }
     let known: Set<String> = [
       "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
@@ -91,7 +153,7 @@ enum AnalysisConfig {
       case let i as Int: return String(i)
       case let d as Double: return "\(d)"
       case let b as Bool: return b ? "true" : "false"
-      default: throw ValidationError("--config \(path): '\(key)' must be a single value")
+      default: throw ValidationError("\(at(key))'\(key)' must be a single value")
       }
     }
     func map(_ v: Any?, _ key: String) throws -> [String: Any] {
@@ -134,7 +196,7 @@ enum AnalysisConfig {
       case "min_step": args += ["--min-step", try scalar(v, "filters.min_step")]
       case "min_tokens": args += ["--min-tokens", try scalar(v, "filters.min_tokens")]
       case "max_params": args += ["--max-params", try scalar(v, "filters.max_params")]
-      case "final_only": if try scalar(v, "filters.final_only") == "true" { args.append("--final-only") }
+      case "final_only": if try boolean(v, "filters.final_only") { args.append("--final-only") }
       case "exclude_runs":
         guard let list = v as? [Any] else { throw ValidationError("--config \(path): 'filters.exclude_runs' must be a list") }
         for r in list { args += ["--exclude-run", try scalar(r, "filters.exclude_runs")] }
@@ -148,12 +210,16 @@ enum AnalysisConfig {
     for (key, flag) in [("law", "--law"), ("objective", "--objective"), ("huber_delta", "--huber-delta"), ("search", "--search")] {
       if let v = root[key] { args += [flag, try scalar(v, key)] }
     }
-    if let v = root["irreducible"], try scalar(v, "irreducible") == "true" { args.append("--irreducible") }
+    if let v = root["irreducible"], try boolean(v, "irreducible") { args.append("--irreducible") }
     let boot = try map(root["bootstrap"], "bootstrap")
     for (k, v) in boot.sorted(by: { $0.key < $1.key }) {
       let flag = ["resamples": "--bootstrap", "seed": "--seed", "unit": "--bootstrap-unit", "search": "--bootstrap-search", "confidence": "--confidence"][k]
       guard let flag else { throw ValidationError("--config \(path): unknown bootstrap setting '\(k)' (known: confidence, resamples, search, seed, unit)") }
-      args += [flag, try scalar(v, "bootstrap.\(k)")]
+      switch k {
+      case "resamples": args += [flag, try whole(v, "bootstrap.resamples", minimum: 0)]
+      case "seed": args += [flag, try whole(v, "bootstrap.seed", minimum: 0)]
+      default: args += [flag, try scalar(v, "bootstrap.\(k)")]
+      }
     }
     for (k, v) in try map(root["holdout"], "holdout").sorted(by: { $0.key < $1.key }) {
       switch k {
@@ -164,7 +230,7 @@ enum AnalysisConfig {
     }
     for (k, v) in try map(root["downstream"], "downstream").sorted(by: { $0.key < $1.key }) {
       switch k {
-      case "resamples": args += ["--downstream-bootstrap", try scalar(v, "downstream.resamples")]
+      case "resamples": args += ["--downstream-bootstrap", try whole(v, "downstream.resamples", minimum: 0)]
       default: throw ValidationError("--config \(path): unknown downstream setting '\(k)' (known: resamples)")
       }
     }
