@@ -56,6 +56,15 @@ extension DatasetLoader {
       flops = zip(n, d).map { 6 * $0 * $1 }
       sources[.flops] = "6ND"
       notes.append("C = 6ND (no flops column)")
+      // N and D near 1e300 overflow C = 6ND: an error at the row (if the row is used), never inf.
+      for (row, c) in flops!.enumerated() where c.isInfinite && n[row].isFinite && d[row].isFinite {
+        table.pending.append(
+          DatasetTable.Pending(
+            row: row, quantity: .flops,
+            error: CSVError(
+              file: name, line: table.lines[row],
+              "C = 6ND overflows a double (N = \(String(format: "%g", n[row])), D = \(String(format: "%g", d[row])))")))
+      }
     }
     for q in required {
       let present: Bool

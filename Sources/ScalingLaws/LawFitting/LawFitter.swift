@@ -96,12 +96,20 @@ public struct LawFitter: Sendable {
     if !outcome.final.converged {
       warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
     }
+    // A fit that ends outside its law's domain (an exponent at or below 0, a scale constant not
+    // positive) met its tolerances somewhere meaningless: it is not converged.
+    let domainViolation = ParameterDomain.violation(
+      names: law.parameterNames, values: law.reported(outcome.final.parameters), law: law)
+    if let bad = domainViolation, outcome.final.converged {
+      warnings.insert("NOT CONVERGED: the optimum lies outside the law's domain: \(bad)", at: 0)
+    }
     var fit = try diagnose(
       law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
     fit.yRange = range
     fit.levelsBounded = levelsBounded
+    if domainViolation != nil { fit.converged = false }
     return Self.withFixedParameters(fit, law: law, full: full)
   }
 

@@ -66,6 +66,10 @@ public enum PlanningLaw: Sendable {
     guard let p = fit.values(names) else {
       throw LawFileError(description: "\(path): the \(what) lacks one of \(names.joined(separator: ", "))")
     }
+    let law = (isCurve ? LawKind.chinchillaLR : LawKind.chinchilla).makeLaw(irreducible: false)
+    if let bad = ParameterDomain.violation(names: names, values: p, law: law) {
+      throw LawFileError(description: "\(path): the \(what)'s \(bad); refusing to plan with it")
+    }
     // Chinchilla constants from one vector of `names` (the fit, or a bootstrap resample).
     var convert: ([Double]) -> ChinchillaConstants? = {
       ChinchillaConstants(name: name, source: "", E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4])

@@ -196,6 +196,15 @@ extension ScalingTool {
           }
         }
         answers = answers.map { planner.annotated($0) }
+        // Never a printed inf or NaN: a law whose constants give no finite answer is an error
+        // naming the question.
+        for a in answers {
+          let parts = [("N", a.params), ("D", a.tokens), ("C", a.flops), ("loss", a.loss)]
+          if let bad = parts.first(where: { !$0.1.isFinite }) {
+            throw CommandUsageError(
+              message: "the law \(planningLaw.name) gives a non-finite \(bad.0) (\(bad.1)) for this question (\(a.query)); check the law's constants (scaling plan --list-laws, or the fit file)")
+          }
+        }
         let shapes = shape && sweep == nil ? TransformerShape.proposals(near: answers[0].params) : []
         var text: String
         switch format {
