@@ -45,7 +45,12 @@ public struct DataSummary: Sendable {
     for d in derivations { s += "    derived      = \(d)\n" }
     if let runs { s += "    runs         = \(runs)\n" }
     if !modelSizes.isEmpty {
-      s += "    model sizes  = \(modelSizes.count): \(modelSizes.map(shortCount).joined(separator: ", "))\n"
+      // At most the first and last five: a file with a million sizes printed 18 MB on one line.
+      let shown = modelSizes.count <= 12
+        ? modelSizes.map(shortCount).joined(separator: ", ")
+        : (modelSizes.prefix(5).map(shortCount) + ["... (\(modelSizes.count - 10) more)"] + modelSizes.suffix(5).map(shortCount))
+          .joined(separator: ", ")
+      s += "    model sizes  = \(modelSizes.count): \(shown)\n"
     }
     if let r = tokenRange { s += "    tokens       = \(shortCount(r.lowerBound)) .. \(shortCount(r.upperBound))\n" }
     if let r = flopRange { s += "    flops        = \(String(format: "%.3g", r.lowerBound)) .. \(String(format: "%.3g", r.upperBound))\n" }
