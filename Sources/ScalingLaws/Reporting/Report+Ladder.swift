@@ -68,6 +68,9 @@ extension Report {
       md += "| \(metric) | \(verdict) | \(s1) | \(s2) | \(ch) | \(cover) |"
       md += (k < atPlan.count ? atPlan[k] : []).map { " \($0.map { String(format: "%.3f", $0) } ?? "n/a") |" }.joined() + "\n"
     }
+    if atPlan.contains(where: { $0.contains { $0 == nil } }) {
+      md += "\nn/a: the chain gives no finite metric for that planned model: step 1 or step 2 did not converge, or step 1 is a curve law whose annealing bonus C·S2 reaches its floor E at the end of a long run (E driven to ~0; see its warnings), so it has no end-of-run task loss to feed step 2.\n"
+    }
     let all = ladders.compactMap { $0.summary(Ladder.Result.chainedError, finalsOnly: true)?.mean }
     if !all.isEmpty {
       md += "\nMean chained error over the \(all.count) tasks: \(String(format: "%.2f", 100 * all.reduce(0, +) / Double(all.count))) points"
