@@ -366,8 +366,14 @@ public struct LawFitter: Sendable {
     if usesN && Set(dataset.params).count >= 2 {
       // Do losses fall with model size? The slope of log L on log N (holding log D when the law
       // uses it), by linear least squares.
-      let rows = (0..<n).map { i in usesD ? [1, data.logParams[i], data.logTokens[i]] : [1, data.logParams[i]] }
-      if let slope = try? Matrix(rowArrays: rows).leastSquares(data.logLoss).solution[1], slope >= 0 {
+      // Filled in place (an array of n small row arrays cost ~100 bytes a point).
+      var design = Matrix(rows: n, columns: usesD ? 3 : 2)
+      for i in 0..<n {
+        design[i, 0] = 1
+        design[i, 1] = data.logParams[i]
+        if usesD { design[i, 2] = data.logTokens[i] }
+      }
+      if let slope = try? design.leastSquares(data.logLoss).solution[1], slope >= 0 {
         warnings.append(
           "losses do not fall with model size (slope of log L on log N\(usesD ? " at fixed D" : "") = \(String(format: "%+.3g", slope))): the N term of the law is not supported by these data")
       }
