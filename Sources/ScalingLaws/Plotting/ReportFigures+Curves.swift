@@ -109,7 +109,7 @@ extension ReportFigures {
       blocks: blocks,
       settings: [
         "set title 'Schedules compared by the \(fit.law) fit\(size)'", "set logscale x", "set format x '10^{%L}'",
-        "set xlabel '\(useTokens ? "tokens D" : "step")'", "set ylabel 'loss'", "set key outside below horizontal", "set grid",
+        "set xlabel '\(useTokens ? "tokens D" : "step")'", "set ylabel 'loss'", "set key outside below horizontal", "set bmargin 5", "set grid",
       ],
       plot: "plot " + plots.joined(separator: ", \\\n     "))
   }
