@@ -215,17 +215,20 @@ public struct LawFitter: Sendable {
       let solver = LBFGS(options: .scipyDefaults)
       results = parallelMap(starts.count) { i in solver.minimize(start: starts[i], objective) }
     case .fast:
-        let fs = try law.fastStarts(data, loss: loss)
+      // Above the threshold the starts (the laws' exponent grids, which hold a column per grid
+      // exponent over every point they see: ~400 bytes a point for Chinchilla) and the basin
+      // choice both use an evenly strided subsample (every k-th row); the chosen starts are then
+      // polished on all points: the subsample only picks which start to polish.
+      let large = data.count > Self.subsampleThreshold
+      let stride = (data.count + 9_999) / 10_000
+      let sub = large ? LogData(dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))), law: law.kind) : data
+      let fs = try law.fastStarts(sub, loss: loss)
       warnings += fs.warnings
       let starts = fs.starts.isEmpty ? law.gridStarts() : fs.starts
       startCount = starts.count
       let solver = LBFGS(options: law.startOptions ?? Self.polishOptions)
       let newton = NewtonRefinement()
-      if data.count > Self.subsampleThreshold {
-        // Basin choice on an evenly strided subsample (every k-th row), then the chosen start is
-        // polished on all points: the subsample only picks which start to polish.
-        let stride = (data.count + 9_999) / 10_000
-        let sub = LogData(dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))), law: law.kind)
+      if large {
         let subObjective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
           law.objective(t, sub, loss: loss, gradient: &g)
         }
