@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// A run whose last checkpoint ends more than 2% above the last checkpoint of a smaller model's
 /// run of the same length: a run that stalled (an early plateau it left late, a loss spike) or
@@ -74,7 +75,7 @@ extension Dataset {
   }
 
   /// The relative checkpoint scatter at a run's end: the residual standard deviation of a
-  /// quadratic through log loss against log position over its last eight checkpoints (the
+  /// quadratic (least squares, `Matrix.leastSquares`) through log loss against log position over its last eight checkpoints (the
   /// quadratic takes out the curve's own descent and the bend of an annealing schedule's end;
   /// 0 with fewer than five checkpoints).
   func endNoise(_ rows: [Int], position: [Double]) -> Double {
@@ -82,33 +83,14 @@ extension Dataset {
     let x = last.map { log(max(position[$0], 1e-300)) }, y = last.map { log(loss[$0]) }
     guard x.count >= 5, (x + y).allSatisfy({ $0.isFinite }) else { return 0 }
     let mx = x.reduce(0, +) / Double(x.count)
-    let t = x.map { $0 - mx }
-    // Least squares for y = c0 + c1 t + c2 t² by the normal equations (3 x 3, Cramer's rule).
-    var m = [[Double]](repeating: [0, 0, 0], count: 3), v = [0.0, 0, 0]
-    for (ti, yi) in zip(t, y) {
-      let f = [1, ti, ti * ti]
-      for a in 0..<3 {
-        v[a] += f[a] * yi
-        for b in 0..<3 { m[a][b] += f[a] * f[b] }
-      }
+    var design = Matrix(rows: x.count, columns: 3)
+    for (i, xi) in x.enumerated() {
+      let t = xi - mx
+      design[i, 0] = 1
+      design[i, 1] = t
+      design[i, 2] = t * t
     }
-    func det(_ q: [[Double]]) -> Double {
-      q[0][0] * (q[1][1] * q[2][2] - q[1][2] * q[2][1]) - q[0][1] * (q[1][0] * q[2][2] - q[1][2] * q[2][0])
-        + q[0][2] * (q[1][0] * q[2][1] - q[1][1] * q[2][0])
-    }
-    let d = det(m)
-    guard d != 0, d.isFinite else { return 0 }
-    var c = [0.0, 0, 0]
-    for k in 0..<3 {
-      var q = m
-      for r in 0..<3 { q[r][k] = v[r] }
-      c[k] = det(q) / d
-    }
-    var rss = 0.0
-    for (ti, yi) in zip(t, y) {
-      let r = yi - c[0] - c[1] * ti - c[2] * ti * ti
-      rss += r * r
-    }
+    guard let rss = try? design.leastSquares(y).residualSumOfSquares, rss.isFinite else { return 0 }
     return (rss / Double(x.count - 3)).squareRoot()
   }
 

@@ -105,7 +105,7 @@ extension LawFitter {
     }
     // Resamples that reached a bound of the search range, or ran far from the rest.
     let bounds: [ClosedRange<Double>?] = full.parameterNames.map { full.parameterBounds[$0] }
-    let medians: [Double] = (0..<k).map { j in Self.median(samples.map { $0[j] }.filter { $0.isFinite }) }
+    let medians: [Double] = (0..<k).map { j in percentile(samples.map { $0[j] }.filter { $0.isFinite }, 0.5) }
     var atBound = 0, outlying = 0
     for x in samples {
       var bound = false, far = false
@@ -155,14 +155,8 @@ extension LawFitter {
   /// 1.4826 × the median absolute deviation from the median (NaN for no values).
   static func robustScale(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
-    let m = median(values)
-    return 1.4826 * median(values.map { abs($0 - m) })
-  }
-
-  static func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    let m = percentile(values, 0.5)
+    return 1.4826 * percentile(values.map { abs($0 - m) }, 0.5)
   }
 }
 

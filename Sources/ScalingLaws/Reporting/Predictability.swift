@@ -54,7 +54,7 @@ public struct Predictability: Sendable {
       let last = ordered.suffix(3)
       finals.append((run, d.params[ordered[ordered.count - 1]], last.map { y[$0] }.reduce(0, +) / Double(last.count)))
     }
-    let noise = LawFitter.median(noises)
+    let noise = percentile(noises, 0.5)
     let signal = (finals.map { $0.value }.max() ?? .nan) - (finals.map { $0.value }.min() ?? .nan)
     let ratio = noise > 0 ? signal / noise : .infinity
     // The backtest inside the ladder.
