@@ -20,7 +20,9 @@ public struct Covariance: Sendable {
   /// - Parameters:
   ///   - jacobian: ∂r/∂p at the optimum (m × n).
   ///   - residualSumOfSquares: Σ r² at the optimum.
-  public init(jacobian J: Matrix, residualSumOfSquares rss: Double) throws {
+  ///   - degreesOfFreedom: of s² = RSS / dof; default m − n. A Jacobian with extra rows that are
+  ///     not observations (a MAP fit's prior rows) gives the data's own.
+  public init(jacobian J: Matrix, residualSumOfSquares rss: Double, degreesOfFreedom: Int? = nil) throws {
     let m = J.rows, n = J.columns
     // Scale columns to unit norm so that the condition number measures correlation, not units.
     var scaled = J
@@ -50,7 +52,7 @@ public struct Covariance: Sendable {
       }
     }
     dropped += max(0, n - s.count)
-    let dof = max(1, m - n)
+    let dof = max(1, degreesOfFreedom ?? (m - n))
     let s2 = rss / Double(dof)
     var cov = Matrix(rows: n, columns: n)
     for a in 0..<n {

@@ -60,3 +60,10 @@ func temporaryDirectory(_ test: XCTestCase) throws -> String {
   test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
   return dir
 }
+
+/// The checkout's `datasets/` folder (the shipped data, with their attributions).
+func datasetsFolder() -> String {
+  var url = URL(fileURLWithPath: #filePath)
+  for _ in 0..<3 { url.deleteLastPathComponent() }
+  return url.appendingPathComponent("datasets").path
+}

@@ -163,7 +163,7 @@ final class SigmoidLawTests: XCTestCase {
     }
     // a is tied to b only where both levels are bound (the fallback when the unbounded curve
     // leaves the range within the data); the law itself refuses to fix it.
-    XCTAssertThrowsError(try FixedParameterLaw(SigmoidLaw(yRange: 0...1), fixed: ["a": 0.6])) {
+    XCTAssertThrowsError(try ConstrainedLaw(SigmoidLaw(yRange: 0...1), fixed: ["a": 0.6])) {
       XCTAssertTrue("\($0)".hasPrefix("cannot fix a in this parametrisation of the sigmoid law"), "\($0)")
     }
     // With the range kept over the data (the default) and without a range, a can be fixed.

@@ -42,7 +42,7 @@ extension LawFitter {
 
   /// Resample with replacement and refit each resample; summarise the parameters.
   public func bootstrap(_ dataset: Dataset, fit: LawFit, options: BootstrapOptions) throws -> BootstrapResult {
-    let (full, law) = try laws(for: dataset, levelsBounded: fit.levelsBounded)
+    let (full, law) = try laws(for: dataset, levelsBounded: fit.levelsBounded, priorScale: fit.priorScale)
     let unit = options.unit ?? Self.defaultUnit(dataset)
     // The resampling blocks: indices of the points in each block.
     var blocks: [[Int]]
@@ -62,7 +62,7 @@ extension LawFitter {
     }
     let blockList = blocks
     let localSolver = LBFGS(options: LawFitter.polishOptions)
-    let mainTheta = (law as? FixedParameterLaw)?.project(fit.internalParameters) ?? fit.internalParameters
+    let mainTheta = Self.constraints(of: law)?.project(fit.internalParameters) ?? fit.internalParameters
     let seed = options.seed
     let progress = options.progress
     let counter = ProgressCounter()

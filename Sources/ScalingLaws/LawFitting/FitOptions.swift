@@ -10,6 +10,16 @@ public struct FitOptions: Sendable {
   public var search: SearchStrategy = .fast
   /// Reported parameters held at a value (`--fix b=0.25`), any law.
   public var fixed: [String: Double] = [:]
+  /// Parameters tied to another (`--tie beta=alpha`): dependent name → the name it equals.
+  public var tied: [String: String] = [:]
+  /// Gaussian priors (`--prior`): a MAP fit (see `PriorLaw`). nil: the law's default
+  /// (`PriorSet.defaults(for:)`: the multi-power law's published-fit priors; none for the others).
+  public var priors: [Prior]? = nil
+
+  /// The priors the fit uses.
+  public var resolvedPriors: [Prior] {
+    (priors ?? PriorSet.defaults(for: law)).filter { fixed[$0.parameter] == nil && tied[$0.parameter] == nil || priors != nil }
+  }
   /// A metric law's y-range (`--y-range`).
   public var yRange: YRange = .auto
 

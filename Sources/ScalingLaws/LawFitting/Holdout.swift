@@ -72,15 +72,18 @@ public struct FitAnalysis: Sendable {
   public var fitOptions: FitOptions
   public var bootstrap: BootstrapOptions?
   public var holdout: HoldoutCriterion?
+  /// Choose among the law's priors and tied exponents by backtest (`AutoFit`) when the fit
+  /// warns that the data leave a parameter undetermined.
+  public var auto: Bool
 
-  public init(fitOptions: FitOptions, bootstrap: BootstrapOptions? = nil, holdout: HoldoutCriterion? = nil) {
+  public init(fitOptions: FitOptions, bootstrap: BootstrapOptions? = nil, holdout: HoldoutCriterion? = nil, auto: Bool = false) {
     self.fitOptions = fitOptions
     self.bootstrap = bootstrap
     self.holdout = holdout
+    self.auto = auto
   }
 
   public func run(_ dataset: Dataset) throws -> LawFit {
-    let fitter = LawFitter(options: fitOptions)
     var training = dataset
     var heldOut: [Int] = []
     if let h = holdout {
@@ -92,7 +95,15 @@ public struct FitAnalysis: Sendable {
       training = dataset.subset((0..<dataset.count).filter { !kept.contains($0) })
       training.filters.append(FilterReport(filter: "holdout \(h.description)", removed: heldOut.count))
     }
-    var fit = try fitter.fit(training)
+    var fitter = LawFitter(options: fitOptions)
+    var fit: LawFit
+    if auto {
+      let chosen = try AutoFit(options: fitOptions).fit(training)
+      fit = chosen.fit
+      fitter = LawFitter(options: chosen.options)
+    } else {
+      fit = try fitter.fit(training)
+    }
     if let b = bootstrap {
       fit.bootstrap = try fitter.bootstrap(training, fit: fit, options: b)
       fit.warnings += fit.bootstrap.map { LawFitter.bootstrapWarnings($0, lossMin: training.loss.min() ?? 1) } ?? []

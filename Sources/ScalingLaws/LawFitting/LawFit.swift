@@ -48,11 +48,22 @@ public struct LawFit: Sendable {
   public var dataset: Dataset
   /// Parameters held at a given value (`--fix`): reported with no standard error.
   public var fixed: [String: Double] = [:]
+  /// Parameters tied to another (`--tie`): dependent name → the name it equals.
+  public var tied: [String: String] = [:]
+  /// Gaussian priors of a MAP fit (`--prior`); `objective` then includes `priorTerm`.
+  public var priors: [Prior] = []
+  /// The prior term's weight c (see `PriorLaw`), when there are priors.
+  public var priorScale: Double? = nil
+  /// The prior term c·Σz²/2 at the optimum (0 without priors); the data term is
+  /// `objective − priorTerm`.
+  public var priorTerm: Double = 0
   /// The range a metric law's curve was kept in over the data (`--y-range`), if any.
   public var yRange: ClosedRange<Double>? = nil
   /// Whether both levels of the sigmoid were bound to `yRange` (the curve inside it for every x):
   /// the fitter's fallback when the unbounded curve leaves the range within the data.
   public var levelsBounded = false
+  /// What `--auto` compared and chose, when it was asked for.
+  public var auto: AutoChoice? = nil
   /// Bootstrap uncertainty, when requested.
   public var bootstrap: BootstrapResult? = nil
   /// The extrapolation check, when requested.

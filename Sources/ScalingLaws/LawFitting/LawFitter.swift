@@ -27,21 +27,47 @@ public struct LawFitter: Sendable {
     var warnings: [String]
     /// How the search worked when it is not the plain multistart (subsampled basin choice).
     var note: String? = nil
+    /// The law the optimum belongs to: the law searched, with a MAP fit's prior weight settled.
+    var law: any ScalingLaw
   }
 
-  /// The law as fitted to `dataset`: the y-range settled on the data, fixed parameters held.
-  /// `full` reports every parameter; `fitted` is what the optimiser sees (the same law when
-  /// nothing is fixed).
+  /// The law as fitted to `dataset`: the y-range settled on the data, fixed and tied parameters
+  /// held, priors added. `full` reports every parameter; `fitted` is what the optimiser sees (the
+  /// same law when nothing is fixed, tied or given a prior). `priorScale`: the prior term's weight
+  /// when it is known (a bootstrap of a fit reuses the fit's); nil lets `search` estimate it.
   /// `levelsBounded`: a sigmoid with a y-range binds both levels of the curve to it (see
   /// `FitOptions.makeLaw(levelsBounded:)`).
-  public func laws(for dataset: Dataset, levelsBounded: Bool = true) throws -> (full: any ScalingLaw, fitted: any ScalingLaw) {
+  public func laws(for dataset: Dataset, levelsBounded: Bool = true, priorScale: Double? = nil) throws
+    -> (full: any ScalingLaw, fitted: any ScalingLaw)
+  {
     let full = options.resolved(for: dataset).makeLaw(levelsBounded: levelsBounded)
-    return (full, options.fixed.isEmpty ? full : try FixedParameterLaw(full, fixed: options.fixed))
+    var fitted = full
+    if !options.fixed.isEmpty || !options.tied.isEmpty {
+      fitted = try ConstrainedLaw(full, fixed: options.fixed, tied: options.tied)
+    }
+    let priors = options.resolvedPriors
+    if !priors.isEmpty {
+      for p in priors {
+        if options.fixed[p.parameter] != nil {
+          throw FitError("a prior on \(p.parameter), which is fixed: give one or the other")
+        }
+        if let src = options.tied[p.parameter] {
+          throw FitError("a prior on \(p.parameter), which is tied to \(src): put the prior on \(src)")
+        }
+      }
+      fitted = try PriorLaw(fitted, priors: priors, scale: priorScale)
+    }
+    return (full, fitted)
+  }
+
+  /// The fixed and tied parameters of a fitted law (nil: none).
+  static func constraints(of law: any ScalingLaw) -> ConstrainedLaw? {
+    (law as? ConstrainedLaw) ?? ((law as? PriorLaw)?.inner as? ConstrainedLaw)
   }
 
   /// Full reported parameters from the fitted law's.
   static func fullReported(_ p: [Double], _ fitted: any ScalingLaw) -> [Double] {
-    (fitted as? FixedParameterLaw)?.expandReported(p) ?? p
+    constraints(of: fitted)?.expandReported(p) ?? p
   }
 
   public func fit(_ dataset: Dataset) throws -> LawFit {
@@ -92,6 +118,7 @@ public struct LawFitter: Sendable {
         levelsBounded = true
       }
     }
+    law = outcome.law
     var warnings = dataset.warnings + outcome.warnings + rangeWarnings
     if !outcome.final.converged {
       warnings.insert("NOT CONVERGED: \(outcome.final.termination.description)", at: 0)
@@ -109,6 +136,11 @@ public struct LawFitter: Sendable {
       evaluations: outcome.evaluations, searchNote: outcome.note)
     fit.yRange = range
     fit.levelsBounded = levelsBounded
+    if let pl = law as? PriorLaw {
+      fit.priors = pl.priors
+      fit.priorScale = pl.scale
+      fit.priorTerm = pl.priorTerm(outcome.final.parameters)
+    }
     if domainViolation != nil { fit.converged = false }
     return Self.withFixedParameters(fit, law: law, full: full)
   }
@@ -163,25 +195,35 @@ public struct LawFitter: Sendable {
     }
   }
 
-  /// The fit of a law with fixed parameters, reported with every parameter: fixed ones at their
-  /// value, with a standard error of 0 and no correlation.
+  /// The fit of a law with fixed or tied parameters, reported with every parameter: fixed ones at
+  /// their value, with a standard error of 0 and no correlation; tied ones as their source.
   static func withFixedParameters(_ fit: LawFit, law: any ScalingLaw, full: any ScalingLaw) -> LawFit {
-    guard let fixedLaw = law as? FixedParameterLaw else { return fit }
+    guard let constrained = constraints(of: law) else { return fit }
     var f = fit
-    let free = fixedLaw.freeReported
+    let free = constrained.freeReported
     f.parameterNames = full.parameterNames
-    f.parameters = fixedLaw.expandReported(fit.parameters)
-    f.internalParameters = fixedLaw.expand(fit.internalParameters)
-    f.fixed = fixedLaw.fixedValues
+    f.parameters = constrained.expandReported(fit.parameters)
+    f.internalParameters = constrained.expand(fit.internalParameters)
+    f.fixed = constrained.fixedValues
+    f.tied = constrained.ties
+    // A tied parameter is its source: the same value, standard error and correlations.
+    var sourceOf = Array(0..<full.parameterCount)
+    for tie in constrained.reportedTies { sourceOf[tie.dependent] = tie.source }
     if let se = fit.standardErrors {
       var all = [Double](repeating: 0, count: full.parameterCount)
       for (j, i) in free.enumerated() { all[i] = se[j] }
+      for tie in constrained.reportedTies { all[tie.dependent] = all[tie.source] }
       f.standardErrors = all
     }
     if let c = fit.correlation {
       var m = Matrix(rows: full.parameterCount, columns: full.parameterCount)
       for i in 0..<full.parameterCount { m[i, i] = 1 }
-      for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { m[i, j] = c[a, b] } }
+      let slot = Dictionary(uniqueKeysWithValues: free.enumerated().map { ($1, $0) })
+      for i in 0..<full.parameterCount {
+        for j in 0..<full.parameterCount where i != j {
+          if let a = slot[sourceOf[i]], let b = slot[sourceOf[j]] { m[i, j] = c[a, b] }
+        }
+      }
       f.correlation = m
     }
     return f
@@ -192,12 +234,21 @@ public struct LawFitter: Sendable {
     try search(dataset, law: law).final
   }
 
-  func search(_ dataset: Dataset, law: any ScalingLaw) throws -> SearchOutcome {
+  func search(_ dataset: Dataset, law searched: any ScalingLaw) throws -> SearchOutcome {
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
-    let data = LogData(dataset, law: law.kind)
+    let data = LogData(dataset, law: searched.kind)
     let loss = options.loss
-    let objective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
-      law.objective(t, data, loss: loss, gradient: &g)
+    // A MAP fit whose prior weight is not yet known: weighed at the best start, refined below.
+    let unweighed = (searched as? PriorLaw).flatMap { $0.scale == nil ? $0 : nil }
+    var law = searched
+    func weigh(_ starts: [[Double]], on d: LogData, runs: [String]?) {
+      guard let pl = unweighed, !starts.isEmpty else { return }
+      let best = starts.min { pl.inner.objectiveValue($0, d, loss: loss) < pl.inner.objectiveValue($1, d, loss: loss) }!
+      law = pl.withScale(
+        PriorLaw.scale(residuals: pl.residuals(best, d), loss: loss, freeParameters: pl.parameterCount, runs: runs))
+    }
+    func objectiveOf(_ l: any ScalingLaw) -> @Sendable ([Double], inout [Double]) -> Double {
+      { t, g in l.objective(t, data, loss: loss, gradient: &g) }
     }
     var warnings: [String] = []
     // Every result in `results` is a minimisation of the objective on all points; only those are
@@ -212,6 +263,8 @@ public struct LawFitter: Sendable {
     case .hoffmann:
       let starts = law.gridStarts()
       startCount = starts.count
+      weigh(starts, on: data, runs: dataset.run)
+      let objective = objectiveOf(law)
       let solver = LBFGS(options: .scipyDefaults)
       results = parallelMap(starts.count) { i in solver.minimize(start: starts[i], objective) }
     case .fast:
@@ -221,16 +274,20 @@ public struct LawFitter: Sendable {
       // polished on all points: the subsample only picks which start to polish.
       let large = data.count > Self.subsampleThreshold
       let stride = (data.count + 9_999) / 10_000
-      let sub = large ? LogData(dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))), law: law.kind) : data
+      let subset = large ? dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))) : dataset
+      let sub = large ? LogData(subset, law: law.kind) : data
       let fs = try law.fastStarts(sub, loss: loss)
       warnings += fs.warnings
       let starts = fs.starts.isEmpty ? law.gridStarts() : fs.starts
       startCount = starts.count
+      weigh(starts, on: sub, runs: subset.run)
+      let objective = objectiveOf(law)
       let solver = LBFGS(options: law.startOptions ?? Self.polishOptions)
       let newton = NewtonRefinement()
       if large {
+        let l = law
         let subObjective: @Sendable ([Double], inout [Double]) -> Double = { t, g in
-          law.objective(t, sub, loss: loss, gradient: &g)
+          l.objective(t, sub, loss: loss, gradient: &g)
         }
         let pre = parallelMap(starts.count) { i in solver.minimize(start: starts[i], subObjective) }
         extraIterations = pre.reduce(0) { $0 + $1.iterations }
@@ -250,16 +307,40 @@ public struct LawFitter: Sendable {
     guard let chosen = Self.best(results) else {
       throw FitError("\(where_): the objective is not finite at any starting point")
     }
+    var objective = objectiveOf(law)
     // Final polish from the chosen point, on all points (Newton, then restarted L-BFGS if Newton
     // does not converge; see `Polisher`). Every search (fast, hoffmann, subsampled) ends with the
     // same stopping rules. The subsampled branch has already run Newton on all points.
-    let (final, polishIterations, polishEvaluations) = Polisher().polish(
+    var (final, polishIterations, polishEvaluations) = Polisher().polish(
       chosen, newtonDone: newtonPolished && chosen.converged, objective, boundsOf: law)
+    // The prior weight re-estimated at the optimum: when it differs from the best start's by more
+    // than a factor 1.5 (a start far from the optimum, as on the Hoffmann grid), the polish is
+    // repeated from there with the new weight (at most three times). Within that factor the
+    // start's weight stands: the prior's SD is not known to better than that, and each repeat
+    // costs a Newton polish.
+    if let pl = unweighed {
+      for _ in 0..<3 {
+        let c = (law as! PriorLaw).scale!
+        let refined = PriorLaw.scale(
+          residuals: pl.residuals(final.parameters, data), loss: loss, freeParameters: pl.parameterCount, runs: dataset.run)
+        guard refined.isFinite, refined > 0, max(refined / c, c / refined) > 1.5 else { break }
+        law = pl.withScale(refined)
+        objective = objectiveOf(law)
+        var g = [Double](repeating: 0, count: final.parameters.count)
+        let f = objective(final.parameters, &g)
+        let start = MinimizationResult(
+          parameters: final.parameters, objective: f, gradient: g, iterations: 0, evaluations: 0, termination: final.termination)
+        let again = Polisher().polish(start, newtonDone: false, objective, boundsOf: law)
+        final = again.result
+        polishIterations += again.iterations
+        polishEvaluations += again.evaluations + 1
+      }
+    }
     return SearchOutcome(
       final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
       iterations: results.reduce(0) { $0 + $1.iterations } + polishIterations + extraIterations,
       evaluations: results.reduce(0) { $0 + $1.evaluations } + polishEvaluations + extraEvaluations,
-      warnings: warnings, note: note)
+      warnings: warnings, note: note, law: law)
   }
 
   /// The lowest objective among converged runs; if none converged, the lowest overall.
@@ -284,7 +365,9 @@ public struct LawFitter: Sendable {
     let dpdt = law.reportedDerivatives(theta)
     // ∂r/∂p from ∂r/∂θ: g_θ = Pᵀ g_p with P = ∂p/∂θ (diagonal in `order` for most laws).
     let inverseTransposed = law.reportedJacobian(theta).flatMap { invertTransposed($0) }
-    var J = Matrix(rows: n, columns: k)
+    // A MAP fit's priors add one row each (below): pseudo-observations with the data's scale.
+    let priorLaw = law as? PriorLaw
+    var J = Matrix(rows: n + (priorLaw?.priors.count ?? 0), columns: k)
     var residuals = [Double](repeating: 0, count: n)
     var g = [Double](repeating: 0, count: theta.count)
     for i in 0..<n {
@@ -302,8 +385,16 @@ public struct LawFitter: Sendable {
     var se: [Double]? = nil
     var corr: Matrix? = nil
     var cond = Double.infinity
+    if let priorLaw, n > k {
+      // z_k = (g(p) − μ)/σ as a residual of scale s: the row √(s²)·g′(p)/σ in p's column, so that
+      // Cov = s²(JᵀJ + s²·Σ g′²/σ²)⁻¹, the Gaussian posterior's covariance.
+      let s = (rss / Double(n - k)).squareRoot()
+      for (j, (prior, idx)) in zip(priorLaw.priors, priorLaw.indices).enumerated() {
+        J[n + j, idx] = s * prior.slope(params[idx]) / prior.sd
+      }
+    }
     if J.storage.allSatisfy({ $0.isFinite }) {
-      let cov = try Covariance(jacobian: J, residualSumOfSquares: rss)
+      let cov = try Covariance(jacobian: J, residualSumOfSquares: rss, degreesOfFreedom: n - k)
       cond = cov.conditionNumber
       if cov.rankDeficiency == 0 && n > k {
         se = cov.standardErrors
@@ -431,11 +522,14 @@ public struct LawFitter: Sendable {
 
   var objectiveDefinition: String {
     let r = options.law.isMetricLaw ? "y_pred - y_obs" : "log L_pred - log L_obs"
+    let data: String
     switch options.loss {
     case .huber(let d):
-      return "sum over points of Huber_delta(\(r)), delta = \(d)"
+      data = "sum over points of Huber_delta(\(r)), delta = \(d)"
     case .squared:
-      return "sum over points of (\(r))^2 / 2"
+      data = "sum over points of (\(r))^2 / 2"
     }
+    guard !options.resolvedPriors.isEmpty else { return data }
+    return data + " + c * sum over priors of z^2/2, z = (value - mean)/sd (MAP; c = E[psi^2]/E[psi'] of the residuals, the data term's units)"
   }
 }

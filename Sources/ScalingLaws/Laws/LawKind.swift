@@ -34,6 +34,12 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
   /// Laws with the learning-rate schedule as an input (the loader builds each run's schedule).
   public var modelsSchedule: Bool { self == .chinchillaLR || self == .lrAnnealing || self == .multiPower }
 
+  /// The tie that gives the law one exponent for N and D (`--tie beta=alpha`: reducible loss a
+  /// power of compute at the optimum), as (dependent, source); nil for laws without both.
+  public var sharedExponentTie: (dependent: String, source: String)? {
+    self == .chinchilla || self == .chinchillaLR ? ("beta", "alpha") : nil
+  }
+
   /// Laws of one model size's curves.
   public var isSingleSize: Bool { self == .lrAnnealing || self == .multiPower }
 

@@ -19,6 +19,15 @@ extension FitDocument.Record {
     law = fit.law
     formula = fit.formula
     fixed = fit.fixed
+    tied = fit.tied.isEmpty ? nil : fit.tied
+    priors = fit.priors.isEmpty ? nil : fit.priors.map { PriorRecord(on: $0.label, mean: $0.mean, sd: $0.sd) }
+    priorScale = fit.priors.isEmpty ? nil : fit.priorScale
+    priorTerm = fit.priors.isEmpty ? nil : fit.priorTerm
+    auto = fit.auto.map { a in
+      AutoRecord(
+        design: a.design, chosen: a.chosen, reason: a.reason,
+        candidates: a.rows.map { .init(name: $0.name, backtestError: $0.backtestError, points: $0.backtestPoints) })
+    }
     yRange = fit.yRange.map { [$0.lowerBound, $0.upperBound] }
     yRangeScope = fit.yRange.map { _ in fit.levelsBounded ? "levels" : "data" }
     points = fit.points
@@ -161,6 +170,22 @@ extension FitDocument.Record {
     var lawOptions: [(String, JSONValue)] = []
     if let fixed, !fixed.isEmpty {
       lawOptions.append(("fixed", .object(names.compactMap { n in fixed[n].map { (n, .num($0)) } })))
+    }
+    if let tied, !tied.isEmpty {
+      lawOptions.append(("tied", .object(names.compactMap { n in tied[n].map { (n, .string($0)) } })))
+    }
+    if let priors, !priors.isEmpty {
+      lawOptions.append(("priors", .array(priors.map { .object([("on", .string($0.on)), ("mean", .num($0.mean)), ("sd", .num($0.sd))]) })))
+      lawOptions.append(("prior_scale", .num(priorScale ?? .nan)))
+      lawOptions.append(("prior_term", .num(priorTerm ?? .nan)))
+    }
+    if let auto {
+      lawOptions.append(("auto", .object([
+        ("design", .string(auto.design)), ("chosen", .string(auto.chosen)), ("reason", .string(auto.reason)),
+        ("candidates", .array(auto.candidates.map { c in
+          .object([("name", .string(c.name)), ("backtest_error", .num(c.backtestError ?? .nan)), ("points", .int(c.points))])
+        })),
+      ])))
     }
     if metric {
       lawOptions.append(("y_range", yRange.map { .array($0.map { .num($0) }) } ?? .null))

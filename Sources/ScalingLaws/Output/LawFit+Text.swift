@@ -15,6 +15,10 @@ extension LawFit {
     for f in dataset.filters { s += "    filter       = \(f.filter): removed \(f.removed)\n" }
     s += "[[Fit Statistics]]\n"
     s += "    objective    = \(String(format: "%.10g", objective))  (\(objectiveDefinition))\n"
+    if !priors.isEmpty {
+      s += "                   data term \(String(format: "%.10g", objective - priorTerm)) + prior term \(String(format: "%.6g", priorTerm)) (c = \(String(format: "%.4g", priorScale ?? .nan)))\n"
+      s += "    priors       = \(priors.map { $0.description }.joined(separator: ", "))\n"
+    }
     s += "    converged    = \(converged ? "yes" : "NO") (\(termination.description))\n"
     s += "    search       = \(search.rawValue): \(starts) starts, \(startsConverged) converged; \(iterations) iterations, \(evaluations) evaluations\n"
     if let searchNote { s += "                   \(searchNote)\n" }
@@ -35,6 +39,8 @@ extension LawFit {
       line += String(format: "%.8g", v)
       if fixed[name] != nil {
         line += " (fixed)"
+      } else if let src = tied[name] {
+        line += " (tied to \(src))"
       } else if let se = standardErrors?[i] {
         line += " +/- " + String(format: "%.4g", se)
         if v != 0 {
@@ -54,6 +60,14 @@ extension LawFit {
       if !pairs.isEmpty {
         s += "[[Correlations]] (|C| >= 0.1)\n"
         for p in pairs.sorted(by: { $0.0 > $1.0 }) { s += p.1 + "\n" }
+      }
+    }
+    if let a = auto {
+      s += a.rows.isEmpty ? "[[Auto]] chosen: \(a.chosen): \(a.reason)\n" : "[[Auto]] backtest: \(a.design); chosen: \(a.chosen)\n"
+      let width = a.rows.map { $0.name.count }.max() ?? 8
+      for r in a.rows {
+        let e = r.backtestError.map { kind.isMetricLaw ? String(format: "%.4f", $0) : String(format: "%.2f%%", 100 * $0) } ?? "failed"
+        s += "    " + r.name.padding(toLength: width, withPad: " ", startingAt: 0) + ": \(e) over \(r.backtestPoints) points\(r.name == a.chosen ? "  <- chosen" : "")\n"
       }
     }
     if let b = bootstrap {

@@ -21,6 +21,14 @@ public struct FitDocument: Decodable, Sendable {
     public var law: String
     public var formula: String?
     public var fixed: [String: Double]?
+    /// Tied parameters (`--tie`): dependent name → the name it equals.
+    public var tied: [String: String]?
+    /// The Gaussian priors of a MAP fit, the prior term's weight c and its value at the optimum.
+    public var priors: [PriorRecord]?
+    public var priorScale: Double?
+    public var priorTerm: Double?
+    /// What `--auto` compared and chose.
+    public var auto: AutoRecord?
     public var yRange: [Double]?
     /// Where the curve was kept inside `yRange`: "data" (over the data's x range: the unbounded
     /// fit stayed inside) or "levels" (both levels bound: the curve inside for every x).
@@ -59,10 +67,12 @@ public struct FitDocument: Decodable, Sendable {
     public var parameterNames: [String] = []
 
     enum CodingKeys: String, CodingKey {
-      case file, group, name, law, formula, fixed, points, objective, converged, termination, tolerances, search
+      case file, group, name, law, formula, fixed, tied, priors, auto, points, objective, converged, termination, tolerances, search
       case starts, iterations, evaluations, parameters, stderr, correlation, warnings, data, intervals
       case bootstrap, holdout
       case yRange = "y_range"
+      case priorScale = "prior_scale"
+      case priorTerm = "prior_term"
       case yRangeScope = "y_range_scope"
       case objectiveDefinition = "objective_definition"
       case terminationReason = "termination_reason"
@@ -73,6 +83,34 @@ public struct FitDocument: Decodable, Sendable {
       case rmseLog = "rmse_log"
       case r2Log = "r2_log"
       case bootstrapSamples = "bootstrap_samples"
+    }
+
+    /// One prior: on `parameter` ("alpha") or on log10 of it ("log10(C)"), mean and SD.
+    public struct PriorRecord: Decodable, Sendable, Equatable {
+      public var on: String
+      public var mean: Double
+      public var sd: Double
+
+      /// The prior it records (nil: a label that is not a parameter name or log10(name)).
+      public var prior: Prior? { try? Prior.parse("\(on)=\(mean)+-\(sd)") }
+    }
+
+    public struct AutoRecord: Decodable, Sendable {
+      public var design: String
+      public var chosen: String
+      public var reason: String
+      public var candidates: [Candidate]
+
+      public struct Candidate: Decodable, Sendable {
+        public var name: String
+        public var backtestError: Double?
+        public var points: Int
+
+        enum CodingKeys: String, CodingKey {
+          case name, points
+          case backtestError = "backtest_error"
+        }
+      }
     }
 
     public struct Bootstrap: Decodable, Sendable {

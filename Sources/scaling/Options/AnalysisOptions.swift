@@ -28,8 +28,15 @@ struct AnalysisOptions: ParsableArguments {
 
   @Option(help: ArgumentHelp("Hold a parameter at a value, e.g. b=0.25 (chance level of 4-way multiple choice); repeatable.", valueName: "name=value"))
   var fix: [String] = []
+  @Option(help: ArgumentHelp("Tie a parameter to another, e.g. beta=alpha (one exponent for N and D: E + A/N^alpha + B/D^alpha); repeatable.", valueName: "name=other"))
+  var tie: [String] = []
+  @Option(help: ArgumentHelp("A Gaussian prior (a MAP fit): alpha=0.34+-0.1, log10(C)=0.3+-0.5 for a scale parameter, a named set (multi-power, chinchilla), or none; repeatable.", valueName: "name=mean+-sd|set|none"))
+  var prior: [String] = []
   @Option(help: ArgumentHelp("sigmoid: keep both levels of the curve (b and a + b) inside lo,hi; 'none' for no bounds. Default: 0,1 when every y is in [0, 1].", valueName: "lo,hi|none"))
   var yRange: String?
+
+  @Flag(help: "Choose by backtest: when the fit warns that the data leave a parameter undetermined (at a bound, s.e. > 100%, |corr| > 0.99), refit with the law's named priors and tied exponents, backtest each inside the data, and keep the one that predicts best.")
+  var auto = false
 
   @Option(help: "Bootstrap resamples (0: none).")
   var bootstrap: Int = 0
@@ -71,10 +78,86 @@ struct AnalysisOptions: ParsableArguments {
     if yRange != nil && !law.isMetricLaw {
       throw ValidationError("--y-range applies to --law sigmoid only.")
     }
-    if let name = try fixedParameters().keys.sorted().first(where: { !law.makeLaw(irreducible: irreducible).parameterNames.contains($0) }) {
-      throw ValidationError(
-        "--fix \(name): the \(law.makeLaw(irreducible: irreducible).name) law has no parameter '\(name)' (its parameters: \(law.makeLaw(irreducible: irreducible).parameterNames.joined(separator: ", "))).")
+    let model = law.makeLaw(irreducible: irreducible)
+    let names = model.parameterNames
+    let known = "(its parameters: \(names.joined(separator: ", ")))"
+    let fixed = try fixedParameters()
+    if let name = fixed.keys.sorted().first(where: { !names.contains($0) }) {
+      throw ValidationError("--fix \(name): the \(model.name) law has no parameter '\(name)' \(known).")
     }
+    let ties = try tiedParameters()
+    for (dep, src) in ties.sorted(by: { $0.key < $1.key }) {
+      for n in [dep, src] where !names.contains(n) {
+        throw ValidationError("--tie \(dep)=\(src): the \(model.name) law has no parameter '\(n)' \(known).")
+      }
+      if dep == src { throw ValidationError("--tie \(dep)=\(src): a parameter cannot be tied to itself.") }
+      for n in [dep, src] where fixed[n] != nil {
+        throw ValidationError("--tie \(dep)=\(src): \(n) is fixed by --fix; fix both, or tie without the --fix.")
+      }
+    }
+    do {
+      _ = try ConstrainedLaw(model, fixed: fixed, tied: ties)
+    } catch let e as FitError {
+      throw ValidationError("--\(ties.isEmpty ? "fix" : "tie"): \(e.message).")
+    }
+    let explicit = Set(prior.compactMap { try? Prior.parse($0).parameter })
+    for p in try priors() where explicit.contains(p.parameter) || !names.contains(p.parameter) {
+      guard names.contains(p.parameter) else {
+        throw ValidationError("--prior \(p.label): the \(model.name) law has no parameter '\(p.parameter)' \(known).")
+      }
+      if fixed[p.parameter] != nil {
+        throw ValidationError("--prior \(p.label): \(p.parameter) is fixed by --fix; give the prior or the --fix, not both.")
+      }
+      if let src = ties[p.parameter] {
+        throw ValidationError("--prior \(p.label): \(p.parameter) is tied to \(src) by --tie; put the prior on \(src).")
+      }
+    }
+  }
+
+  /// `--tie dep=src`, each parsed.
+  func tiedParameters() throws -> [String: String] {
+    var out: [String: String] = [:]
+    for item in tie {
+      let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw ValidationError("--tie '\(item)': expected name=other, e.g. beta=alpha.")
+      }
+      guard out[parts[0]] == nil else { throw ValidationError("--tie \(parts[0]) is given twice.") }
+      out[parts[0]] = parts[1]
+    }
+    return out
+  }
+
+  /// The priors of `--prior` (named sets expanded; `none`: no priors, not even a law's default).
+  func priors() throws -> [Prior] {
+    var out: [Prior] = []
+    for item in prior {
+      let text = item.trimmingCharacters(in: .whitespaces)
+      if text == "none" {
+        guard prior.count == 1 else { throw ValidationError("--prior none cannot be combined with other priors.") }
+        return []
+      }
+      if let set = PriorSet.named(text) {
+        guard set.laws.contains(law) else {
+          throw ValidationError(
+            "--prior \(text): the \(text) set is for the \(set.laws.map { $0.rawValue }.joined(separator: " and ")) law\(set.laws.count == 1 ? "" : "s"), not \(law.rawValue).")
+        }
+        // A set's prior on a parameter that is fixed or tied is left out (the tie's source keeps its own).
+        let held = Set(((try? fixedParameters()) ?? [:]).keys).union(((try? tiedParameters()) ?? [:]).keys)
+        out += set.priors.filter { !held.contains($0.parameter) }
+        continue
+      }
+      do {
+        out.append(try Prior.parse(text))
+      } catch let e as FitError {
+        throw ValidationError("--prior \(e.message).")
+      }
+    }
+    var seen: Set<String> = []
+    for p in out where !seen.insert(p.parameter).inserted {
+      throw ValidationError("--prior: two priors on \(p.parameter).")
+    }
+    return out
   }
 
   /// `--fix name=value`, each parsed.
@@ -119,6 +202,8 @@ struct AnalysisOptions: ParsableArguments {
     let chosen = objective ?? (law.isMetricLaw ? .squared : .huber)
     o.loss = chosen == .huber ? .huber(delta: huberDelta.value) : .squared
     o.fixed = (try? fixedParameters()) ?? [:]
+    o.tied = (try? tiedParameters()) ?? [:]
+    o.priors = prior.isEmpty ? nil : ((try? priors()) ?? [])
     o.yRange = (try? parsedYRange()) ?? .auto
     o.search = search
     return o
@@ -139,7 +224,7 @@ struct AnalysisOptions: ParsableArguments {
     var h: HoldoutCriterion? = nil
     if let x = holdoutAboveParams?.value { h = .paramsAbove(x) }
     if let c = holdoutAboveFlops?.value { h = .flopsAbove(c) }
-    return FitAnalysis(fitOptions: fitOptions, bootstrap: b, holdout: h)
+    return FitAnalysis(fitOptions: fitOptions, bootstrap: b, holdout: h, auto: auto)
   }
 }
 

@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+
+/// Issue 23 from the command line: `--prior`, `--tie` and `--auto` on `fit`, their errors, and the
+/// fit file's record of them.
+final class PriorTieCommandTests: XCTestCase {
+  /// Each bad use is a usage error naming the flag: exit 2, nothing written.
+  func testBadPriorsAndTiesAreUsageErrors() throws {
+    let dir = try temporaryDirectory(self)
+    let out = dir + "/fit.json"
+    let cases: [([String], String)] = [
+      (["--prior", "gamma=0.3+-0.1"], "Error: --prior gamma: the chinchilla law has no parameter 'gamma' (its parameters: E, A, B, alpha, beta).\n"),
+      (["--prior", "alpha=0.3+-0"], "Error: --prior 'alpha=0.3+-0': the SD '0' must be a positive finite number.\n"),
+      (["--prior", "alpha=0.3+--0.1"], "Error: --prior 'alpha=0.3+--0.1': the SD '-0.1' must be a positive finite number.\n"),
+      (["--tie", "alpha=alpha"], "Error: --tie alpha=alpha: a parameter cannot be tied to itself.\n"),
+      (["--tie", "beta=alpha", "--fix", "alpha=0.3"], "Error: --tie beta=alpha: alpha is fixed by --fix; fix both, or tie without the --fix.\n"),
+      (["--prior", "alpha=0.3+-0.1", "--fix", "alpha=0.3"], "Error: --prior alpha: alpha is fixed by --fix; give the prior or the --fix, not both.\n"),
+      (["--prior", "beta=0.3+-0.1", "--tie", "beta=alpha"], "Error: --prior beta: beta is tied to alpha by --tie; put the prior on alpha.\n"),
+      (["--tie", "A=alpha"], "Error: --tie: cannot tie A to alpha in the chinchilla law: the law parametrises them differently (tie two exponents, or two scale constants).\n"),
+      (["--prior", "multi-power"], "Error: --prior multi-power: the multi-power set is for the multi-power law, not chinchilla.\n"),
+      (["--prior", "none", "--prior", "chinchilla"], "Error: --prior none cannot be combined with other priors.\n"),
+    ]
+    for (flags, message) in cases {
+      let r = try CLI.run(["fit", fixture("small.csv")] + flags + ["--format", "json", "--output", out])
+      XCTAssertEqual(r.status, 2, "\(flags)")
+      XCTAssertTrue(r.stderr.hasPrefix(message), "\(flags): \(r.stderr)")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(flags)")
+    }
+  }
+
+  /// A MAP fit with a tie: the text shows both terms of the objective and the tie; the fit file
+  /// records the priors, their weight and the tie, and `predict` reads it back.
+  func testPriorAndTieAreRecordedAndCarried() throws {
+    let dir = try temporaryDirectory(self)
+    let file = dir + "/fit.json"
+    let args = ["fit", fixture("small.csv"), "--prior", "log10(A)=2.5+-1", "--prior", "alpha=0.34+-0.1", "--tie", "beta=alpha"]
+    let text = try CLI.run(args)
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertTrue(text.stdout.contains("\n                   data term "), text.stdout)
+    XCTAssertTrue(text.stdout.contains("    priors       = log10(A)=2.5+/-1, alpha=0.34+/-0.1\n"), text.stdout)
+    XCTAssertTrue(text.stdout.range(of: #"\n    beta *: [0-9.e+-]+ \(tied to alpha\)\n"#, options: .regularExpression) != nil, text.stdout)
+    XCTAssertEqual(try CLI.run(args + ["--format", "json", "--output", file]).status, 0)
+    let fit = ((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as! [String: Any])["fits"] as! [[String: Any]])[0]
+    XCTAssertEqual(fit["tied"] as? [String: String], ["beta": "alpha"])
+    let priors = fit["priors"] as! [[String: Any]]
+    XCTAssertEqual(priors.map { $0["on"] as! String }, ["log10(A)", "alpha"])
+    XCTAssertEqual(priors.map { $0["sd"] as! Double }, [1, 0.1])
+    XCTAssertGreaterThan(fit["prior_scale"] as! Double, 0)
+    let p = fit["parameters"] as! [String: Double]
+    XCTAssertEqual(p["beta"], p["alpha"])
+    let objective = fit["objective"] as! Double, prior = fit["prior_term"] as! Double
+    XCTAssertGreaterThan(prior, 0)
+    XCTAssertLessThan(prior, objective)
+    let predict = try CLI.run(["predict", "--fit", file, "--params", "1B", "--tokens", "20B"])
+    XCTAssertEqual(predict.status, 0, predict.stderr)
+    let expected = p["E"]! + p["A"]! / pow(1e9, p["alpha"]!) + p["B"]! / pow(2e10, p["beta"]!)
+    XCTAssertTrue(predict.stdout.contains(String(format: "%.4f", expected)), "\(expected): \(predict.stdout)")
+  }
+
+  /// `--auto` on the OLMo ladder's final losses (<= 760M fitted, the 1B runs held out) and on
+  /// mini-Pythia's (<= 10M fitted, the 10M and 19.5M held out): the table of candidates is
+  /// printed, and the choice predicts the held-out finals no worse than the plain fit.
+  func testAutoIsNeverWorseThanThePlainFitOnTheShippedLadders() throws {
+    let stalled = ["L4-D128-S600", "L4-D192-S600", "L6-D256-S600", "L8-D320-S600", "L8-D448-S600"].flatMap { ["--exclude-run", $0] }
+    let ladders: [[String]] = [
+      [datasetsFolder() + "/olmo-ladder/olmo_ladder_1b.csv", "--params-column", "params", "--run-column", "run", "--holdout-above-params", "1e9"],
+      [datasetsFolder() + "/minipythia.csv", "--params-column", "params_total", "--holdout-above-params", "1e7"] + stalled,
+    ]
+    for ladder in ladders {
+      let base = ["fit"] + ladder + ["--law", "chinchilla", "--checkpoints", "final", "--format", "json"]
+      func holdout(_ extra: [String]) throws -> (Double, [String: Any]) {
+        let r = try CLI.run(base + extra)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let fit = ((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["fits"] as! [[String: Any]])[0]
+        return ((fit["holdout"] as! [String: Any])["mean_abs_rel_error"] as! Double, fit)
+      }
+      let (plain, _) = try holdout([])
+      let (auto, fit) = try holdout(["--auto"])
+      XCTAssertLessThanOrEqual(auto, plain * (1 + 1e-12), ladder[0])
+      let a = fit["auto"] as! [String: Any]
+      let names = (a["candidates"] as! [[String: Any]]).map { $0["name"] as! String }
+      XCTAssertEqual(names, ["as given", "priors chinchilla", "tied beta=alpha", "priors chinchilla, tied beta=alpha"], ladder[0])
+      XCTAssertTrue(names.contains(a["chosen"] as! String))
+    }
+  }
+}
