@@ -84,3 +84,58 @@ final class PriorTieCommandTests: XCTestCase {
     }
   }
 }
+
+/// Issue 23, item 4 from the command line: `plan --law ISO.json` and `predict --fit ISO.json`.
+final class FrontierCommandTests: XCTestCase {
+  /// An IsoFLOP grid of Hoffmann's printed constants, +/- 2 decades around each optimum.
+  func isoflopFile(_ dir: String) throws -> String {
+    var rows = ["budget,params,tokens,loss"]
+    let (E, A, B, alpha, beta) = (1.69, 406.4, 410.7, 0.34, 0.28)
+    let G = pow(alpha * A / (beta * B), 1 / (alpha + beta)), a = beta / (alpha + beta)
+    for C in [1e17, 3e17, 1e18, 3e18, 1e19, 3e19] {
+      let n0 = G * pow(C / 6, a)
+      for k in 0..<9 {
+        let n = n0 * pow(10, -2 + 4 * Double(k) / 8)
+        let d = C / (6 * n)
+        rows.append("\(C),\(n),\(d),\(E + A / pow(n, alpha) + B / pow(d, beta))")
+      }
+    }
+    let path = dir + "/iso.csv"
+    try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func testPlanAndPredictWithAnIsoflopFit() throws {
+    let dir = try temporaryDirectory(self)
+    let csv = try isoflopFile(dir)
+    let iso = dir + "/iso.json"
+    let fit = try CLI.run(["fit", csv, "--approach", "isoflop", "--budget-column", "budget", "--bootstrap", "50", "--format", "json", "--output", iso])
+    XCTAssertEqual(fit.status, 0, fit.stderr)
+    // The law's own optimum at 1e21 FLOPs: N* = G (C/6)^a.
+    let (alpha, beta) = (0.34, 0.28)
+    let G = pow(alpha * 406.4 / (beta * 410.7), 1 / (alpha + beta)), a = beta / (alpha + beta)
+    let n = G * pow(1e21 / 6, a), d = 1e21 / (6 * n)
+    let loss = 1.69 + 406.4 / pow(n, alpha) + 410.7 / pow(d, beta)
+    let plan = try CLI.run(["plan", "--law", iso, "--flops", "1e21", "--format", "json"])
+    XCTAssertEqual(plan.status, 0, plan.stderr)
+    let p = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(p["params"] as! Double / n, 1, accuracy: 0.02)
+    XCTAssertEqual(p["tokens"] as! Double / d, 1, accuracy: 0.02)
+    XCTAssertEqual(p["loss"] as! Double / loss, 1, accuracy: 0.005)
+    let intervals = p["intervals"] as! [String: [Double]]
+    XCTAssertEqual(Set(intervals.keys), ["params", "tokens", "loss"])
+    XCTAssertTrue((p["law_source"] as! String).hasPrefix("IsoFLOP (Approach 2, shape vertices) frontier fitted by scaling fit to "))
+    // The cost question needs a law of N and D: a usage error.
+    let cost = try CLI.run(["plan", "--law", iso, "--params", "7B", "--tokens", "2T"])
+    XCTAssertEqual(cost.status, 2)
+    XCTAssertTrue(cost.stderr.contains("--params with --tokens (the cost question) needs the loss of any (N, D)"), cost.stderr)
+    // predict answers the optimum of a budget, and refuses rows.
+    let predict = try CLI.run(["predict", "--fit", iso, "--flops", "1e21", "--format", "json"])
+    XCTAssertEqual(predict.status, 0, predict.stderr)
+    let q = ((try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as! [String: Any])["predictions"] as! [[String: Any]])[0]
+    XCTAssertEqual(q["params"] as! Double, p["params"] as! Double)
+    let rows = try CLI.run(["predict", "--fit", iso, csv])
+    XCTAssertEqual(rows.status, 2)
+    XCTAssertTrue(rows.stderr.contains("an Approach 1/2 fit predicts the optimum of a budget"), rows.stderr)
+  }
+}

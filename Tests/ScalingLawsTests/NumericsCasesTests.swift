@@ -61,12 +61,14 @@ final class NumericsCasesTests: XCTestCase {
   }
 
   /// A drawn copy is a new point: the file with a run column (one run per point) and the file
-  /// without it must give the same with-replacement bootstrap.
+  /// without it must give the same with-replacement bootstrap. The case's reference interval for
+  /// a is that of the classic per-budget parabola (`--vertex parabola`).
   func testIsoflopBootstrapIsTheSameWithAndWithoutARunColumn() throws {
     let folder = try casesFolder()
     var o = ApproachOptions(approach: .isoflop)
     o.bootstrap = 200
     o.seed = 5
+    o.vertex = .parabola
     var load = LoadOptions()
     load.columns[.budget] = "budget"
     func run(_ name: String) throws -> ApproachResult {

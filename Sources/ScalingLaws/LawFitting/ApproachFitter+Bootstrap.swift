@@ -18,7 +18,7 @@ extension ApproachFitter {
     let binBlocks = result.budgets.map { $0.indices }.filter { !$0.isEmpty }
     let largest = result.largestBudget
     let resampler = BlockResampler(blocks: approach == .envelope ? runBlocks : binBlocks, seed: seed)
-    let samples: [(Double, Double, Double, Double)?] = parallelMap(n) { k in
+    let samples: [ApproachResult?] = parallelMap(n) { k in
       var indices: [Int] = []
       var names: [String] = []
       if approach == .envelope {
@@ -35,10 +35,12 @@ extension ApproachFitter {
       }
       var sub = d.subset(indices)
       sub.run = names
-      guard let res = try? fitter.run(sub) else { return nil }
-      return (res.a, res.b, res.kN * pow(largest, res.a), res.kD * pow(largest, res.b))
+      return try? fitter.run(sub)
     }
-    let ok = samples.compactMap { $0 }
+    let ok = samples.compactMap { $0 }.map { res in
+      (res.a, res.b, res.kN * pow(largest, res.a), res.kD * pow(largest, res.b), res.lossLaw?.loss(flops: largest))
+    }
+    result.samples = samples.compactMap { $0 }.map { AllocationFrontier($0, name: "") }
     result.bootstrapResamples = n
     result.bootstrapFailed = n - ok.count
     result.seed = seed
@@ -49,5 +51,7 @@ extension ApproachFitter {
       ("a", ok.map { $0.0 }), ("b", ok.map { $0.1 }), ("params_at_largest", ok.map { $0.2 }), ("tokens_at_largest", ok.map { $0.3 }),
     ]
     for (k, v) in cols { result.intervals[k] = (percentile(v, lo), percentile(v, 1 - lo)) }
+    let losses = ok.compactMap { $0.4 }
+    if losses.count >= 2 { result.intervals["loss_at_largest"] = (percentile(losses, lo), percentile(losses, 1 - lo)) }
   }
 }

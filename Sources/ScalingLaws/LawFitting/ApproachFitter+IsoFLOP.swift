@@ -2,7 +2,8 @@ import Fitting
 import Foundation
 import LinearAlgebra
 
-/// Approach 2: a parabola per IsoFLOP budget.
+/// Approach 2: each IsoFLOP budget's optimum, from the shared shape (`SharedShapeVertices`) or
+/// a parabola per budget (`ApproachOptions.vertex`).
 extension ApproachFitter {
   func isoflop(_ d: Dataset) throws -> ([BudgetOptimum], [String]) {
     // Final point of each run (or every point when there are no runs).
@@ -29,15 +30,39 @@ extension ApproachFitter {
     var out: [BudgetOptimum] = []
     var warnings: [String] = []
     var edge: [String] = []
+    // The budgets with 3 or more sizes, their compute and (ln N, loss) points.
+    var kept: [(C: Double, bin: [Int], xs: [Double], ys: [Double])] = []
     for bin in bins {
       let C = d.budget.map { $0[bin[0]] } ?? exp(bin.map { log(d.flops[$0]) }.reduce(0, +) / Double(bin.count))
       let xs = bin.map { log(d.params[$0]) }, ys = bin.map { d.loss[$0] }
       guard Set(xs).count >= 3 else { continue }
-      guard let opt = try parabolaVertex(xs, ys, flops: C) else {
-        warnings.append("budget \(String(format: "%.3g", C)): the parabola opens downwards (no minimum); excluded")
+      kept.append((C, bin, xs, ys))
+    }
+    var shapeFit: SharedShapeVertices.Fit? = nil
+    let shapes = SharedShapeVertices(bins: kept.map { SharedShapeVertices.Bin(xs: $0.xs, ys: $0.ys) })
+    if options.vertex == .shape, !kept.isEmpty {
+      shapeFit = shapes.fit()
+      if shapeFit == nil { warnings.append("the shared-shape fit failed; each budget's vertex is its parabola's") }
+    }
+    for (k, item) in kept.enumerated() {
+      let (C, bin, xs, ys) = item
+      var found: BudgetOptimum?
+      if let f = shapeFit {
+        let b = shapes.bins[k]
+        if let v = SharedShapeVertices.vertex(f, bin: b, k), let c = f.coefficients[k] {
+          let range = xs.min()!...xs.max()!
+          found = BudgetOptimum(
+            flops: C, params: exp(v.x), tokens: C / (6 * exp(v.x)), loss: v.loss, points: xs.count,
+            sampledParams: exp(range.lowerBound)...exp(range.upperBound), vertexInRange: range.contains(v.x))
+          found!.shape = c + [b.mean, f.alpha, f.beta]
+        }
+      } else {
+        found = try parabolaVertex(xs, ys, flops: C)
+      }
+      guard var o = found else {
+        warnings.append("budget \(String(format: "%.3g", C)): the fitted curve has no minimum (the loss does not turn up at either end); excluded")
         continue
       }
-      var o = opt
       o.samples = bin.map { (d.params[$0], d.loss[$0]) }
       o.indices = bin
       if !o.vertexInRange {

@@ -30,8 +30,12 @@ public struct ApproachFitter: Sendable {
       let (b, w) = try isoflop(d)
       budgets = b
       warnings += w
-      notes.append("Approach 2 (IsoFLOP): a parabola of loss in ln N per budget; its vertex is the budget's optimum.")
-      notes.append("Known bias: the vertex depends on the width and centring of the sampled N grid, and on alpha != beta, even without noise (Open-Athena; SCALING_REFERENCE.md section 0 point 8).")
+      if options.vertex == .shape {
+        notes.append("Approach 2 (IsoFLOP): at each budget the loss in x = ln N is c0 + c1*exp(-alpha (x - mean)) + c2*exp(beta (x - mean)), the form of E + A/N^alpha + B/D^beta at fixed C, with alpha and beta shared by every budget; its minimum is the budget's optimum (exact for that form at any grid width).")
+      } else {
+        notes.append("Approach 2 (IsoFLOP): a parabola of loss in ln N per budget; its vertex is the budget's optimum.")
+        notes.append("Known bias: the vertex depends on the width and centring of the sampled N grid, and on alpha != beta, even without noise (Open-Athena); --vertex shape fits one curve shape that has no such bias.")
+      }
     }
     let used = budgets.filter { $0.used }
     guard used.count >= 2 else {
@@ -45,6 +49,11 @@ public struct ApproachFitter: Sendable {
     var result = ApproachResult(
       approach: options.approach, file: d.file, group: d.group, budgets: budgets, a: a, b: b, kN: kN, kD: kD,
       warnings: warnings, notes: notes, dataset: d)
+    result.vertex = options.vertex
+    result.lossLaw = OptimalLossLaw.fit(flops: used.map { $0.flops }, loss: used.map { $0.loss })
+    if result.lossLaw == nil {
+      result.notes.append("no optimal-loss law L*(C) = E + k*C^-gamma: it needs 3 or more used budgets (\(used.count) here)")
+    }
     if options.bootstrap > 0 { try bootstrap(d, into: &result) }
     return result
   }

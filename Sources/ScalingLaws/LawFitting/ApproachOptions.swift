@@ -3,6 +3,8 @@ public struct ApproachOptions: Sendable {
   /// IsoFLOP binning: points within this relative distance of a bin's first budget share it.
   public var isoflopTolerance = 0.15
   public var allowEdgeMinima = false
+  /// Approach 2's vertex per budget.
+  public var vertex: VertexEstimator = .shape
   /// Log-spaced budgets for the envelope.
   public var envelopeBudgets = 40
   public var bootstrap: Int = 0

@@ -11,7 +11,14 @@ public struct ApproachResult: Sendable {
   public var b: Double
   public var kN: Double
   public var kD: Double
+  /// The optimal loss against compute, L*(C) = E + k·C^−γ, over the used budgets (nil with
+  /// fewer than 3).
+  public var lossLaw: OptimalLossLaw? = nil
+  /// Approach 2's vertex estimator.
+  public var vertex: VertexEstimator = .shape
   public var intervals: [String: (Double, Double)] = [:]
+  /// Each bootstrap resample's frontier (a, kN, b, kD and its loss law).
+  public var samples: [AllocationFrontier] = []
   public var bootstrapResamples = 0
   public var bootstrapFailed = 0
   public var seed: UInt64 = 0

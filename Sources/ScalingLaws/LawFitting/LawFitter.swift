@@ -142,7 +142,9 @@ public struct LawFitter: Sendable {
       fit.priorTerm = pl.priorTerm(outcome.final.parameters)
     }
     if domainViolation != nil { fit.converged = false }
-    return Self.withFixedParameters(fit, law: law, full: full)
+    var out = Self.withFixedParameters(fit, law: law, full: full)
+    if let w = IsoFLOPConsistency.warning(out, dataset) { out.warnings.append(w) }
+    return out
   }
 
   /// The y-range kept over the data's x range: the unbounded fit `outcome` stands when its curve

@@ -26,6 +26,7 @@ public struct Planner: Sendable {
   /// whose tokens per parameter lie outside the range of the fitted data (the exponents, not
   /// the data, then decide between N and D).
   public func annotated(_ a: Allocation) -> Allocation {
+    if case .frontier(let f, _) = law { return annotated(a, frontier: f) }
     guard case .chinchilla(let c, _) = law else { return a }
     var out = a
     var notes: [String] = []
@@ -64,6 +65,8 @@ public struct Planner: Sendable {
         loss: k.optimalLoss(flops: C))
       a.notes.append("Kaplan's N is non-embedding and his frontier does not satisfy C = 6ND exactly (6ND/C = \(String(format: "%.3g", 6 * a.params * a.tokens / C)))")
       return a
+    case .frontier(let f, let samples):
+      return frontierAllocation(query: "flops", C, f, samples) { _ in C }
     }
   }
 
@@ -86,6 +89,17 @@ public struct Planner: Sendable {
       guard L > 0 else { throw PlanError("\(OptionName.targetLoss) must be positive") }
       let C = k.flops(forLoss: L)
       return Allocation(query: "target-loss", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C), loss: L)
+    case .frontier(let f, let samples):
+      guard let l = f.lossLaw else {
+        throw PlanError("\(OptionName.targetLoss) needs the frontier's optimal-loss law L*(C), which this fit has none of (fewer than 3 used budgets)")
+      }
+      guard let C = f.flops(forLoss: L) else {
+        throw PlanError("\(OptionName.targetLoss) \(L) is at or below the frontier's loss floor E = \(l.E) (L*(C) = E + k*C^-gamma): no amount of compute reaches it")
+      }
+      var a = frontierAllocation(query: "target-loss", C, f, samples) { $0.flops(forLoss: L) }
+      a.loss = L
+      a.intervals["loss"] = nil
+      return a
     }
   }
 
@@ -122,13 +136,20 @@ public struct Planner: Sendable {
       var a = Allocation(query: "params", flops: C, params: N, tokens: k.optimalTokens(flops: C), loss: k.optimalLoss(flops: C))
       a.notes.append("C from inverting Kaplan's N_opt(C); Kaplan's frontier does not satisfy C = 6ND exactly")
       return a
+    case .frontier(let f, let samples):
+      if targetLoss != nil { throw Self.needsLossOfND(f, "--params with \(OptionName.targetLoss)") }
+      var a = frontierAllocation(query: "params", f.flops(forParams: N), f, samples) { $0.flops(forParams: N) }
+      a.params = N
+      a.intervals["params"] = nil
+      a.notes.append("the budget whose optimal model has \(shortCount(N)) parameters (N*(C) = \(String(format: "%.4g", f.kN))*C^\(String(format: "%.4f", f.a)) inverted)")
+      return a
     }
   }
 
   /// A fixed model size and amount of data (the cost question: "what does 7B on 2T tokens
   /// cost?"): C = 6ND, the law's loss there, and, in a note, what the compute-optimal split of
   /// the same C would give. Kaplan: the joint L(N, D) of Kaplan et al. (2020) Table 2.
-  public func allocation(params N: Double, tokens D: Double) -> Allocation {
+  public func allocation(params N: Double, tokens D: Double) throws -> Allocation {
     let C = 6 * N * D
     switch law {
     case .chinchilla(let c, let samples):
@@ -144,6 +165,8 @@ public struct Planner: Sendable {
       var a = Allocation(query: "params+tokens", flops: C, params: N, tokens: D, loss: L)
       a.notes.append("loss from Kaplan's joint L(N, D) fit (Table 2: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13)")
       return a
+    case .frontier(let f, _):
+      throw Self.needsLossOfND(f, "--params with --tokens (the cost question)")
     }
   }
 
@@ -155,7 +178,48 @@ public struct Planner: Sendable {
     case .kaplan(let k):
       let C = k.flops(forTokens: D)
       return Allocation(query: "tokens", flops: C, params: k.optimalParams(flops: C), tokens: D, loss: k.optimalLoss(flops: C))
+    case .frontier(let f, let samples):
+      var a = frontierAllocation(query: "tokens", f.flops(forTokens: D), f, samples) { $0.flops(forTokens: D) }
+      a.tokens = D
+      a.intervals["tokens"] = nil
+      return a
     }
+  }
+
+  /// The error for a question a frontier cannot answer (it has no loss of an arbitrary N and D).
+  static func needsLossOfND(_ f: AllocationFrontier, _ what: String) -> PlanError {
+    PlanError("\(what) needs the loss of any (N, D), and \(f.name) is an Approach 1/2 frontier (the optimum at each budget only); fit a law of N and D (scaling fit --law chinchilla) for this question")
+  }
+
+  /// The frontier's optimum at the budget `budget(f)` picks, with intervals from the same pick
+  /// under each bootstrap resample's frontier.
+  private func frontierAllocation(
+    query: String, _ C: Double, _ f: AllocationFrontier, _ samples: [AllocationFrontier],
+    budget: (AllocationFrontier) -> Double?
+  ) -> Allocation {
+    var a = Allocation(query: query, flops: C, params: f.optimalParams(flops: C), tokens: f.optimalTokens(flops: C), loss: f.optimalLoss(flops: C))
+    addIntervals(&a, samples) { s in
+      budget(s).map { c in (c, s.optimalParams(flops: c), s.optimalTokens(flops: c), s.optimalLoss(flops: c)) }
+    }
+    if a.intervals["loss"].map({ !$0.0.isFinite || !$0.1.isFinite }) == true { a.intervals["loss"] = nil }
+    if query == "flops" { a.intervals["flops"] = nil }
+    if f.lossLaw == nil {
+      a.notes.append("no loss: the frontier has no optimal-loss law L*(C) (it needs 3 or more used budgets)")
+    }
+    return a
+  }
+
+  /// A frontier's answer with what its fit says: its warnings, and a budget more than two decades
+  /// beyond the fitted ones.
+  func annotated(_ a: Allocation, frontier f: AllocationFrontier) -> Allocation {
+    var out = a
+    var notes = f.fitWarnings.map { "FIT WARNING (\(f.name)): \($0)" }
+    if let r = f.fittedFlops, a.flops > 100 * r.upperBound {
+      notes.append(
+        "WARNING: \(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / r.upperBound))) decades of compute beyond the fitted budgets (largest \(String(format: "%.3g", r.upperBound)))")
+    }
+    out.notes = notes + out.notes
+    return out
   }
 
   /// Sardana & Frankle 2023: the cheapest model over its lifetime (training + 2·N·T inference)
@@ -163,7 +227,7 @@ public struct Planner: Sendable {
   /// training and inference together cost the base allocation's FLOPs.
   public func inferenceAware(_ base: Allocation, inferenceTokens T: Double) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
-      throw PlanError("\(OptionName.inferenceTokens) needs a Chinchilla-form law (not kaplan)")
+      throw PlanError("\(OptionName.inferenceTokens) needs a Chinchilla-form law (not kaplan, nor an Approach 1/2 frontier)")
     }
     if holdLifetimeBudget {
       let r = try InferenceAwarePlanner(constants: c).plan(lifetimeFlops: base.flops, inferenceTokens: T)
@@ -191,7 +255,7 @@ public struct Planner: Sendable {
     _ base: Allocation, outputTokens T: Double, training: Hardware, serving: ServingModel.Configuration, swiglu: Bool = false
   ) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
-      throw PlanError("\(OptionName.serving) needs a Chinchilla-form law (not kaplan)")
+      throw PlanError("\(OptionName.serving) needs a Chinchilla-form law (not kaplan, nor an Approach 1/2 frontier)")
     }
     var planner = ServingAwarePlanner(constants: c, training: training, serving: serving)
     planner.swiglu = swiglu
@@ -206,7 +270,7 @@ public struct Planner: Sendable {
   /// Muennighoff et al. 2023: the best allocation of C FLOPs with only U unique tokens.
   public func dataConstrained(flops C: Double, uniqueTokens U: Double) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
-      throw PlanError("\(OptionName.uniqueTokens) needs a Chinchilla-form law (not kaplan)")
+      throw PlanError("\(OptionName.uniqueTokens) needs a Chinchilla-form law (not kaplan, nor an Approach 1/2 frontier)")
     }
     let law = DataConstrainedLaw(constants: c)
     let r = law.optimalAllocation(flops: C, unique: U)
@@ -255,12 +319,12 @@ public struct Planner: Sendable {
     return a
   }
 
-  private func addIntervals(
-    _ a: inout Allocation, _ samples: [ChinchillaConstants],
-    _ f: (ChinchillaConstants) -> (Double, Double, Double, Double)?
+  private func addIntervals<Sample>(
+    _ a: inout Allocation, _ samples: [Sample],
+    _ f: (Sample) -> (Double, Double, Double, Double)?
   ) {
     guard samples.count >= 2 else { return }
-    let values = samples.compactMap(f)
+    let values = samples.compactMap(f).filter { $0.0.isFinite && $0.1.isFinite && $0.2.isFinite }
     guard values.count >= 2 else { return }
     let keys = ["flops", "params", "tokens", "loss"]
     let columns = [values.map { $0.0 }, values.map { $0.1 }, values.map { $0.2 }, values.map { $0.3 }]

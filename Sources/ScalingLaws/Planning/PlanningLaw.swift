@@ -5,11 +5,14 @@ import Foundation
 public enum PlanningLaw: Sendable {
   case chinchilla(ChinchillaConstants, samples: [ChinchillaConstants])
   case kaplan(KaplanFrontier)
+  /// An Approach 1 or 2 fit (`fit --approach isoflop|envelope`): the optimum at each budget.
+  case frontier(AllocationFrontier, samples: [AllocationFrontier])
 
   public var name: String {
     switch self {
     case .chinchilla(let c, _): return c.name
     case .kaplan(let k): return k.name
+    case .frontier(let f, _): return f.name
     }
   }
 
@@ -17,6 +20,7 @@ public enum PlanningLaw: Sendable {
     switch self {
     case .chinchilla(let c, _): return c.source
     case .kaplan(let k): return k.source
+    case .frontier(let f, _): return f.source
     }
   }
 
@@ -38,6 +42,9 @@ public enum PlanningLaw: Sendable {
   /// largest model's longest run). Bootstrap samples, when the fit carries them, give every
   /// answer an interval.
   public static func fromFitFile(_ path: String, group: String?) throws -> PlanningLaw {
+    if let data = FileManager.default.contents(atPath: path), ApproachDocument.isApproachFile(data) {
+      return try fromApproachFile(path, data: data, group: group)
+    }
     let document: FitDocument
     do {
       document = try FitDocument(path: path)
@@ -97,5 +104,31 @@ public enum PlanningLaw: Sendable {
       tokensPerParam: d.flatMap { d in d.tokensPerParamMin.flatMap { lo in d.tokensPerParamMax.flatMap { lo <= $0 ? lo...$0 : nil } } })
     let samples = fit.samples(names).compactMap(convert)
     return .chinchilla(fitted, samples: samples)
+  }
+
+  /// An Approach 1 or 2 file: its frontier (the one of `group`, or the only one), with a frontier
+  /// per bootstrap resample for intervals.
+  static func fromApproachFile(_ path: String, data: Data, group: String?) throws -> PlanningLaw {
+    let doc: ApproachDocument
+    do {
+      doc = try JSONDecoder().decode(ApproachDocument.self, from: data)
+    } catch {
+      throw LawFileError(description: "\(path): an Approach fit file that cannot be read (\(error))")
+    }
+    let candidates = group.map { g in doc.fits.filter { $0.group == g } } ?? doc.fits
+    guard candidates.count == 1, let r = candidates.first else {
+      let groups = doc.fits.map { $0.group ?? "(none)" }.joined(separator: ", ")
+      throw LawFileError(
+        description: candidates.isEmpty
+          ? "\(path): no Approach fit of group '\(group ?? "")' (groups: \(groups))"
+          : "\(path): holds \(candidates.count) Approach fits; pick one with \(OptionName.group) (groups: \(groups))")
+    }
+    let what = r.approach == "isoflop" ? "IsoFLOP (Approach 2\(r.vertex.map { ", \($0) vertices" } ?? ""))" : "envelope (Approach 1)"
+    let name = "fit:\(path)" + (r.group.map { "[\($0)]" } ?? "")
+    for (label, v) in [("a", r.a), ("b", r.b), ("n_opt_scale", r.nOptScale), ("d_opt_scale", r.dOptScale)] where !(v.isFinite && v > 0) {
+      throw LawFileError(description: "\(path): the \(what) fit's \(label) = \(v) is not a positive finite number; refusing to plan with it")
+    }
+    let (f, samples) = r.frontier(name: name, source: "\(what) frontier fitted by scaling fit to \(r.file ?? path)")
+    return .frontier(f, samples: samples)
   }
 }

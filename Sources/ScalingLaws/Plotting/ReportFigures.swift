@@ -140,8 +140,8 @@ public enum ReportFigures {
       plot: "plot " + plots.joined(separator: ", \\\n     "))
   }
 
-  /// 3. IsoFLOP profiles: loss against N at each budget, the parabola fitted in ln N, and its
-  /// vertex (hollow when outside the sampled sizes).
+  /// 3. IsoFLOP profiles: loss against N at each budget, the curve fitted in ln N (the shared
+  /// shape, or the parabola), and its vertex (hollow when outside the sampled sizes).
   public static func isoflopProfiles(_ r: ApproachResult, name: String = "isoflop-profiles") -> GnuplotScript {
     var blocks: [Block] = []
     var plots: [String] = []
@@ -150,13 +150,12 @@ public enum ReportFigures {
       let color = GnuplotScript.color(k)
       blocks.append(Block(name: "points\(k)", columns: ["params", "loss"], rows: b.samples.map { [$0.0, $0.1] }.sorted { $0[0] < $1[0] }))
       plots.append("$points\(k) using 1:2 with points pt 7 ps 1 lc rgb '\(color)' title 'C = \(String(format: "%.2g", b.flops))'")
-      if let p = b.parabola, let range = b.sampledParams {
+      if let range = b.sampledParams, b.profile(atLogParams: log(range.lowerBound)) != nil {
         let curve = logSpace(range.lowerBound, range.upperBound, 60).map { n -> [Double] in
-          let x = log(n)
-          return [n, p[0] + p[1] * x + p[2] * x * x]
+          [n, b.profile(atLogParams: log(n))!]
         }
-        blocks.append(Block(name: "parabola\(k)", columns: ["params", "parabola"], rows: curve))
-        plots.append("$parabola\(k) using 1:2 with lines lw 1.5 lc rgb '\(color)' notitle")
+        blocks.append(Block(name: "curve\(k)", columns: ["params", "fitted_loss"], rows: curve))
+        plots.append("$curve\(k) using 1:2 with lines lw 1.5 lc rgb '\(color)' notitle")
       }
       if b.vertexInRange { vertices.append([b.params, b.loss]) } else { edges.append([b.params, b.loss]) }
     }
@@ -170,7 +169,7 @@ public enum ReportFigures {
     }
     return GnuplotScript(
       name: name,
-      caption: "IsoFLOP profiles: loss against model size at each compute budget, with the parabola in ln N and its vertex.\nLook for: vertices inside the sampled sizes (red circles are not), and a grid centred on each vertex (off-centre grids bias it).",
+      caption: "IsoFLOP profiles: loss against model size at each compute budget, with the curve fitted in ln N (one shape shared by every budget; --vertex parabola: a parabola per budget) and its vertex.\nLook for: vertices inside the sampled sizes (red circles are not), and a grid centred on each vertex (off-centre grids bias it).",
       blocks: blocks,
       settings: [
         "set title 'IsoFLOP profiles (Approach 2): a = \(String(format: "%.3f", r.a)), b = \(String(format: "%.3f", r.b))'",

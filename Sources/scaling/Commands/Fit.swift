@@ -27,6 +27,8 @@ extension ScalingTool {
     var isoflopTolerance: RealArgument = RealArgument(0.15)
     @Flag(help: "IsoFLOP: keep budgets whose parabola vertex lies outside the sampled model sizes.")
     var allowEdgeMinima = false
+    @Option(help: "Approach 2's optimum per budget: shape (one curve c0 + c1*exp(-alpha x) + c2*exp(beta x) in x = ln N, alpha and beta shared by every budget: unbiased on wide grids) or parabola (a parabola in ln N per budget).")
+    var vertex: VertexEstimator = .shape
 
     @Option(help: "Output format.")
     var format: OutputFormat = .text
@@ -68,6 +70,7 @@ extension ScalingTool {
       var o = ApproachOptions(approach: approach)
       o.isoflopTolerance = isoflopTolerance.value
       o.allowEdgeMinima = allowEdgeMinima
+      o.vertex = vertex
       o.bootstrap = analysis.bootstrap
       o.seed = analysis.seed
       o.confidence = analysis.confidence.value

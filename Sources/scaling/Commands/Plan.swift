@@ -177,7 +177,7 @@ extension ScalingTool {
           if gpuHours != nil { answers[0].notes.insert("budget: \(gpuHours!.value) GPU-hours = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
           if usd != nil { answers[0].notes.insert("budget: $\(usd!.value) / $\(usdPerGpuHour!.value) per GPU-hour = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
         } else if let N = params?.value, let D = tokens?.value {
-          answers = [planner.allocation(params: N, tokens: D)]
+          answers = [try planner.allocation(params: N, tokens: D)]
         } else if let N = params?.value {
           answers = [try planner.allocation(params: N, targetLoss: targetLoss?.value)]
         } else if let L = targetLoss?.value {

@@ -42,6 +42,9 @@ extension ScalingTool {
 
     func run() throws {
       try OutputTarget.check([output], inputs: [fit] + (then.map { [$0] } ?? []) + data.files)
+      if let bytes = FileManager.default.contents(atPath: fit), ApproachDocument.isApproachFile(bytes) {
+        return try frontier()
+      }
       let f: FitFile
       var t: FitFile? = nil
       do {
@@ -100,6 +103,39 @@ extension ScalingTool {
       case .text: text = predictions.map { $0.text }.joined(separator: "\n")
       case .csv: text = Prediction.csvDocument(predictions)
       case .json: text = JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n"
+      }
+      try OutputTarget.emit(text, to: output)
+    }
+
+    /// An Approach 1/2 fit (`fit --approach isoflop|envelope`) predicts the optimum of a budget:
+    /// N*, D* and L* at `--flops` (or the budget whose optimum has `--params` or `--tokens`), with
+    /// bootstrap intervals when the fit carries resamples. It has no loss for an arbitrary (N, D),
+    /// so rows of CSV files are refused.
+    func frontier() throws {
+      guard data.files.isEmpty, then == nil, steps == nil, x == nil, [flops, params, tokens].compactMap({ $0 }).count == 1 else {
+        throw CommandUsageError(
+          message: "\(fit): an Approach 1/2 fit predicts the optimum of a budget: give exactly one of --flops, --params or --tokens (it has no loss for rows of a CSV file or an arbitrary (N, D); fit a law of N and D for those)")
+      }
+      let law: PlanningLaw
+      do {
+        law = try PlanningLaw.fromFitFile(fit, group: group)
+      } catch let e as PlanningLaw.LawFileError {
+        throw CommandUsageError(message: e.description)
+      }
+      let planner = Planner(law: law)
+      var answer: Allocation
+      if let C = flops?.value {
+        answer = planner.allocation(flops: C)
+      } else if let N = params?.value {
+        answer = try planner.allocation(params: N)
+      } else {
+        answer = planner.allocation(tokens: tokens!.value)
+      }
+      answer = planner.annotated(answer)
+      let text: String
+      switch format {
+      case .text, .csv: text = format == .csv ? Allocation.csvDocument([answer], law: law, hardware: nil) : answer.text(law: law, hardware: nil) + "\n"
+      case .json: text = JSONValue.object([("predictions", .array([answer.json(law: law, hardware: nil)]))]).rendered() + "\n"
       }
       try OutputTarget.emit(text, to: output)
     }

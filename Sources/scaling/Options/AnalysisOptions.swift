@@ -8,6 +8,7 @@ extension SearchStrategy: ExpressibleByArgument {}
 extension BootstrapUnit: ExpressibleByArgument {}
 extension BootstrapSearch: ExpressibleByArgument {}
 extension Approach: ExpressibleByArgument {}
+extension VertexEstimator: ExpressibleByArgument {}
 
 enum ObjectiveOption: String, ExpressibleByArgument, CaseIterable {
   case huber, squared
