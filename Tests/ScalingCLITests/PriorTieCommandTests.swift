@@ -139,3 +139,44 @@ final class FrontierCommandTests: XCTestCase {
     XCTAssertTrue(rows.stderr.contains("an Approach 1/2 fit predicts the optimum of a budget"), rows.stderr)
   }
 }
+
+/// Issue 23 in `report`: the choice by backtest is on by default (`--no-auto`, `auto: false`), and
+/// the config's `fix`, `tie`, `priors` and `auto` keys are typed.
+final class ReportAutoTests: XCTestCase {
+  func testReportChoosesByBacktestAndReadsTheKeys() throws {
+    let dir = try temporaryDirectory(self)
+    let stalled = "[L4-D128-S600, L4-D192-S600, L6-D256-S600, L8-D320-S600, L8-D448-S600]"
+    let head = "files: [\(datasetsFolder())/minipythia.csv]\ncolumns: {params: params_total}\ncheckpoints: final\nlaw: chinchilla\nfilters: {exclude_runs: \(stalled)}\n"
+    func report(_ yaml: String, _ name: String) throws -> (CLIResult, String) {
+      let path = dir + "/\(name).yaml"
+      try (head + yaml).write(toFile: path, atomically: true, encoding: .utf8)
+      let r = try CLI.run(["report", "--config", path, "--scripts-only", "--out", dir + "/\(name)"], timeout: 120)
+      let md = (try? String(contentsOfFile: dir + "/\(name)/report.md", encoding: .utf8)) ?? ""
+      return (r, md)
+    }
+    let (r, md) = try report("", "auto")
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(md.contains("### Choice by backtest"), md)
+    XCTAssertTrue(md.contains("| **as given** (chosen) | "), md)
+    XCTAssertTrue(md.contains("| tied beta=alpha | "), md)
+    let (off, offMD) = try report("auto: false\n", "off")
+    XCTAssertEqual(off.status, 0, off.stderr)
+    XCTAssertFalse(offMD.contains("Choice by backtest"))
+    let (map, mapMD) = try report("auto: false\ntie: {beta: alpha}\npriors: [\"alpha=0.34+-0.1\"]\nfix: {E: 0.7}\n", "map")
+    XCTAssertEqual(map.status, 0, map.stderr)
+    XCTAssertTrue(mapMD.contains("MAP fit with priors `alpha=0.34+/-0.1`: data term "), mapMD)
+    XCTAssertTrue(mapMD.contains("Tied: beta = alpha."), mapMD)
+    XCTAssertTrue(mapMD.contains("| E | 0.7 | 0 |"), mapMD)
+    for (yaml, message) in [
+      ("fix: {E: maybe}\n", "line 6: 'fix.E' must be a number (got 'maybe')"),
+      ("tie: {beta: 3}\n", "line 6: 'tie.beta' must be a parameter name (got 3)"),
+      ("priors: alpha\n", "'priors' must be a list (a named set, none, or NAME=MEAN+-SD)"),
+      ("auto: 1\n", "line 6: 'auto' must be true or false (got 1)"),
+    ] {
+      let (bad, _) = try report(yaml, "bad")
+      XCTAssertEqual(bad.status, 2, yaml)
+      XCTAssertTrue(bad.stderr.contains(message), "\(yaml): \(bad.stderr)")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bad/report.md"))
+    }
+  }
+}

@@ -53,6 +53,7 @@ public struct Report: Sendable {
       md += "## \(fits.count > 1 ? "\(k + 1). " : "")\(heading)\n\n"
       md += Report.dataSection(fit)
       md += Report.fitSection(fit)
+      if let a = fit.auto { md += Report.autoSection(a, metric: fit.kind.isMetricLaw) }
       if let h = fit.holdout { md += Report.holdoutSection(h) }
       md += "### Warnings\n\n"
       md += fit.warnings.isEmpty ? "None.\n\n" : fit.warnings.map { "- \($0)\n" }.joined() + "\n"
@@ -262,6 +263,12 @@ public struct Report: Sendable {
     md += "Converged: **\(fit.converged ? "yes" : "NO")** (\(fit.termination.description)). "
     md += "Search: \(fit.search.rawValue), \(fit.starts) starts (\(fit.startsConverged) converged), \(fit.iterations) iterations. "
     md += "RMSE (log) \(String(format: "%.4g", fit.rmseLog)), R² (log) \(String(format: "%.4f", fit.r2Log)), cond(J) \(fit.conditionNumber.isFinite ? String(format: "%.3g", fit.conditionNumber) : "inf").\n\n"
+    if !fit.priors.isEmpty {
+      md += "MAP fit with priors \(fit.priors.map { "`\($0.description)`" }.joined(separator: ", ")): data term \(String(format: "%.10g", fit.objective - fit.priorTerm)) + prior term \(String(format: "%.4g", fit.priorTerm)) (c = \(String(format: "%.4g", fit.priorScale ?? .nan))).\n\n"
+    }
+    if !fit.tied.isEmpty {
+      md += "Tied: \(fit.tied.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")).\n\n"
+    }
     let b = fit.bootstrap
     md += "| parameter | value | standard error (Gauss–Newton) |" + (b != nil ? " bootstrap \(Int(100 * b!.confidence))% interval | bootstrap s.e. |" : "") + "\n"
     md += "|---|---:|---:|" + (b != nil ? "---:|---:|" : "") + "\n"
@@ -282,6 +289,19 @@ public struct Report: Sendable {
       }
     }
     return md
+  }
+
+  /// The choice by backtest (`AutoFit`): the candidates and their backtest errors.
+  static func autoSection(_ a: AutoChoice, metric: Bool) -> String {
+    var md = "### Choice by backtest\n\n"
+    guard !a.rows.isEmpty else { return md + "Fit as given: \(a.reason).\n\n" }
+    md += "The fit warned that the data leave a parameter undetermined, so the law was refitted with its named priors and tied exponents and each candidate backtested inside the fitted data (\(a.design)); a candidate replaces the fit as given only when it predicts the held-back points better by more than 5%.\n\n"
+    md += "| candidate | backtest error | points |\n|---|---:|---:|\n"
+    for r in a.rows {
+      let e = r.backtestError.map { metric ? String(format: "%.4f", $0) : String(format: "%.2f%%", 100 * $0) } ?? "failed"
+      md += "| \(r.name == a.chosen ? "**\(r.name)** (chosen)" : r.name) | \(e) | \(r.backtestPoints) |\n"
+    }
+    return md + "\nChosen: \(a.chosen): \(a.reason).\n\n"
   }
 
   static func holdoutSection(_ h: HoldoutResult) -> String {

@@ -36,6 +36,8 @@ extension ScalingTool {
     @Option(help: "Downstream: bootstrap resamples of each task's ladder (default: --bootstrap).")
     var downstreamBootstrap: Int?
 
+    @Flag(help: "Keep each fit as given even when it warns that the data leave a parameter undetermined (by default the report chooses among the law's priors and tied exponents by backtest, as fit --auto).")
+    var noAuto = false
     @Flag(help: "Write the .gp scripts without running gnuplot.")
     var scriptsOnly = false
     @Option(help: "Read the analysis from a YAML file (see --write-config).")
@@ -104,7 +106,9 @@ extension ScalingTool {
       let unfiltered: [Dataset?] = documents.flatMap { doc -> [Dataset?] in
         (try? loader.load(doc)) ?? []
       }
-      let plan = analysis.analysis(progressTotal: datasets.count)
+      var analysisPlan = analysis.analysis(progressTotal: datasets.count)
+      analysisPlan.auto = !noAuto
+      let plan = analysisPlan
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
       let fits = try results.map { try $0.get() }
       // The backtest: with a learning-rate-aware law and a holdout, the final-only Chinchilla

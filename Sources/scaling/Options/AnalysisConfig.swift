@@ -41,6 +41,10 @@ enum AnalysisConfig {
       final_only: false
     law: chinchilla             # chinchilla, kaplan-n, kaplan-d, kaplan-c, kaplan-nd, kaplan-ns, chinchilla-lr, lr-annealing, multi-power
     irreducible: false          # add E to kaplan-n/d/c
+    # fix: {E: 1.7}             # hold parameters at values (--fix)
+    # tie: {beta: alpha}        # one parameter equal to another (--tie)
+    # priors: [chinchilla]      # Gaussian priors: a named set, none, or "alpha=0.34+-0.1" (--prior)
+    auto: true                  # when the fit warns, choose among priors and tied exponents by backtest
     objective: huber            # huber or squared (on log residuals)
     huber_delta: 0.001
     search: fast                # fast or hoffmann
@@ -143,6 +147,7 @@ enum AnalysisConfig {
     let known: Set<String> = [
       "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
       "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints", "schedule", "downstream",
+      "fix", "tie", "priors", "auto",
     ]
     for key in root.keys.sorted() where !known.contains(key) {
       throw ValidationError("--config \(path): unknown setting '\(key)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -211,6 +216,20 @@ enum AnalysisConfig {
       if let v = root[key] { args += [flag, try scalar(v, key)] }
     }
     if let v = root["irreducible"], try boolean(v, "irreducible") { args.append("--irreducible") }
+    for (k, v) in try map(root["fix"], "fix").sorted(by: { $0.key < $1.key }) {
+      guard v is Int || v is Double else { throw ValidationError("\(at("fix.\(k)"))'fix.\(k)' must be a number (got \(describe(v)))") }
+      args += ["--fix", "\(k)=\(try scalar(v, "fix.\(k)"))"]
+    }
+    for (k, v) in try map(root["tie"], "tie").sorted(by: { $0.key < $1.key }) {
+      guard let source = v as? String else { throw ValidationError("\(at("tie.\(k)"))'tie.\(k)' must be a parameter name (got \(describe(v)))") }
+      args += ["--tie", "\(k)=\(source)"]
+    }
+    if let p = root["priors"] {
+      guard let list = p as? [Any] else { throw ValidationError("--config \(path): 'priors' must be a list (a named set, none, or NAME=MEAN+-SD)") }
+      for item in list { args += ["--prior", try scalar(item, "priors")] }
+    }
+    // A config is read by `report`, which chooses by backtest unless told not to.
+    if let v = root["auto"], try !boolean(v, "auto") { args.append("--no-auto") }
     let boot = try map(root["bootstrap"], "bootstrap")
     for (k, v) in boot.sorted(by: { $0.key < $1.key }) {
       let flag = ["resamples": "--bootstrap", "seed": "--seed", "unit": "--bootstrap-unit", "search": "--bootstrap-search", "confidence": "--confidence"][k]
