@@ -52,6 +52,7 @@ let package = Package(
     .target(name: "FuzzSupport"),
     .executableTarget(name: "fuzz-csv", dependencies: ["ScalingLaws", "FuzzSupport"]),
     .executableTarget(name: "fuzz-fit", dependencies: ["ScalingLaws", "FuzzSupport"]),
+    .executableTarget(name: "fuzz-fitfile", dependencies: ["ScalingLaws", "FuzzSupport"]),
 
     // MARK: - Tests
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

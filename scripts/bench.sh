@@ -152,6 +152,24 @@ fi
 run $BIN inspect "$OUT/rows_1m.csv"
 add "parse 1,000,000-row CSV (scaling inspect)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
+# 5. memory: a 200 MB checkpoint file (3.16 million rows: 1,000 runs x 3,163 checkpoints, 8 sizes,
+# 1% noise) fitted over every checkpoint; the target is <= 800 MB peak.
+if [ ! -f "$OUT/checkpoints_200mb.csv" ]; then
+  python3 - "$OUT/checkpoints_200mb.csv" <<'PY'
+import sys, random
+random.seed(2)
+with open(sys.argv[1], "w") as f:
+    f.write("run,params,step,tokens,loss\n")
+    for r in range(1000):
+        n = 1e7 * 10 ** (2 * (r % 8) / 7)
+        for k in range(1, 3164):
+            s = 100 * k; d = s * 1e6
+            f.write(f"run{r},{n!r},{s},{d!r},{(1.8 + 480/n**0.35 + 2000/d**0.37) * (1 + 0.01 * random.gauss(0, 1))!r}\n")
+PY
+fi
+run $BIN fit "$OUT/checkpoints_200mb.csv" --checkpoints all --format json
+add "fit every checkpoint of a 200 MB CSV ($(du -m "$OUT/checkpoints_200mb.csv" | cut -f1) MB, 3.16M rows; target <= 800 MB)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+
 # 6. learning-rate-aware laws: multi-power on one 24,000-step curve (datasets/lr-schedules), chinchilla-lr on 2,000 synthetic checkpoints (8 sizes x 5 schedules x 50 checkpoints,
 # 0.5% noise), and its 1,000-resample bootstrap by run on 2 cores.
 if [ -f datasets/lr-schedules/mpl_100m.csv ]; then

@@ -34,8 +34,11 @@ public struct Covariance: Sendable {
       norms[j] = c > 0 ? c : 1
       for i in 0..<m { scaled[i, j] = J[i, j] / norms[j] }
     }
-    let svd = try scaled.singularValueDecomposition()
-    let s = svd.singularValues
+    // Only Σ and V are needed: a tall J goes through its QR factor (in place on the scaled copy).
+    let (s, vt) = m >= n ? try Matrix.rightSingularVectors(consuming: &scaled) : try {
+      let svd = try scaled.singularValueDecomposition()
+      return (svd.singularValues, svd.vt)
+    }()
     let smax = s.first ?? 0
     let cutoff = smax * Double(max(m, n)) * Double.ulpOfOne * 1e2
     var inv = Matrix(rows: n, columns: n)  // (JsᵀJs)⁺ = V Σ⁻² Vᵀ
@@ -47,8 +50,8 @@ public struct Covariance: Sendable {
       }
       let w = 1 / (s[k] * s[k])
       for a in 0..<n {
-        let va = svd.vt[k, a] * w
-        for b in 0..<n { inv[a, b] += va * svd.vt[k, b] }
+        let va = vt[k, a] * w
+        for b in 0..<n { inv[a, b] += va * vt[k, b] }
       }
     }
     dropped += max(0, n - s.count)

@@ -64,6 +64,24 @@ enum LAPACK {
     )
   }
 
+  /// The triangular factor R (n × n) of A = QR for a tall A (m ≥ n), by Householder QR
+  /// (`dgeqrf`) on `a`'s own storage: `a` is consumed (overwritten), so a caller that owns its
+  /// matrix factors it without a second m × n copy. R has A's singular values and right
+  /// singular vectors.
+  static func dgeqrfR(_ a: inout Matrix) throws -> Matrix {
+    let m = a.rows, n = a.columns
+    precondition(m >= n, "dgeqrf here is for tall matrices.")
+    var tau = [Double](repeating: 0, count: max(1, n))
+    try check(
+      LAPACKE_dgeqrf(LAPACK_COL_MAJOR, clapacke_int(m), clapacke_int(n), &a.storage, clapacke_int(max(1, m)), &tau),
+      "dgeqrf")
+    var r = Matrix(rows: n, columns: n)
+    for j in 0..<n {
+      for i in 0...j { r[i, j] = a.storage[i + j * m] }
+    }
+    return r
+  }
+
   /// Inverse of a symmetric positive definite matrix by Cholesky (`dpotrf` + `dpotri`).
   static func dpotrfInverse(_ a: Matrix) throws -> Matrix {
     precondition(a.rows == a.columns, "dpotri needs a square matrix.")

@@ -85,14 +85,7 @@ extension MultiPowerFitTests {
       o.priors = []
       let fit = try LawFitter(options: o).fit(train)
       XCTAssertTrue(fit.converged, model)
-      let all = try load(model)
-      let predicted = PointPredictor(law: MultiPowerFitLaw(), dataset: all)(fit.parameters)
-      var perRun: [String: [Double]] = [:]
-      for i in 0..<all.count where all.run![i] != "cosine_24000" {
-        perRun[all.run![i], default: []].append(abs(predicted[i] / all.loss[i] - 1))
-      }
-      XCTAssertEqual(perRun.count, 8)
-      let mean = perRun.values.map { $0.reduce(0, +) / Double($0.count) }.reduce(0, +) / 8
+      let mean = try heldOutScheduleError(model, fit)
       XCTAssertLessThan(mean, bound, model)
       XCTAssertTrue(fit.warnings.contains { $0.hasPrefix("beta = ") && $0.contains("bound") }, "\(model): \(fit.warnings)")
       // beta sits on its bound (the polish snaps it there rather than walking the logistic map

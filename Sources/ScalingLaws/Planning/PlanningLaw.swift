@@ -42,12 +42,20 @@ public enum PlanningLaw: Sendable {
   /// largest model's longest run). Bootstrap samples, when the fit carries them, give every
   /// answer an interval.
   public static func fromFitFile(_ path: String, group: String?) throws -> PlanningLaw {
-    if let data = FileManager.default.contents(atPath: path), ApproachDocument.isApproachFile(data) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw LawFileError(description: "\(path): cannot read the law file")
+    }
+    return try fromFitData(data, path: path, group: group)
+  }
+
+  /// The same from the file's bytes (`path` names it in errors).
+  public static func fromFitData(_ data: Data, path: String, group: String?) throws -> PlanningLaw {
+    if ApproachDocument.isApproachFile(data) {
       return try fromApproachFile(path, data: data, group: group)
     }
     let document: FitDocument
     do {
-      document = try FitDocument(path: path)
+      document = try FitDocument(data: data, path: path)
     } catch let e as FitDocument.ReadError {
       throw LawFileError(description: e.description.replacingOccurrences(of: "cannot read the fit file", with: "cannot read the law file"))
     }
@@ -129,6 +137,19 @@ public enum PlanningLaw: Sendable {
       throw LawFileError(description: "\(path): the \(what) fit's \(label) = \(v) is not a positive finite number; refusing to plan with it")
     }
     let (f, samples) = r.frontier(name: name, source: "\(what) frontier fitted by scaling fit to \(r.file ?? path)")
+    // N*(C) and D*(C) grow with C, each more slowly than C: exponents in (0, 1].
+    for (label, v) in [("a", r.a), ("b", r.b)] where v > 1 {
+      throw LawFileError(description: "\(path): the \(what) fit's \(label) = \(v) is above 1 (N* and D* grow more slowly than C); refusing to plan with it")
+    }
+    for C in [1e15, 1e30] {
+      let (n, d) = (f.optimalParams(flops: C), f.optimalTokens(flops: C))
+      guard n.isFinite, d.isFinite, n > 0, d > 0 else {
+        throw LawFileError(description: "\(path): the \(what) fit gives no finite allocation at \(String(format: "%.0e", C)) FLOPs; refusing to plan with it")
+      }
+    }
+    if let l = f.lossLaw, !(l.E >= 0 && l.E.isFinite && l.k > 0 && l.k.isFinite && l.gamma > 0 && l.gamma.isFinite) {
+      throw LawFileError(description: "\(path): the \(what) fit's loss law (E \(l.E), k \(l.k), gamma \(l.gamma)) is outside E >= 0, k > 0, gamma > 0; refusing to plan with it")
+    }
     return .frontier(f, samples: samples)
   }
 }

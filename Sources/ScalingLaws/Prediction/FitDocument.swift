@@ -305,6 +305,11 @@ public struct FitDocument: Decodable, Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ReadError(description: "\(path): cannot read the fit file")
     }
+    try self.init(data: data, path: path)
+  }
+
+  /// The fit file in `data`, read from `path` (named in errors).
+  public init(data: Data, path: String) throws {
     let notAFitFile = ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)")
     do {
       self = try JSONDecoder().decode(FitDocument.self, from: data)

@@ -32,9 +32,17 @@ public struct FitFile: Sendable {
 
   /// Reads the fit of `group` (or the only fit) from `path`.
   public init(path: String, group: String?) throws {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw FitFileError(description: "\(path): cannot read the fit file")
+    }
+    try self.init(data: data, path: path, group: group)
+  }
+
+  /// The fit of `group` (or the only fit) in the fit file `data`, read from `path`.
+  public init(data: Data, path: String, group: String?) throws {
     let fit: FitDocument.Record
     do {
-      fit = try FitDocument.pick(FitDocument(path: path).fits, group: group, path: path)
+      fit = try FitDocument.pick(FitDocument(data: data, path: path).fits, group: group, path: path)
     } catch let e as FitDocument.ReadError {
       throw FitFileError(description: e.description)
     }
