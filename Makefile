@@ -59,20 +59,23 @@ fuzz-build: deps
 	$(FUZZ_BUILD) --product fuzz-csv
 	$(FUZZ_BUILD) --product fuzz-fit
 	$(FUZZ_BUILD) --product fuzz-fitfile
+	$(FUZZ_BUILD) --product fuzz-config
 
 # The full run: 1,000,000 executions of the CSV target, 5 minutes of the fit target.
 fuzz: fuzz-build
-	@mkdir -p fuzz-out/csv fuzz-out/fit fuzz-out/fitfile
+	@mkdir -p fuzz-out/csv fuzz-out/fit fuzz-out/fitfile fuzz-out/config
 	$(FUZZ_BIN)/fuzz-csv fuzz-out/csv Tests/Fixtures/fuzz-seeds -runs=1000000 -max_len=4096 -print_final_stats=1
 	$(FUZZ_BIN)/fuzz-fit fuzz-out/fit Tests/Fixtures/fuzz-seeds-fit -max_total_time=300 -max_len=150 -print_final_stats=1
 	$(FUZZ_BIN)/fuzz-fitfile fuzz-out/fitfile Tests/Fixtures/fuzz-seeds-fitfile -max_total_time=300 -max_len=16384 -print_final_stats=1
+	$(FUZZ_BIN)/fuzz-config fuzz-out/config Tests/Fixtures/fuzz-seeds-config -max_total_time=300 -max_len=8192 -rss_limit_mb=512 -timeout=5 -print_final_stats=1
 
 # A 30-second smoke run (CI), with a fixed seed so that a local run retraces what CI runs.
 fuzz-smoke: fuzz-build
-	@mkdir -p fuzz-out/csv fuzz-out/fit fuzz-out/fitfile
+	@mkdir -p fuzz-out/csv fuzz-out/fit fuzz-out/fitfile fuzz-out/config
 	$(FUZZ_BIN)/fuzz-csv fuzz-out/csv Tests/Fixtures/fuzz-seeds -seed=1 -max_total_time=15 -max_len=4096 -print_final_stats=1
 	$(FUZZ_BIN)/fuzz-fit fuzz-out/fit Tests/Fixtures/fuzz-seeds-fit -seed=1 -max_total_time=15 -max_len=150 -print_final_stats=1
 	$(FUZZ_BIN)/fuzz-fitfile fuzz-out/fitfile Tests/Fixtures/fuzz-seeds-fitfile -seed=1 -max_total_time=15 -max_len=16384 -print_final_stats=1
+	$(FUZZ_BIN)/fuzz-config fuzz-out/config Tests/Fixtures/fuzz-seeds-config -seed=1 -max_total_time=15 -max_len=8192 -rss_limit_mb=512 -timeout=5 -print_final_stats=1
 
 clean:
 	rm -rf .build .build-fuzz fuzz-out bench-out notebooks-out/*/

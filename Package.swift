@@ -27,14 +27,17 @@ let package = Package(
     .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
     .target(name: "ScalingLaws", dependencies: ["Fitting", "LinearAlgebra", "CMultiPower"]),
 
+    // MARK: - The report's YAML config, read into the command line it stands for (Yams)
+    .target(name: "AnalysisConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+
     // MARK: - Command-line tool
     .executableTarget(
       name: "scaling",
       dependencies: [
         "ScalingLaws",
         "Fitting",
+        "AnalysisConfig",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Yams", package: "Yams"),
       ],
       // The Swift runtime and Foundation linked into the binary (the executable's own module
       // compiled against the static resource directory; the libraries and tests are untouched,
@@ -53,6 +56,7 @@ let package = Package(
     .executableTarget(name: "fuzz-csv", dependencies: ["ScalingLaws", "FuzzSupport"]),
     .executableTarget(name: "fuzz-fit", dependencies: ["ScalingLaws", "FuzzSupport"]),
     .executableTarget(name: "fuzz-fitfile", dependencies: ["ScalingLaws", "FuzzSupport"]),
+    .executableTarget(name: "fuzz-config", dependencies: ["AnalysisConfig", "FuzzSupport"]),
 
     // MARK: - Tests
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

@@ -25,6 +25,19 @@ final class ConfigTypingTests: XCTestCase {
     XCTAssertTrue(f.stderr.contains("--config \(path): line 4: 'filters.final_only' must be true or false (got 7)"), f.stderr)
   }
 
+  /// Found by the config fuzz target: a list used as a key crashed Yams' constructor, and a YAML
+  /// syntax error was printed over four lines.
+  func testMalformedYAMLIsOneLineAndNeverCrashes() throws {
+    let (key, path) = try run(head + "? [a, b]\n: 1\n")
+    XCTAssertEqual(key.status, 2)
+    XCTAssertTrue(key.stderr.hasPrefix("Error: --config \(path): line 3: a key that is not a name (a list or mapping used as a key)\n"), key.stderr)
+    let (syntax, p2) = try run(head + " b: [\n")
+    XCTAssertEqual(syntax.status, 2)
+    XCTAssertTrue(
+      syntax.stderr.hasPrefix("Error: --config \(p2): not valid YAML (3:2: error: parser: while parsing a block mapping in line 1, column 1 did not find expected key)\n"),
+      syntax.stderr)
+  }
+
   func testResamplesNameTheKey() throws {
     let (r, path) = try run(head + "bootstrap:\n  resamples: -5\n")
     XCTAssertEqual(r.status, 2)

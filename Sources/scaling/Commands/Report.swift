@@ -1,3 +1,4 @@
+import AnalysisConfig
 import ArgumentParser
 import Fitting
 import Foundation
@@ -82,7 +83,12 @@ extension ScalingTool {
       }
       if let config {
         // The YAML becomes the equivalent command line, parsed and validated like one.
-        let args = try AnalysisConfig.arguments(fromFile: config)
+        let args: [String]
+        do {
+          args = try AnalysisConfig.arguments(fromFile: config)
+        } catch let e as ConfigError {
+          throw ValidationError(e.message)
+        }
         let extra = CommandLine.arguments.dropFirst(2).filter { $0 != "--config" && $0 != config }
         let command = try Report.parse(ScalingTool.joiningNegativeValues(args + extra))
         try command.validate()
