@@ -38,16 +38,4 @@ extension Matrix {
     }
     return g
   }
-
-  /// `selfᵀ · v`.
-  public func transposeTimes(_ v: [Double]) -> [Double] {
-    precondition(rows == v.count, "Transpose-vector dimension mismatch.")
-    var out = [Double](repeating: 0, count: columns)
-    for j in 0..<columns {
-      var s = 0.0
-      for i in 0..<rows { s += storage[i + j * rows] * v[i] }
-      out[j] = s
-    }
-    return out
-  }
 }

@@ -102,6 +102,10 @@ final class FitCommandTests: XCTestCase {
   func testSameInputSameBytes() throws {
     let a = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
     let b = try CLI.run(["fit", fixture("small.csv"), "--format", "json"])
+    // Two successful fits, not two failures' empty outputs.
+    XCTAssertEqual(a.status, 0, a.stderr)
+    XCTAssertEqual(b.status, 0, b.stderr)
+    XCTAssertTrue(a.stdout.hasPrefix("{\n  \"fits\": ["), a.stdout)
     XCTAssertEqual(a.stdout, b.stdout)
   }
 

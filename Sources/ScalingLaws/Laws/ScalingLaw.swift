@@ -108,14 +108,6 @@ extension ScalingLaw {
   }
 }
 
-/// log(e^x + e^y) without overflow.
-@inline(__always)
-func logAddExp(_ x: Double, _ y: Double) -> Double {
-  let m = max(x, y)
-  if m == -.infinity { return -.infinity }
-  return m + Foundation.log(Foundation.exp(x - m) + Foundation.exp(y - m))
-}
-
 import Fitting
 import Foundation
 
