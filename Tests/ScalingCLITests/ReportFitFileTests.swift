@@ -47,6 +47,11 @@ final class ReportFitFileTests: XCTestCase {
     XCTAssertTrue(names.contains(used), used)
     let q = try CLI.run(["plan", "--law", fitFile, "--group", used, "--flops", "1e22", "--format", "json"])
     XCTAssertEqual(q.status, 0, q.stderr)
+    // The curve law's fit plans too, at the end of the run its file records.
+    let curve = try CLI.run(["plan", "--law", fitFile, "--group", "curve", "--flops", "1e22", "--format", "json"])
+    XCTAssertEqual(curve.status, 0, curve.stderr)
+    let c = try JSONSerialization.jsonObject(with: Data(curve.stdout.utf8)) as! [String: Any]
+    XCTAssertTrue((c["law_source"] as! String).contains("(chinchilla-lr at the end of a run"), curve.stdout)
   }
 
   func testMiniPythiaReportFitFeedsPredictAndStepZeroRowsAreSkipped() throws {

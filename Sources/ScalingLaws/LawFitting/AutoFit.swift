@@ -133,7 +133,8 @@ public struct AutoFit: Sendable {
     } else {
       reason = "\(chosen.name) predicts the held-back points with \(pct(chosen.backtestError!)) against \(base.map(pct) ?? "a failed backtest") as given"
     }
-    fit.warnings.append("--auto: \(chosen.name) chosen by backtest (\(design)): \(reason)")
+    // A fit other than the one asked for is said with the fit (every plan made with it repeats it).
+    if best != 0 { fit.warnings.append("chosen by backtest (--auto; \(design)): \(reason)") }
     fit.auto = AutoChoice(
       design: design, rows: table.map { .init(name: $0.name, backtestError: $0.backtestError, backtestPoints: $0.backtestPoints) },
       chosen: chosen.name, reason: reason)

@@ -64,7 +64,9 @@ public enum PlanningLaw: Sendable {
     guard !chinchilla.isEmpty || !curve.isEmpty else {
       throw LawFileError(description: "\(path): holds no chinchilla fit (fit with \(OptionName.law) chinchilla)")
     }
-    let isCurve = chinchilla.isEmpty
+    // A file with both (a report's): the chinchilla fit, unless --group names a chinchilla-lr one.
+    let named = { (r: FitDocument.Record) in r.name == group || r.group == group }
+    let isCurve = chinchilla.isEmpty || (group != nil && !chinchilla.contains(where: named) && curve.contains(where: named))
     let what = isCurve ? "chinchilla-lr fit" : "chinchilla fit"
     let fit: FitDocument.Record
     do {
