@@ -37,10 +37,11 @@ extension ApproachFitter {
       sub.run = names
       return try? fitter.run(sub)
     }
-    let ok = samples.compactMap { $0 }.map { res in
+    let fitted = samples.compactMap { $0 }
+    let ok = fitted.map { res in
       (res.a, res.b, res.kN * pow(largest, res.a), res.kD * pow(largest, res.b), res.lossLaw?.loss(flops: largest))
     }
-    result.samples = samples.compactMap { $0 }.map { AllocationFrontier($0, name: "") }
+    result.samples = fitted.map { AllocationFrontier($0, name: "") }
     result.bootstrapResamples = n
     result.bootstrapFailed = n - ok.count
     result.seed = seed

@@ -12,4 +12,10 @@ public struct AutoChoice: Sendable {
   public var rows: [Row]
   public var chosen: String
   public var reason: String
+
+  /// A backtest error as printed: a percentage for a loss law, the metric's own units for a
+  /// metric law ("failed" for none).
+  public static func text(_ error: Double?, metric: Bool) -> String {
+    error.map { metric ? String(format: "%.4f", $0) : String(format: "%.2f%%", 100 * $0) } ?? "failed"
+  }
 }

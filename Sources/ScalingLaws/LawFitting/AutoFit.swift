@@ -64,7 +64,11 @@ public struct AutoFit: Sendable {
         }
       }
     }
-    return fit.warnings.contains { $0.hasPrefix("E was driven to ~0") || $0.contains("edge of the searched range") }
+    // E driven to ~0, and an exponent the law does not bound outside the searched [0.005, 3]: the
+    // fitter's own rules for those warnings.
+    if let e = set["E"], !e.isFixed, LawFitter.isDrivenToZero(e.value, lossMin: fit.dataset.loss.min() ?? 1) { return true }
+    let bounds = fit.model.parameterBounds
+    return set.exponents.contains { !$0.isFixed && bounds[$0.name] == nil && ($0.value < 0.005 || $0.value > 3) }
   }
 
   /// The candidates for a law: the options as given, then the law's named priors, tied exponents,
@@ -131,7 +135,8 @@ public struct AutoFit: Sendable {
         ? "the backtest of the fit as given failed; it is kept"
         : "no candidate predicts the held-back points better than the fit as given by more than \(Int(Self.margin * 100))%"
     } else {
-      reason = "\(chosen.name) predicts the held-back points with \(pct(chosen.backtestError!)) against \(base.map(pct) ?? "a failed backtest") as given"
+      let metric = options.law.isMetricLaw
+      reason = "\(chosen.name) predicts the held-back points with \(AutoChoice.text(chosen.backtestError, metric: metric)) against \(base == nil ? "a failed backtest" : AutoChoice.text(base, metric: metric)) as given"
     }
     // A fit other than the one asked for is said with the fit (every plan made with it repeats it).
     if best != 0 { fit.warnings.append("chosen by backtest (--auto; \(design)): \(reason)") }
@@ -141,7 +146,6 @@ public struct AutoFit: Sendable {
     return Result(fit: fit, options: chosen.options, candidates: table, design: design, chosen: chosen.name, reason: reason)
   }
 
-  func pct(_ x: Double) -> String { options.law.isMetricLaw ? String(format: "%.4f", x) : String(format: "%.2f%%", 100 * x) }
 
   /// The backtest's (training, target) index sets.
   static func folds(_ d: Dataset) -> [([Int], [Int])] {

@@ -245,7 +245,8 @@ public struct LawFitter: Sendable {
     var law = searched
     func weigh(_ starts: [[Double]], on d: LogData, runs: [String]?) {
       guard let pl = unweighed, !starts.isEmpty else { return }
-      let best = starts.min { pl.inner.objectiveValue($0, d, loss: loss) < pl.inner.objectiveValue($1, d, loss: loss) }!
+      let values = starts.map { pl.inner.objectiveValue($0, d, loss: loss) }
+      let best = starts[values.indices.min { values[$0] < values[$1] }!]
       law = pl.withScale(
         PriorLaw.scale(residuals: pl.residuals(best, d), loss: loss, freeParameters: pl.parameterCount, runs: runs))
     }

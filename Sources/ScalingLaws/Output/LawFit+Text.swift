@@ -66,7 +66,7 @@ extension LawFit {
       s += a.rows.isEmpty ? "[[Auto]] chosen: \(a.chosen): \(a.reason)\n" : "[[Auto]] backtest: \(a.design); chosen: \(a.chosen)\n"
       let width = a.rows.map { $0.name.count }.max() ?? 8
       for r in a.rows {
-        let e = r.backtestError.map { kind.isMetricLaw ? String(format: "%.4f", $0) : String(format: "%.2f%%", 100 * $0) } ?? "failed"
+        let e = AutoChoice.text(r.backtestError, metric: kind.isMetricLaw)
         s += "    " + r.name.padding(toLength: width, withPad: " ", startingAt: 0) + ": \(e) over \(r.backtestPoints) points\(r.name == a.chosen ? "  <- chosen" : "")\n"
       }
     }

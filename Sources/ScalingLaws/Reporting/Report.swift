@@ -298,7 +298,7 @@ public struct Report: Sendable {
     md += "The fit warned that the data leave a parameter undetermined, so the law was refitted with its named priors and tied exponents and each candidate backtested inside the fitted data (\(a.design)); a candidate replaces the fit as given only when it predicts the held-back points better by more than 5%.\n\n"
     md += "| candidate | backtest error | points |\n|---|---:|---:|\n"
     for r in a.rows {
-      let e = r.backtestError.map { metric ? String(format: "%.4f", $0) : String(format: "%.2f%%", 100 * $0) } ?? "failed"
+      let e = AutoChoice.text(r.backtestError, metric: metric)
       md += "| \(r.name == a.chosen ? "**\(r.name)** (chosen)" : r.name) | \(e) | \(r.backtestPoints) |\n"
     }
     return md + "\nChosen: \(a.chosen): \(a.reason).\n\n"
