@@ -334,6 +334,10 @@ public struct Report: Sendable {
     searched range, E driven to zero (in the fit, or in enough bootstrap resamples that its interval \
     reaches 0), one model size, N and D moving together, or a run that ends more than 2% above a smaller model's \
     run of the same length (stalled: no law falling with N fits it).
+    - The **backtest of candidate fits**: when a fit warns that the data leave a parameter undetermined, the law \
+    is refitted with its named priors and tied exponents, each candidate predicts held-back sizes \
+    (or runs) of the fitted data, and another fit replaces the one asked for only when it predicts \
+    better by more than 5%; the table shows every candidate's error.
     - **E** is a fitted asymptote for this data, tokenizer and loss; it is not a universal floor.
     - The **plan** extrapolates the fitted law; compare its budgets with the compute range in the data.
 

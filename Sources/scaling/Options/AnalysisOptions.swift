@@ -102,7 +102,8 @@ struct AnalysisOptions: ParsableArguments {
       throw ValidationError("--\(ties.isEmpty ? "fix" : "tie"): \(e.message).")
     }
     let explicit = Set(prior.compactMap { try? Prior.parse($0).parameter })
-    for p in try priors() where explicit.contains(p.parameter) || !names.contains(p.parameter) {
+    // A named set's priors are on its laws' own parameters, with fixed and tied ones left out.
+    for p in try priors() where explicit.contains(p.parameter) {
       guard names.contains(p.parameter) else {
         throw ValidationError("--prior \(p.label): the \(model.name) law has no parameter '\(p.parameter)' \(known).")
       }
