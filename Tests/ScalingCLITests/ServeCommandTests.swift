@@ -57,4 +57,109 @@ final class ServeCommandTests: XCTestCase {
     XCTAssertEqual(missing.status, 2)
     XCTAssertTrue(missing.stderr.contains("--serving needs --usd-per-gpu-hour"), missing.stderr)
   }
+
+  func json(_ args: [String]) throws -> [String: Any] {
+    let r = try CLI.run(args)
+    XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+    return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+  }
+
+  func testPresetGoldenValues() throws {
+    let mixtral = try json(["serve", "--model", "mixtral-8x7b", "--gpus", "2", "--format", "json"])
+    XCTAssertEqual(mixtral["params_total"] as! Double, 46_702_526_464)
+    XCTAssertEqual(mixtral["params_active"] as! Double, 12_879_659_008)
+    XCTAssertEqual(mixtral["kv_cache_bytes_per_token"] as? Double, 131_072)
+    XCTAssertEqual(mixtral["decode_tokens_per_second"] as! Double, 258.4, accuracy: 0.1)
+    let ds = try json(["serve", "--model", "deepseek-v3", "--gpu", "h200", "--gpus", "8", "--weight-bits", "8", "--format", "json"])
+    XCTAssertEqual(ds["kv_cache_bytes_per_token"] as? Double, 70_272)
+    let oss = try json(["serve", "--model", "gpt-oss-120b", "--gpus", "4", "--context", "8192", "--format", "json"])
+    XCTAssertEqual(oss["kv_cache_bytes_per_sequence"] as? Double, 306_708_480)
+    let mamba = try json(["serve", "--model", "mamba2-2.7b", "--context", "2048", "--format", "json"])
+    let mambaLong = try json(["serve", "--model", "mamba2-2.7b", "--context", "32768", "--format", "json"])
+    XCTAssertEqual(mamba["kv_cache_bytes_per_token"] as? Double, 0)
+    XCTAssertEqual(mamba["kv_cache_bytes_per_sequence"] as? Double, 0)
+    XCTAssertEqual(mamba["state_bytes_per_sequence"] as? Double, 85_950_464)
+    XCTAssertEqual(mambaLong["state_bytes_per_sequence"] as? Double, 85_950_464)
+    let llama = try json(["serve", "--model", "llama-3-70b", "--gpus", "4", "--format", "json"])
+    XCTAssertEqual(llama["kv_cache_bytes_per_token"] as? Double, 327_680)
+  }
+
+  func testExplicitShapeFlagsGiveTheGoldenValues() throws {
+    let mixtral = try json([
+      "serve", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--ffn-dim", "14336", "--swiglu",
+      "--vocab", "32000", "--experts", "8", "--active-experts", "2", "--gpus", "2", "--format", "json",
+    ])
+    XCTAssertEqual(mixtral["params_active"] as! Double, 12_879_659_008)
+    XCTAssertEqual(mixtral["decode_tokens_per_second"] as! Double, 258.4, accuracy: 0.1)
+    let ds = try json([
+      "flops", "--layers", "61", "--d-model", "7168", "--heads", "128", "--mla-kv-rank", "512", "--mla-rope-dim", "64",
+      "--format", "json",
+    ])
+    XCTAssertEqual(ds["kv_cache_bytes_per_token_bf16"] as? Double, 70_272)
+    let oss = try json([
+      "serve", "--layers", "36", "--d-model", "2880", "--heads", "64", "--kv-heads", "8", "--head-dim", "64",
+      "--ffn-dim", "2880", "--swiglu", "--vocab", "201088", "--experts", "128", "--active-experts", "4",
+      "--sliding-window", "128", "--global-every", "2", "--gpus", "4", "--context", "8192", "--format", "json",
+    ])
+    XCTAssertEqual(oss["kv_cache_bytes_per_sequence"] as? Double, 306_708_480)
+    let mamba = try json([
+      "serve", "--layers", "64", "--d-model", "2560", "--ssm-layers", "64", "--ssm-state", "128", "--ssm-head-dim", "64",
+      "--ffn-dim", "0", "--vocab", "50288", "--tied-embeddings", "--format", "json",
+    ])
+    XCTAssertEqual(mamba["kv_cache_bytes_per_token"] as? Double, 0)
+    XCTAssertEqual(mamba["state_bytes_per_sequence"] as? Double, 85_950_464)
+  }
+
+  /// Every preset with all its values passed as flags (the ones --list-models prints) gives the
+  /// same bytes out, from `serve` and from `flops`.
+  func testEveryPresetEqualsItsFlags() throws {
+    let r = try CLI.run(["serve", "--list-models", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let list = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+    XCTAssertEqual(
+      list.map { $0["name"] as! String },
+      ["llama-3-8b", "llama-3-70b", "mixtral-8x7b", "deepseek-v3", "gpt-oss-120b", "gemma-2-9b", "mamba2-2.7b", "jamba-1.5-mini"])
+    for p in list {
+      let name = p["name"] as! String, flags = p["flags"] as! [String]
+      let hw = ["--gpu", "b200", "--gpus", "8", "--weight-bits", "8", "--format", "json"]
+      let a = try CLI.run(["serve", "--model", name] + hw), b = try CLI.run(["serve"] + flags + hw)
+      XCTAssertEqual(a.status, 0, "\(name): \(a.stderr)")
+      XCTAssertEqual(a.stdout, b.stdout, name)
+      let fa = try CLI.run(["flops", "--model", name, "--format", "json"]), fb = try CLI.run(["flops"] + flags + ["--format", "json"])
+      XCTAssertEqual(fa.status, 0, "\(name): \(fa.stderr)")
+      XCTAssertEqual(fa.stdout, fb.stdout, name)
+    }
+    // A flag over a preset wins.
+    let three = try json(["serve", "--model", "mixtral-8x7b", "--active-experts", "3", "--gpus", "2", "--format", "json"])
+    XCTAssertEqual(three["params_active"] as! Double, 12_879_659_008 + 32 * 176_160_768)
+  }
+
+  func testArchitectureBadInputIsAUsageErrorAndWritesNothing() throws {
+    let dir = try temporaryDirectory(self)
+    let out = dir + "/serve.json"
+    let cases: [([String], String)] = [
+      (["--model", "mixtral-8x7b", "--active-experts", "9"], "--active-experts (9) exceeds --experts (8)"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--experts", "4", "--active-experts", "5"], "--active-experts (5) exceeds --experts (4)"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--ssm-state", "16"], "--ssm-state needs --ssm-layers"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--ssm-head-dim", "64"], "--ssm-head-dim needs --ssm-layers"),
+      (["--model", "llama-4"], "Unknown model 'llama-4'. Known: llama-3-8b, llama-3-70b, mixtral-8x7b, deepseek-v3, gpt-oss-120b, gemma-2-9b, mamba2-2.7b, jamba-1.5-mini"),
+      (["--model", "llama-3-8b", "--weight-bits", "8", "--fp8", "--gpu", "a100"], "--fp8: a100 has no FP8 tensor cores"),
+      (["--model", "llama-3-8b", "--fp8"], "--fp8 needs --weight-bits 8 or fewer"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--global-every", "2"], "--global-every needs --sliding-window"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--sliding-window", "64", "--layer-pattern", "LXG"], "--layer-pattern 'LXG' must be made of L (windowed) and G (global)"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--ssm-layers", "9"], "--ssm-layers (9) must be between 1 and --layers (8)"),
+      (["--layers", "8", "--d-model", "512", "--heads", "8", "--mla-rope-dim", "64"], "--mla-rope-dim needs --mla-kv-rank"),
+      (["--params", "7B", "--experts", "8"], "--experts describes a shape"),
+    ]
+    for (args, message) in cases {
+      let r = try CLI.run(["serve"] + args + ["--output", out])
+      XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+      XCTAssertTrue(r.stderr.contains(message), "\(args): \(r.stderr)")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(args)")
+    }
+    // A window as long as the context is said, not refused.
+    let r = try CLI.run(["serve", "--model", "gemma-2-9b", "--context", "2048"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("note         = the sliding window (4096 tokens) is not shorter than the context (2048)"), r.stdout)
+  }
 }

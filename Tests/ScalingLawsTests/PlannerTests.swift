@@ -203,11 +203,11 @@ final class PlannerTests: XCTestCase {
     let mha = TransformerShape(layers: 1, dModel: 1024, heads: 8)
     let gqa = TransformerShape(layers: 1, dModel: 1024, heads: 8, kvHeads: 2)
     // K and V shrink from d×d to d×(d/4) each.
-    XCTAssertEqual(mha.paramsPerLayer - gqa.paramsPerLayer, 2 * 1024 * (1024 - 256))
+    XCTAssertEqual(mha.nonEmbeddingParams - gqa.nonEmbeddingParams, 2 * 1024 * (1024 - 256))
     let swi = TransformerShape(layers: 1, dModel: 1024, heads: 8, ffnMultiplier: 8.0 / 3.0, swiglu: true)
     let dff: Double = (8.0 / 3.0 * 1024).rounded()
     let expected: Double = 4 * 1024 * 1024 + 3 * 1024 * dff
-    XCTAssertEqual(swi.paramsPerLayer, expected)
+    XCTAssertEqual(swi.nonEmbeddingParams, expected)
   }
 
   func testShapeProposalsAreNearTheTarget() {

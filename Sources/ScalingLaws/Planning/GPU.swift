@@ -1,9 +1,12 @@
-/// A GPU's dense BF16 peak throughput (never the 2:4-sparsity headline figure, from
-/// SCALING_REFERENCE.md §4 "Peak dense throughput") and its HBM capacity and bandwidth (vendor
-/// datasheets; the README cites each).
+/// A GPU's dense BF16 and FP8 peak throughput (never the 2:4-sparsity headline figures; the
+/// datasheets print the sparse ones and halve them in a footnote) and its HBM capacity and
+/// bandwidth (vendor datasheets; the README cites each). A GPU without FP8 tensor cores (A100) has
+/// no FP8 peak.
 public struct GPU: Sendable, Equatable {
   public let name: String
   public let denseBF16TFLOPs: Double
+  /// Dense FP8 tensor-core peak in TFLOP/s (nil: no FP8 tensor cores).
+  public let denseFP8TFLOPs: Double?
   /// HBM capacity in GB (10⁹ bytes).
   public let memoryGB: Double
   /// HBM bandwidth in TB/s (10¹² bytes per second).
@@ -11,15 +14,16 @@ public struct GPU: Sendable, Equatable {
 
   public static let known: [GPU] = [
     // A100 SXM4 80 GB: HBM2e, 2,039 GB/s (NVIDIA A100 datasheet).
-    GPU(name: "a100", denseBF16TFLOPs: 312, memoryGB: 80, bandwidthTBs: 2.039),
-    // H100 SXM5: 80 GB HBM3, 3.35 TB/s (NVIDIA H100 datasheet).
-    GPU(name: "h100-sxm", denseBF16TFLOPs: 989.4, memoryGB: 80, bandwidthTBs: 3.35),
-    // H100 PCIe: 80 GB HBM2e, 2.0 TB/s (NVIDIA H100 datasheet).
-    GPU(name: "h100-pcie", denseBF16TFLOPs: 756, memoryGB: 80, bandwidthTBs: 2.0),
-    // H200 SXM: 141 GB HBM3e, 4.8 TB/s (NVIDIA H200 datasheet).
-    GPU(name: "h200", denseBF16TFLOPs: 989.4, memoryGB: 141, bandwidthTBs: 4.8),
-    // B200 (HGX B200): 180 GB HBM3e per GPU (1,440 GB per 8), 8 TB/s (NVIDIA HGX B200 datasheet).
-    GPU(name: "b200", denseBF16TFLOPs: 2250, memoryGB: 180, bandwidthTBs: 8.0),
+    GPU(name: "a100", denseBF16TFLOPs: 312, denseFP8TFLOPs: nil, memoryGB: 80, bandwidthTBs: 2.039),
+    // H100 SXM5: 80 GB HBM3, 3.35 TB/s; FP8 3,958 with sparsity = 1,978.9 dense (NVIDIA H100 datasheet).
+    GPU(name: "h100-sxm", denseBF16TFLOPs: 989.4, denseFP8TFLOPs: 1978.9, memoryGB: 80, bandwidthTBs: 3.35),
+    // H100 PCIe: 80 GB HBM2e, 2.0 TB/s; FP8 3,026 with sparsity = 1,513 dense (NVIDIA H100 datasheet).
+    GPU(name: "h100-pcie", denseBF16TFLOPs: 756, denseFP8TFLOPs: 1513, memoryGB: 80, bandwidthTBs: 2.0),
+    // H200 SXM: 141 GB HBM3e, 4.8 TB/s; the H100's GH100 compute, FP8 1,978.9 dense (NVIDIA H200 datasheet).
+    GPU(name: "h200", denseBF16TFLOPs: 989.4, denseFP8TFLOPs: 1978.9, memoryGB: 141, bandwidthTBs: 4.8),
+    // B200 (HGX B200): 180 GB HBM3e per GPU (1,440 GB per 8), 8 TB/s; FP8 72 PFLOPS sparse per 8 =
+    // 4,500 dense per GPU (NVIDIA HGX B200 datasheet).
+    GPU(name: "b200", denseBF16TFLOPs: 2250, denseFP8TFLOPs: 4500, memoryGB: 180, bandwidthTBs: 8.0),
   ]
 
   public static func named(_ name: String) -> GPU? {

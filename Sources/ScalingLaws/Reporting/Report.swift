@@ -184,7 +184,7 @@ public struct Report: Sendable {
         continue
       }
       let e = s.full
-      let shape = s.model.shape.map { "\($0.layers) layers x \($0.dModel)" } ?? ""
+      let shape = "\(s.model.shape.layers) layers x \(s.model.shape.dModel)"
       md += " \(shape) | \(String(format: "%.3g GB", e.weightBytes / 1e9)) | \(String(format: "%.0f", s.single.decodeTokensPerSecondTotal)) | \(e.batch) | \(String(format: "%.0f", e.decodeTokensPerSecondTotal)) | \(String(format: "%.3g", e.secondsPerMillionOutputTokens / 3600)) |\n"
     }
     return md + "\n"

@@ -8,24 +8,21 @@ extension ScalingTool {
       commandName: "serve",
       abstract: "Serving cost of a model: memory, KV cache, prefill and decode throughput, $ per million tokens.",
       discussion: """
-        Give a shape (--layers --d-model --heads, as `scaling flops`) or --params N (the KV \
-        dimensions then come from the shape `scaling plan --shape` proposes near N). Decode is \
-        a roofline: each step reads all weights plus every sequence's KV cache from HBM \
-        (memory bound) or does batch x (2N + 2 layers L d_attn) FLOPs at peak x MFU (compute \
-        bound), whichever is slower. FlashAttention changes attention's memory traffic, not its \
-        FLOPs. Low-bit weights are costed at the dense BF16 peak (dequantised matmuls).
+        Give a preset (--model NAME, see --list-models), a shape (--layers --d-model --heads, as \
+        `scaling flops`, with mixture-of-experts, latent-attention, sliding-window and \
+        state-space flags), or --params N (the KV dimensions then come from the dense shape \
+        `scaling plan --shape` proposes near N). Decode is a roofline: each step reads the weights \
+        the batch uses plus every sequence's KV cache (and state) from HBM (memory bound) or does \
+        batch x (2 N_active + 2 layers L d_attn) FLOPs at peak x MFU (compute bound), whichever is \
+        slower. A mixture of experts holds every expert in memory, computes with the active ones, \
+        and at batch B reads E(1 - (1 - K/E)^B) distinct experts per MoE layer (a balanced \
+        router). A windowed layer caches at most its window; a state-space layer keeps a fixed \
+        state per sequence. FlashAttention changes attention's memory traffic, not its FLOPs. \
+        Low-bit weights are costed at the dense BF16 peak (dequantised matmuls) unless --fp8.
         """)
 
     @Option(help: "Parameters N (e.g. 7B), instead of a shape.") var params: Count?
-    @Option(help: "Number of layers.") var layers: Int?
-    @Option(help: "Model width d_model.") var dModel: Int?
-    @Option(help: "Attention heads.") var heads: Int?
-    @Option(help: "Key/value heads (grouped-query attention; default: --heads).") var kvHeads: Int?
-    @Option(help: "d_ff / d_model (default 4, or 8/3 with --swiglu).") var ffnMult: RealArgument?
-    @Flag(help: "SwiGLU MLP (three matrices).") var swiglu = false
-    @Option(help: "Vocabulary size.") var vocab: Int = 50_304
-    @Flag(help: "Input and output embeddings share weights.") var tiedEmbeddings = false
-
+    @OptionGroup var shape: ShapeOptions
     @OptionGroup var serving: ServingOptions
 
     @Option(help: "GPU: \(GPU.known.map { $0.name }.joined(separator: ", ")).") var gpu: String = "h100-sxm"
@@ -36,27 +33,15 @@ extension ScalingTool {
     @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
 
     func validate() throws {
-      let shapeGiven = layers != nil || dModel != nil || heads != nil
-      if (params != nil) == shapeGiven {
-        throw ValidationError("Give either --params N or a shape (--layers, --d-model and --heads).")
+      if shape.listModels { return }
+      if (params != nil) == shape.shapeGiven {
+        throw ValidationError("Give either --params N, a shape (--layers, --d-model and --heads) or --model NAME.")
       }
       if let p = params, !(p.value > 0) { throw ValidationError("--params must be positive (got \(p.value)).") }
-      if shapeGiven {
-        guard let layers, let dModel, let heads else {
-          throw ValidationError("A shape needs all of --layers, --d-model and --heads.")
-        }
-        for (v, flag) in [(layers, "--layers"), (dModel, "--d-model"), (heads, "--heads"), (vocab, "--vocab")] where v < 1 {
-          throw ValidationError("\(flag) must be at least 1.")
-        }
-        if dModel % heads != 0 { throw ValidationError("--d-model (\(dModel)) must be divisible by --heads (\(heads)).") }
-        if let kv = kvHeads, kv < 1 || heads % kv != 0 {
-          throw ValidationError("--kv-heads (\(kv)) must divide --heads (\(heads)).")
-        }
-      }
-      if let m = ffnMult, !(m.value > 0 && m.value.isFinite) { throw ValidationError("--ffn-mult must be positive.") }
-      if GPU.named(gpu) == nil {
+      guard let g = GPU.named(gpu) else {
         throw ValidationError("Unknown GPU '\(gpu)'. Known: \(GPU.known.map { $0.name }.joined(separator: ", ")).")
       }
+      try serving.checkFP8(gpu: g, flag: "--gpu")
       if gpus < 1 { throw ValidationError("--gpus must be at least 1.") }
       if !(mfu.value > 0 && mfu.value <= 1) { throw ValidationError("--mfu must be in (0, 1] (got \(mfu.value)).") }
       if let u = usdPerGpuHour, !(u.value > 0 && u.value.isFinite) {
@@ -66,23 +51,25 @@ extension ScalingTool {
 
     func model() throws -> ServingModel {
       if let p = params?.value {
-        var shape = TransformerShape.proposal(near: p, swiglu: swiglu)
-        if let kv = kvHeads {
-          guard shape.heads % kv == 0 else {
-            throw ValidationError("--kv-heads (\(kv)) must divide the proposed shape's \(shape.heads) heads.")
+        var proposal = TransformerShape.proposal(near: p, swiglu: shape.swiglu ?? false)
+        if let kv = shape.kvHeads {
+          guard proposal.heads % kv == 0 else {
+            throw ValidationError("--kv-heads (\(kv)) must divide the proposed shape's \(proposal.heads) heads.")
           }
-          shape.kvHeads = kv
+          proposal.kvHeads = kv
         }
-        return ServingModel(params: p, shape: shape)
+        return ServingModel(params: p, shape: proposal)
       }
-      return ServingModel(
-        shape: TransformerShape(
-          layers: layers!, dModel: dModel!, heads: heads!, kvHeads: kvHeads,
-          ffnMultiplier: ffnMult?.value ?? (swiglu ? 8.0 / 3.0 : 4), swiglu: swiglu, vocab: vocab,
-          context: serving.context, tiedEmbeddings: tiedEmbeddings))
+      guard var s = try shape.resolved() else { throw ValidationError("Give a shape or --model NAME.") }
+      s.context = serving.context
+      return ServingModel(shape: s)
     }
 
     func run() throws {
+      if shape.listModels {
+        try OutputTarget.emit(ShapeOptions.modelList(json: format == .json), to: output)
+        return
+      }
       let m = try model()
       let c = serving.configuration(
         gpu: GPU.named(gpu)!, gpus: gpus, mfu: mfu.value, usdPerGPUHour: usdPerGpuHour?.value, defaultBatch: 1)

@@ -5,6 +5,9 @@ import ScalingLaws
 struct ServingOptions: ParsableArguments {
   @Option(help: "Weight precision in bits: 16, 8, 4 or 1.58 (BitNet b1.58).") var weightBits: RealArgument = RealArgument(16)
   @Option(help: "KV-cache precision in bits: 16, 8 or 4.") var kvBits: RealArgument = RealArgument(16)
+  @Option(help: "State-space layers' recurrent state precision in bits: 32 or 16.") var stateBits: RealArgument = RealArgument(16)
+  @Flag(help: "FP8 matmuls: compute-bound parts at the GPU's dense FP8 peak (needs --weight-bits 8 or fewer and a GPU with FP8 tensor cores).")
+  var fp8 = false
   @Option(help: "Serving context length in tokens (KV cache per sequence).") var context: Int = 4096
   @Option(help: "Sequences decoded together (default: 1 for serve, the largest that fits for plan --serving).")
   var batch: Int?
@@ -20,6 +23,12 @@ struct ServingOptions: ParsableArguments {
     if !ServingModel.kvBitChoices.contains(kvBits.value) {
       throw ValidationError("--kv-bits must be one of 16, 8, 4 (got \(kvBits.value)).")
     }
+    if !ServingModel.stateBitChoices.contains(stateBits.value) {
+      throw ValidationError("--state-bits must be one of 32, 16 (got \(stateBits.value)).")
+    }
+    if fp8, weightBits.value > 8 {
+      throw ValidationError("--fp8 needs --weight-bits 8 or fewer (FP8 matmuls take 8-bit weights; got \(weightBits.value)).")
+    }
     if context < 1 { throw ValidationError("--context must be at least 1.") }
     if let b = batch, b < 1 { throw ValidationError("--batch must be at least 1.") }
     if promptTokens < 0 { throw ValidationError("--prompt-tokens must be at least 0.") }
@@ -33,10 +42,20 @@ struct ServingOptions: ParsableArguments {
     }
   }
 
+  /// Refuses --fp8 on a GPU without FP8 tensor cores (`flag` names the GPU option).
+  func checkFP8(gpu: GPU, flag: String) throws {
+    guard fp8, gpu.denseFP8TFLOPs == nil else { return }
+    let with = GPU.known.filter { $0.denseFP8TFLOPs != nil }
+    throw ValidationError(
+      "--fp8: \(gpu.name) has no FP8 tensor cores, so FP8 matmuls get no FP8 peak there; drop --fp8 or choose \(flag) \(with.map(\.name).joined(separator: ", ")) (dense FP8 \(with.map { "\($0.denseFP8TFLOPs!)" }.joined(separator: ", ")) TFLOP/s).")
+  }
+
   func configuration(gpu: GPU, gpus: Int, mfu: Double, usdPerGPUHour: Double?, defaultBatch: Int?) -> ServingModel.Configuration {
     var c = ServingModel.Configuration(gpu: gpu)
     c.weightBits = weightBits.value
     c.kvBits = kvBits.value
+    c.stateBits = stateBits.value
+    c.fp8 = fp8
     c.context = context
     c.batch = batch ?? defaultBatch
     c.gpus = gpus

@@ -1,0 +1,72 @@
+import Foundation
+import PropertyBased
+import ScalingLaws
+import Testing
+
+/// For any plausible shape: more active experts never lower the cost; a window never raises the
+/// cache; a state-space layer's state does not grow with context.
+@Suite struct ArchitectureProperties {
+  /// A dense base: layers, d_model (a multiple of 128, heads of 128), GQA groups.
+  static let base = zip(Gen.int(in: 2...48), Gen.int(in: 2...48), Gen.int(in: 0...3), Gen.bool()).map { layers, width, g, swiglu in
+    let heads = width
+    let kv = max(1, heads >> g)
+    return TransformerShape(
+      layers: layers, dModel: 128 * width, heads: heads, kvHeads: heads % kv == 0 ? kv : heads,
+      ffnMultiplier: swiglu ? 8.0 / 3.0 : 4, swiglu: swiglu, context: 4096)
+  }
+
+  @Test func moreActiveExpertsNeverLowerTheCost() async throws {
+    await propertyCheck(count: 200, input: Self.base, Gen.int(in: 2...128), Gen.int(in: 1...127), Gen.int(in: 1...256)) { s, e, k, batch in
+      guard k < e else { return }
+      var lo = s
+      lo.experts = MixtureOfExperts(experts: e, active: k)
+      var hi = s
+      hi.experts = MixtureOfExperts(experts: e, active: k + 1)
+      #expect(hi.activeParams > lo.activeParams)
+      #expect(hi.totalParams == lo.totalParams)
+      #expect(hi.kaplanTrainingFlopsPerToken > lo.kaplanTrainingFlopsPerToken)
+      #expect(hi.chinchillaForwardFlopsPerToken > lo.chinchillaForwardFlopsPerToken)
+      #expect(hi.paramsRead(batch: batch) >= lo.paramsRead(batch: batch))
+      var c = ServingModel.Configuration(gpu: GPU.named("b200")!)
+      c.gpus = 8
+      c.weightBits = 4
+      c.batch = 1
+      if let a = try? ServingModel(shape: lo).estimate(c), let b = try? ServingModel(shape: hi).estimate(c) {
+        #expect(b.decodeStepSeconds >= a.decodeStepSeconds)
+        #expect(b.secondsPerMillionOutputTokens >= a.secondsPerMillionOutputTokens)
+        #expect(b.prefillFlopsPerToken > a.prefillFlopsPerToken)
+      }
+    }
+  }
+
+  @Test func aWindowNeverRaisesTheCache() async throws {
+    await propertyCheck(count: 300, input: Self.base, Gen.int(in: 1...65_536), Gen.int(in: 1...8), Gen.int(in: 1...200_000)) { s, w, g, tokens in
+      var windowed = s
+      windowed.window = AttentionWindow(window: w, globalEvery: g)
+      let T = Double(tokens)
+      #expect(windowed.kvBytesPerSequence(tokens: T, bits: 16) <= s.kvBytesPerSequence(tokens: T, bits: 16))
+      #expect(windowed.kaplanInferenceFlopsPerToken <= s.kaplanInferenceFlopsPerToken)
+      var wider = windowed
+      wider.window = AttentionWindow(window: w + 1 + w / 2, globalEvery: g)
+      #expect(windowed.kvBytesPerSequence(tokens: T, bits: 16) <= wider.kvBytesPerSequence(tokens: T, bits: 16))
+    }
+  }
+
+  @Test func aStateSpaceStateDoesNotGrowWithContext() async throws {
+    await propertyCheck(count: 200, input: Self.base, Gen.int(in: 1...48), Gen.int(in: 1...256), Gen.bool(), Gen.int(in: 2...20)) { s, n, state, mamba2, logContext in
+      var h = s
+      h.stateSpace = StateSpaceLayers(layers: min(n, s.layers), state: state, headDim: mamba2 ? 64 : nil)
+      var c = ServingModel.Configuration(gpu: GPU.named("b200")!)
+      c.gpus = 8
+      c.promptTokens = 0
+      c.outputTokens = 1
+      c.context = 1 << logContext
+      var long = c
+      long.context = 1 << (logContext + 2)
+      let m = ServingModel(shape: h)
+      #expect(m.stateBytesPerSequence(c) == m.stateBytesPerSequence(long))
+      #expect(m.stateBytesPerSequence(c) > 0)
+      #expect(h.kvBytesPerToken(bits: 16) <= s.kvBytesPerToken(bits: 16))
+    }
+  }
+}
