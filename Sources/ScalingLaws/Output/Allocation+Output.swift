@@ -34,6 +34,7 @@ extension Allocation {
           ("params", .num(o.params)), ("tokens", .num(o.tokens)), ("training_flops", .num(o.trainingFlops)),
           ("training_usd", .num(o.trainingUSD)), ("inference_usd", .num(o.inferenceUSD)),
           ("total_usd", .num(o.totalUSD)), ("usd_per_million_output_tokens", .num(o.usdPerMillionOutputTokens)),
+          ("params_total", .num(o.totalParams)), ("params_active", .num(o.activeParams)),
           ("layers", .int(o.shape.layers)), ("d_model", .int(o.shape.dModel)), ("heads", .int(o.shape.heads)),
           ("batch", .int(o.estimate.batch)), ("bound", .string(o.estimate.bound)),
         ])
@@ -43,6 +44,18 @@ extension Allocation {
         .object([
           ("output_tokens", .num(r.outputTokens)), ("best", option(r.best)), ("chinchilla", option(r.chinchilla)),
           ("saving_usd", .num(r.savingUSD)), ("saving_fraction", .num(r.savingFraction)),
+        ])))
+    }
+    if let m = experts {
+      kv.append((
+        "moe",
+        .object([
+          ("experts", .int(m.template.experts)), ("active_experts", .int(m.template.active)),
+          ("law_params", .string(m.template.lawParams.rawValue)),
+          ("params_total", .num(m.paramsTotal)), ("params_active", .num(m.paramsActive)),
+          ("layers", .int(m.shape.layers)), ("d_model", .int(m.shape.dModel)), ("heads", .int(m.shape.heads)),
+          ("expert_d_ff", .num(m.shape.expertFFN)),
+          ("shape_params_total", .num(m.shape.totalParams)), ("shape_params_active", .num(m.shape.activeParams)),
         ])))
     }
     if let h = hardware {
@@ -81,9 +94,12 @@ extension Allocation {
       s += "    training     = \(String(format: "%.4g", r.trainingFlops)) FLOPs; inference \(String(format: "%.4g", r.inferenceFlops)); total \(String(format: "%.4g", r.totalFlops))\n"
       s += "    vs Chinchilla= \(shortCount(r.chinchillaParams)) params, \(shortCount(r.chinchillaTokens)) tokens, total \(String(format: "%.4g", r.chinchillaTotalFlops)) FLOPs; saving \(String(format: "%.3g", r.saving)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"
     }
+    if let m = experts {
+      s += "    mixture      = \(m.template.label): \(shortCount(m.paramsTotal)) total, \(shortCount(m.paramsActive)) active (the law's N = \(m.template.lawParams.rawValue)); shape \(m.shape.layers) x d_model \(m.shape.dModel), expert d_ff \(Int(m.shape.expertFFN))\n"
+    }
     if let r = serving {
       func line(_ o: ServingAwarePlanner.Option) -> String {
-        "\(shortCount(o.params)) params (\(o.shape.layers) x \(o.shape.dModel)), \(shortCount(o.tokens)) tokens: training $\(String(format: "%.4g", o.trainingUSD)) + inference $\(String(format: "%.4g", o.inferenceUSD)) ($\(String(format: "%.3g", o.usdPerMillionOutputTokens))/M tokens, batch \(o.estimate.batch), \(o.estimate.bound)-bound) = $\(String(format: "%.4g", o.totalUSD))"
+        "\(shortCount(o.params)) params\(o.totalParams != o.activeParams ? " (\(shortCount(o.totalParams)) total, \(shortCount(o.activeParams)) active)" : "") (\(o.shape.layers) x \(o.shape.dModel)), \(shortCount(o.tokens)) tokens: training $\(String(format: "%.4g", o.trainingUSD)) + inference $\(String(format: "%.4g", o.inferenceUSD)) ($\(String(format: "%.3g", o.usdPerMillionOutputTokens))/M tokens, batch \(o.estimate.batch), \(o.estimate.bound)-bound) = $\(String(format: "%.4g", o.totalUSD))"
       }
       s += "    serving      = \(line(r.best))\n"
       s += "    vs Chinchilla= \(line(r.chinchilla)); saving $\(String(format: "%.4g", r.savingUSD)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"

@@ -12,6 +12,8 @@ public struct Allocation: Sendable {
   public var inference: InferenceAwarePlanner.Result? = nil
   /// The dollar objective with a serving model (`--serving`).
   public var serving: ServingAwarePlanner.Result? = nil
+  /// The mixture-of-experts reading of the answer (`--experts`).
+  public var experts: ExpertAllocation? = nil
   /// Unique tokens and epochs for a data-constrained plan.
   public var uniqueTokens: Double? = nil
 

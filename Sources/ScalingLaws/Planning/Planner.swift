@@ -249,19 +249,65 @@ public struct Planner: Sendable {
     return a
   }
 
+  /// The answer `base` read for a mixture of experts (``ExpertTemplate``). With the law's N as the
+  /// active count nothing moves: the same N (active), D, loss and 6·N·D FLOPs, and a total from
+  /// the proposed shape's ratio. With N as the total count, a compute budget buys more: the
+  /// allocation is the dense one at C/ρ (ρ = N_active/N_total of the shape, found by fixed point,
+  /// four rounds), and every other question costs 6·ρ·N·D.
+  public func expertAllocation(_ base: Allocation, template t: ExpertTemplate, budget: Double?) -> Allocation {
+    var a = base
+    var rho = 1.0
+    if t.lawParams == .total {
+      rho = t.activeFraction(near: base.params)
+      if let C = budget {
+        // ρ at the answer's N, the answer at C/ρ; the last ρ used is the one reported, so that
+        // 6·N_active·D is the budget exactly.
+        for _ in 0..<4 {
+          a = allocation(flops: C / rho)
+          let next = t.activeFraction(near: a.params)
+          if next == rho { break }
+          if a.params > 0 { rho = next }
+        }
+        a = allocation(flops: C / rho)
+        a.notes = base.notes
+        a.flops = C
+      } else {
+        a.flops = base.flops * rho
+      }
+      a.intervals["flops"] = nil
+    }
+    let shape = t.shape(near: a.params)
+    let ratio = t.lawParams == .total ? rho : shape.activeParams / shape.totalParams
+    a.query = base.query + "+moe"
+    a.experts = ExpertAllocation(
+      template: t, shape: shape,
+      paramsTotal: t.lawParams == .total ? a.params : a.params / ratio,
+      paramsActive: t.lawParams == .active ? a.params : a.params * ratio)
+    a.notes.append(
+      "mixture of experts, \(t.label): the law's N is the \(t.lawParams.rawValue) parameter count (\(t.lawParams == .active ? "conservative: the extra experts get no credit; \(OptionName.moeLawParams) total credits them as dense parameters" : "optimistic: every expert counts as a dense parameter")); training FLOPs 6 N_active D")
+    return a
+  }
+
   /// Lifetime dollars: training at the training hardware plus T output tokens served by the
-  /// serving configuration (``ServingAwarePlanner``), at the loss of `base`.
+  /// serving configuration (``ServingAwarePlanner``), at the loss of `base`; with `template`, the
+  /// served models are mixtures of experts.
   public func servingAware(
-    _ base: Allocation, outputTokens T: Double, training: Hardware, serving: ServingModel.Configuration, swiglu: Bool = false
+    _ base: Allocation, outputTokens T: Double, training: Hardware, serving: ServingModel.Configuration, swiglu: Bool = false,
+    template: ExpertTemplate? = nil
   ) throws -> Allocation {
     guard case .chinchilla(let c, _) = law else {
       throw PlanError("\(OptionName.serving) needs a Chinchilla-form law (not kaplan, nor an Approach 1/2 frontier)")
     }
     var planner = ServingAwarePlanner(constants: c, training: training, serving: serving)
     planner.swiglu = swiglu
+    planner.template = template
     let r = try planner.plan(loss: base.loss, outputTokens: T)
     var a = Allocation(query: base.query + "+serving", flops: r.best.trainingFlops, params: r.best.params, tokens: r.best.tokens, loss: base.loss)
     a.serving = r
+    if let t = template {
+      a.experts = ExpertAllocation(template: t, shape: r.best.shape, paramsTotal: r.best.totalParams, paramsActive: r.best.activeParams)
+      a.notes = base.notes
+    }
     a.notes.append(
       "serving-aware: \(shortCount(T)) output tokens; lifetime $\(String(format: "%.4g", r.best.totalUSD)) vs $\(String(format: "%.4g", r.chinchilla.totalUSD)) for the Chinchilla-optimal \(shortCount(r.chinchilla.params)) model at the same loss (saving \(String(format: "%.1f", 100 * r.savingFraction))%)")
     return a

@@ -15,6 +15,9 @@ public struct ServingAwarePlanner: Sendable {
   public var serving: ServingModel.Configuration
   /// SwiGLU shapes for the serving model's proposal.
   public var swiglu = false
+  /// Serve mixtures of experts of this family instead of dense models (training FLOPs
+  /// 6·N_active·D; the served shape's own weights and expert reads).
+  public var template: ExpertTemplate?
 
   public init(constants: ChinchillaConstants, training: Hardware, serving: ServingModel.Configuration) {
     self.constants = constants
@@ -32,6 +35,9 @@ public struct ServingAwarePlanner: Sendable {
     public var totalUSD: Double { trainingUSD + inferenceUSD }
     public var shape: TransformerShape
     public var estimate: ServingModel.Estimate
+    /// Parameters held and used per token (both N for a dense model).
+    public var totalParams: Double
+    public var activeParams: Double
   }
 
   public struct Result: Sendable {
@@ -48,14 +54,24 @@ public struct ServingAwarePlanner: Sendable {
   public func option(params N: Double, loss: Double, outputTokens T: Double) -> Option? {
     guard let D = constants.tokens(params: N, loss: loss), D.isFinite, D > 0 else { return nil }
     guard let price = training.usdPerGPUHour else { return nil }
-    let shape = TransformerShape.proposal(near: N, swiglu: swiglu)
-    let model = ServingModel(params: N, shape: shape)
+    let shape: TransformerShape
+    let model: ServingModel
+    var active = N, total = N
+    if let t = template {
+      shape = t.shape(near: N)
+      model = ServingModel(shape: shape)
+      let ratio = shape.activeParams / shape.totalParams
+      if t.lawParams == .active { total = N / ratio } else { active = N * ratio }
+    } else {
+      shape = TransformerShape.proposal(near: N, swiglu: swiglu)
+      model = ServingModel(params: N, shape: shape)
+    }
     guard let e = try? model.estimate(serving), let perMillion = e.usdPerMillionOutputTokens else { return nil }
-    let C = 6 * N * D
+    let C = 6 * active * D
     let trainingUSD = training.gpuHours(flops: C) * price
     return Option(
       params: N, tokens: D, trainingFlops: C, trainingUSD: trainingUSD, usdPerMillionOutputTokens: perMillion,
-      inferenceUSD: T / 1e6 * perMillion, shape: shape, estimate: e)
+      inferenceUSD: T / 1e6 * perMillion, shape: shape, estimate: e, totalParams: total, activeParams: active)
   }
 
   public func plan(loss target: Double, outputTokens T: Double) throws -> Result {
@@ -80,6 +96,7 @@ public struct ServingAwarePlanner: Sendable {
       option(params: exp($0), loss: target, outputTokens: T)?.totalUSD ?? .infinity
     }
     let bestU = fu < costs[i] ? u : us[i]
+    // The comparison: the Chinchilla (training-optimal) N at this loss, served the same way.
     let C0 = c.flops(forLoss: target)
     guard let best = option(params: exp(bestU), loss: target, outputTokens: T) else {
       throw FitError("the serving-aware optimum could not be evaluated")

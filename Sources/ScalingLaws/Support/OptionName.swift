@@ -21,7 +21,7 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
   case law, approach, allowEdgeMinima = "allow_edge_minima", bootstrapUnit = "bootstrap_unit", format
   // Planning and serving.
   case targetLoss = "target_loss", inferenceTokens = "inference_tokens", uniqueTokens = "unique_tokens"
-  case serving, usdPerGPUHour = "usd_per_gpu_hour", batch, hold
+  case serving, usdPerGPUHour = "usd_per_gpu_hour", batch, hold, moeLawParams = "moe_law_params"
   // Output.
   case scriptsOnly = "scripts_only"
 

@@ -53,11 +53,23 @@ extension ScalingTool {
     @Flag(help: "Propose transformer shapes near the planned N (see `scaling flops`).")
     var shape = false
 
+    @Option(help: ArgumentHelp(
+      "Also plan a mixture of experts of E experts (each the dense proposal's MLP, as Mixtral), printed beside the dense answer; training FLOPs 6 N_active D, serving reads the experts a batch touches.",
+      valueName: "E")) var experts: Int?
+    @Option(help: ArgumentHelp("With --experts: experts each token uses (top-K).", valueName: "K")) var activeExperts: Int?
+    @Option(help: "With --experts: the law's N is the mixture's active or total parameter count (values: active, total; default: active, which gives the extra experts no credit).")
+    var moeLawParams: ExpertTemplate.LawParams?
+
     @Option(help: "Output format.") var format: PlanFormat = .text
     @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
 
     enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
     enum HeldQuantity: String, ExpressibleByArgument, CaseIterable { case loss, budget }
+
+    var template: ExpertTemplate? {
+      guard let e = experts, let k = activeExperts else { return nil }
+      return ExpertTemplate(experts: e, active: k, lawParams: moeLawParams ?? .active)
+    }
 
     func positive(_ v: Double?, _ flag: String) throws {
       if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be a positive finite number (got \(v)).") }
@@ -117,6 +129,24 @@ extension ScalingTool {
       if uniqueTokens != nil && !(flops != nil || gpuHours != nil || usd != nil) {
         throw ValidationError("--unique-tokens needs a compute budget (--flops, --gpu-hours or --usd).")
       }
+      if let e = experts {
+        guard let k = activeExperts else { throw ValidationError("--experts needs --active-experts (the experts each token uses).") }
+        if e < 1 || k < 1 { throw ValidationError("--experts and --active-experts must be at least 1.") }
+        if k > e {
+          throw ValidationError("--active-experts (\(k)) exceeds --experts (\(e)): a token cannot use more experts than a layer has.")
+        }
+        if format == .csv { throw ValidationError("--experts prints a dense and a mixture-of-experts answer: use --format text or json.") }
+        if moeLawParams == .total {
+          if inferenceTokens != nil && !serving {
+            throw ValidationError("--moe-law-params total with --inference-tokens needs --serving (the FLOPs-only inference planner assumes a dense model).")
+          }
+          if uniqueTokens != nil || hold == .budget {
+            throw ValidationError("--moe-law-params total does not combine with --unique-tokens or --hold budget.")
+          }
+        }
+      } else if activeExperts != nil || moeLawParams != nil {
+        throw ValidationError("\(activeExperts != nil ? "--active-experts" : "--moe-law-params") needs --experts.")
+      }
     }
 
     func parseSweep(_ s: String) throws -> (Double, Double, Int) {
@@ -161,50 +191,8 @@ extension ScalingTool {
       planner.holdLifetimeBudget = hold == .budget
       let hw = hardware
       do {
-        var answers: [Allocation] = []
-        var budget: Double? = flops?.value
-        if let h = gpuHours?.value { budget = hw!.flops(gpuHours: h) }
-        if let b = usd?.value { budget = hw!.flops(gpuHours: b / usdPerGpuHour!.value) }
-        if let s = sweep {
-          let (a, b, n) = try parseSweep(s)
-          answers = Planner.sweep(from: a, to: b, count: n).map { planner.allocation(flops: $0) }
-        } else if let C = budget {
-          if let u = uniqueTokens?.value {
-            answers = [try planner.dataConstrained(flops: C, uniqueTokens: u)]
-          } else {
-            answers = [planner.allocation(flops: C)]
-          }
-          if gpuHours != nil { answers[0].notes.insert("budget: \(gpuHours!.value) GPU-hours = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
-          if usd != nil { answers[0].notes.insert("budget: $\(usd!.value) / $\(usdPerGpuHour!.value) per GPU-hour = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
-        } else if let N = params?.value, let D = tokens?.value {
-          answers = [try planner.allocation(params: N, tokens: D)]
-        } else if let N = params?.value {
-          answers = [try planner.allocation(params: N, targetLoss: targetLoss?.value)]
-        } else if let L = targetLoss?.value {
-          answers = [try planner.allocation(targetLoss: L)]
-        } else if let D = tokens?.value {
-          answers = [planner.allocation(tokens: D)]
-        }
-        if let T = inferenceTokens?.value {
-          if serving, let hw {
-            let g = GPU.named(servingGpu ?? gpu!)!
-            let config = servingOptions.configuration(
-              gpu: g, gpus: servingGpus, mfu: servingMfu.value, usdPerGPUHour: usdPerGpuHour?.value, defaultBatch: nil)
-            answers = try answers.map { try planner.servingAware($0, outputTokens: T, training: hw, serving: config) }
-          } else {
-            answers = try answers.map { try planner.inferenceAware($0, inferenceTokens: T) }
-          }
-        }
-        answers = answers.map { planner.annotated($0) }
-        // Never a printed inf or NaN: a law whose constants give no finite answer is an error
-        // naming the question.
-        for a in answers {
-          let parts = [("N", a.params), ("D", a.tokens), ("C", a.flops), ("loss", a.loss)]
-          if let bad = parts.first(where: { !$0.1.isFinite }) {
-            throw CommandUsageError(
-              message: "the law \(planningLaw.name) gives a non-finite \(bad.0) (\(bad.1)) for this question (\(a.query)); check the law's constants (scaling plan --list-laws, or the fit file)")
-          }
-        }
+        let answers = try plan(planner, law: planningLaw, hardware: hw, template: nil)
+        let moeAnswers = try template.map { try plan(planner, law: planningLaw, hardware: hw, template: $0) }
         let shapes = shape && sweep == nil ? TransformerShape.proposals(near: answers[0].params) : []
         var text: String
         switch format {
@@ -214,6 +202,13 @@ extension ScalingTool {
             : answers.map { $0.text(law: planningLaw, hardware: hw) }.joined(separator: "\n")
           for s in shapes {
             text += "    shape        = \(s.layers) layers x d_model \(s.dModel), \(s.heads) heads, d_ff \(Int(s.dFF)), vocab \(s.vocab): \(shortCount(s.totalParams)) params total, \(shortCount(s.nonEmbeddingParams)) non-embedding\n"
+          }
+          if let moe = moeAnswers, let t = template {
+            text += "\n[[Mixture of experts]] \(t.label), the law's N = \(t.lawParams.rawValue) parameters\n"
+            text += sweep != nil
+              ? Allocation.sweepTable(moe, law: planningLaw, hardware: hw)
+              : moe.map { $0.text(law: planningLaw, hardware: hw) }.joined(separator: "\n")
+            if let c = comparison(dense: answers, moe: moe) { text += "\n[[Dense or mixture]]\n    \(c)\n" }
           }
         case .json:
           let value: JSONValue = sweep != nil
@@ -232,6 +227,12 @@ extension ScalingTool {
               })))
             v = .object(kv)
           }
+          if let moe = moeAnswers {
+            let m: JSONValue = sweep != nil
+              ? .object([("law", .string(planningLaw.name)), ("law_source", .string(planningLaw.source)), ("plans", .array(moe.map { $0.json(law: planningLaw, hardware: hw) }))])
+              : moe[0].json(law: planningLaw, hardware: hw)
+            v = .object([("dense", v), ("moe", m), ("comparison", comparison(dense: answers, moe: moe).map { .string($0) } ?? .null)])
+          }
           text = v.rendered() + "\n"
         case .csv:
           text = Allocation.csvDocument(answers, law: planningLaw, hardware: hw)
@@ -244,6 +245,80 @@ extension ScalingTool {
       } catch let e as ServingModel.ServingError {
         throw CommandUsageError(message: e.description)
       }
+    }
+
+    /// One sentence on which of the dense and mixture answers is better: lifetime dollars with
+    /// --serving, else the loss at the same budget (nil for a sweep).
+    func comparison(dense: [Allocation], moe: [Allocation]) -> String? {
+      guard sweep == nil, let d = dense.first, let m = moe.first else { return nil }
+      if let ds = d.serving, let ms = m.serving {
+        let (a, b) = (ds.best.totalUSD, ms.best.totalUSD)
+        let cheaper = a <= b ? "dense" : "mixture of experts"
+        return "lifetime $\(String(format: "%.4g", a)) dense vs $\(String(format: "%.4g", b)) mixture of experts at loss \(String(format: "%.4f", d.loss)): the \(cheaper) model is cheaper by \(String(format: "%.1f", 100 * abs(a - b) / max(a, b)))%"
+      }
+      if abs(m.loss - d.loss) < 1e-12 {
+        return "same loss \(String(format: "%.4f", d.loss)) at \(String(format: "%.4g", d.flops)) FLOPs (the law's N is the active count); the mixture holds \(shortCount(m.experts?.paramsTotal ?? m.params)) parameters to the dense \(shortCount(d.params))"
+      }
+      return "loss \(String(format: "%.4f", d.loss)) dense vs \(String(format: "%.4f", m.loss)) mixture of experts (\(String(format: "%.4g", d.flops)) vs \(String(format: "%.4g", m.flops)) FLOPs)"
+    }
+
+    /// The answers to the question, dense or (with `template`) for a mixture of experts.
+    func plan(_ planner: Planner, law planningLaw: PlanningLaw, hardware hw: Hardware?, template: ExpertTemplate?) throws -> [Allocation] {
+        var answers: [Allocation] = []
+        var budget: Double? = flops?.value
+        if let h = gpuHours?.value { budget = hw!.flops(gpuHours: h) }
+        if let b = usd?.value { budget = hw!.flops(gpuHours: b / usdPerGpuHour!.value) }
+        if let s = sweep {
+          let (a, b, n) = try parseSweep(s)
+          answers = Planner.sweep(from: a, to: b, count: n).map { C in
+            let base = planner.allocation(flops: C)
+            return template.map { planner.expertAllocation(base, template: $0, budget: C) } ?? base
+          }
+        } else if let C = budget {
+          if let u = uniqueTokens?.value {
+            answers = [try planner.dataConstrained(flops: C, uniqueTokens: u)]
+          } else {
+            answers = [planner.allocation(flops: C)]
+          }
+          if gpuHours != nil { answers[0].notes.insert("budget: \(gpuHours!.value) GPU-hours = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
+          if usd != nil { answers[0].notes.insert("budget: $\(usd!.value) / $\(usdPerGpuHour!.value) per GPU-hour = \(String(format: "%.4g", C)) FLOPs at MFU \(mfu.value)", at: 0) }
+        } else if let N = params?.value, let D = tokens?.value {
+          answers = [try planner.allocation(params: N, tokens: D)]
+        } else if let N = params?.value {
+          answers = [try planner.allocation(params: N, targetLoss: targetLoss?.value)]
+        } else if let L = targetLoss?.value {
+          answers = [try planner.allocation(targetLoss: L)]
+        } else if let D = tokens?.value {
+          answers = [planner.allocation(tokens: D)]
+        }
+        if let t = template, sweep == nil {
+          answers = answers.map { planner.expertAllocation($0, template: t, budget: budget) }
+        }
+        if let T = inferenceTokens?.value {
+          if serving, let hw {
+            let g = GPU.named(servingGpu ?? gpu!)!
+            let config = servingOptions.configuration(
+              gpu: g, gpus: servingGpus, mfu: servingMfu.value, usdPerGPUHour: usdPerGpuHour?.value, defaultBatch: nil)
+            answers = try answers.map { try planner.servingAware($0, outputTokens: T, training: hw, serving: config, template: template) }
+          } else {
+            answers = try answers.map { a in
+              var r = try planner.inferenceAware(a, inferenceTokens: T)
+              if let t = template { r = planner.expertAllocation(r, template: t, budget: nil) }
+              return r
+            }
+          }
+        }
+        answers = answers.map { planner.annotated($0) }
+        // Never a printed inf or NaN: a law whose constants give no finite answer is an error
+        // naming the question.
+        for a in answers {
+          let parts = [("N", a.params), ("D", a.tokens), ("C", a.flops), ("loss", a.loss)]
+          if let bad = parts.first(where: { !$0.1.isFinite }) {
+            throw CommandUsageError(
+              message: "the law \(planningLaw.name) gives a non-finite \(bad.0) (\(bad.1)) for this question (\(a.query)); check the law's constants (scaling plan --list-laws, or the fit file)")
+          }
+        }
+        return answers
     }
 
     func listing() -> String {
@@ -259,3 +334,5 @@ extension ScalingTool {
     }
   }
 }
+
+extension ExpertTemplate.LawParams: ExpressibleByArgument {}
