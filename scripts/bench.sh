@@ -247,6 +247,12 @@ cp "$OUT/last.out" "$OUT/sigmoid.json"
 read -r s_med s_min s_max < <(wall_ms $BIN fit "$OUT/sigmoid_500.csv" --law sigmoid --x-column log_ppl --y-column acc --format json)
 read -r v_med _ _ < <(wall_ms $BIN --version)
 add "sigmoid fit, 500 points, whole process (median of 30, 1 core; min-max ${s_min}-${s_max} ms; process start and argument parsing alone (--version) ${v_med} ms)" "${s_med} ms" "-" "-" "$(objective_of "$OUT/sigmoid.json")" "-" "${RSS} KB"
+# serve: every call <= 20 ms whole process (issue 24); the largest preset, a hybrid, and a
+# mixture of experts at a large batch.
+for args in "--model deepseek-v3 --gpu h200 --gpus 8 --weight-bits 8 --fp8" "--model jamba-1.5-mini --gpus 2" "--model mixtral-8x7b --gpus 2 --batch 64"; do
+  read -r m_med m_min m_max < <(wall_ms $BIN serve $args --format json)
+  add "serve $args, whole process (median of 30, 1 core; min-max ${m_min}-${m_max} ms; target <= 20 ms)" "${m_med} ms" "-" "-" "-" "-" "-"
+done
 if [ -f datasets/pythia/pythia_lambada.csv ]; then
   awk -F, 'NR == 1 || $7 == 0' datasets/pythia/pythia_lambada.csv > "$OUT/lambada_0shot.csv"
   LADDER=(--run-column model,deduped --min-step 1000 --holdout-above-params 1.1e9 --bootstrap 1000)
