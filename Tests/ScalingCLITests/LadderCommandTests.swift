@@ -108,7 +108,7 @@ final class LadderCommandTests: XCTestCase {
     let ladderOut = dir + "/ladder.json"
     let r = try CLI.run(
       ["ladder", file, "--task-loss-column", "log_ppl", "--metric-column", "acc", "--law", "chinchilla-lr", "--format", "json",
-       "--output", ladderOut] + common + schedule)
+       "--no-anchor", "--method", "two-step", "--output", ladderOut] + common + schedule)
     XCTAssertEqual(r.status, 0, r.stderr)
     let ladders = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ladderOut))) as! [String: Any])["ladders"] as! [[String: Any]]
     XCTAssertEqual(ladders.count, 2)

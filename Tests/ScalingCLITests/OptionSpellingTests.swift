@@ -12,7 +12,7 @@ final class OptionSpellingTests: XCTestCase {
       let r = try CLI.run([command, "--help"])
       XCTAssertEqual(r.status, 0, command)
       let help = r.stdout as NSString
-      let re = try NSRegularExpression(pattern: "--[a-z][a-z-]*")
+      let re = try NSRegularExpression(pattern: "--[a-z][a-z0-9-]*")
       for m in re.matches(in: r.stdout, range: NSRange(location: 0, length: help.length)) {
         flags.insert(help.substring(with: m.range))
       }

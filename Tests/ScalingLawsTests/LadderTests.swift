@@ -27,9 +27,13 @@ final class LadderTests: XCTestCase {
     o2.law = .sigmoid
     o2.loss = .squared
     let b = bootstrap > 0 ? BootstrapOptions(resamples: bootstrap, seed: 11) : nil
+    // The plain chain (no anchor, no method choice): the synthetic truth is not anchored at (0, 1).
+    var plain = LadderOptions()
+    plain.anchors = []
+    plain.method = .twoStep
     return Ladder(
       step1: FitAnalysis(fitOptions: o1, bootstrap: b, holdout: .paramsAbove(1e9)),
-      step2: FitAnalysis(fitOptions: o2, bootstrap: b, holdout: .paramsAbove(1e9)))
+      step2: FitAnalysis(fitOptions: o2, bootstrap: b, holdout: .paramsAbove(1e9)), options: plain)
   }
 
   func testChainRecoversTheHeldOutMetric() throws {

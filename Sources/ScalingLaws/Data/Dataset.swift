@@ -19,6 +19,9 @@ public struct Dataset: Sendable {
   public var budget: [Double]? = nil
   /// Learning-rate-schedule inputs per point (set when the law models the schedule).
   public var curve: CurveFeatures? = nil
+  /// Rows every bootstrap resample keeps as they are (the ladder's anchor points: constraints,
+  /// not data); nil: none.
+  public var pinned: [Bool]? = nil
   /// Problems found while reading that the user should see beside any fit (e.g. an lr column
   /// that disagrees with the schedule spec).
   public var warnings: [String] = []
@@ -62,6 +65,7 @@ public struct Dataset: Sendable {
     for column in [\Dataset.params, \.tokens, \.flops, \.loss] { d[keyPath: column] = self[keyPath: column].picking(indices) }
     for column in [\Dataset.step, \.budget, \.x] { d[keyPath: column] = self[keyPath: column]?.picking(indices) }
     d.run = run?.picking(indices)
+    d.pinned = pinned?.picking(indices)
     d.curve = curve?.subset(indices)
     d.lines = lines.picking(indices)
     return d

@@ -127,6 +127,8 @@ extension DatasetLoader {
         guard let i = header.firstIndex(of: explicit) ?? lower.firstIndex(of: explicit.lowercased())
         else {
           if options.optionalColumns.contains(q) { continue }
+          // x = log10(C), derived from the compute (the ladder's direct law; see `load`).
+          if q == .x && explicit == DatasetLoader.logComputeColumn { continue }
           throw CSVError(
             file: doc.name, line: 1,
             "\(q.columnOption) '\(explicit)': no such column; the header has \(quoted(header))")

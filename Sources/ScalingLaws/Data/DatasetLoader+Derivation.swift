@@ -72,7 +72,8 @@ extension DatasetLoader {
       case .params: present = params != nil
       case .tokens: present = tokens != nil
       case .flops: present = flops != nil
-      case .loss, .step, .x, .y: present = numeric[q] != nil
+      case .x: present = numeric[q] != nil || (options.columns[.x] == DatasetLoader.logComputeColumn && flops != nil)
+      case .loss, .step, .y: present = numeric[q] != nil
       case .run, .group: present = table.labels[q] != nil
       case .budget, .lr, .peakLR, .totalSteps, .warmupSteps: present = numeric[q] != nil
       case .schedule, .scheduleArgs: present = table.labels[q] != nil

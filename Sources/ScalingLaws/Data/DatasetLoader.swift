@@ -6,6 +6,8 @@ import Foundation
 /// (`+Filters`), the schedule features of curve laws (`+Schedules`), and the split by group here.
 public struct DatasetLoader: Sendable {
   public var options: LoadOptions
+  /// The x column name that means log10 of the compute, derived when the file has no such column.
+  public static let logComputeColumn = "log10(C)"
   /// Roles the analysis needs (e.g. params, tokens and loss for the Chinchilla law).
   public var required: Set<Quantity>
 
@@ -35,7 +37,16 @@ public struct DatasetLoader: Sendable {
       step: table.numeric[.step], run: table.labels[.run], lines: table.lines, sources: derived.sources,
       derivations: derived.notes, filters: filters, rowsRead: table.rowCount)
     full.budget = table.numeric[.budget]
-    if options.metric { full.x = table.numeric[.x] }
+    if options.metric {
+      full.x = table.numeric[.x]
+      // A metric law of log10 C (the ladder's direct law) reads its x from the compute when the
+      // file has no column of that name: C as given or derived (6ND).
+      if full.x == nil, options.columns[.x] == Self.logComputeColumn, let c = derived.flops {
+        full.x = c.map { $0 > 0 ? log10($0) : .nan }
+        full.sources[.x] = Self.logComputeColumn
+        full.derivations.append("x = log10(C), from the compute column or C = 6ND")
+      }
+    }
     if options.schedule != nil {
       let built = try curveFeatures(
         ScheduleInputs(

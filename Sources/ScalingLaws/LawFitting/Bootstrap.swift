@@ -57,6 +57,12 @@ extension LawFitter {
     case .group:
       blocks = dataset.params.groupedIndices()
     }
+    // Pinned rows (the ladder's anchors) are in no block and join every resample.
+    let pinnedRows = dataset.pinned.map { p in (0..<dataset.count).filter { p[$0] } } ?? []
+    if !pinnedRows.isEmpty {
+      let pinnedSet = Set(pinnedRows)
+      blocks = blocks.map { $0.filter { !pinnedSet.contains($0) } }.filter { !$0.isEmpty }
+    }
     if blocks.count < 2 {
       throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue)")
     }
@@ -67,7 +73,7 @@ extension LawFitter {
     let progress = options.progress
     let counter = ProgressCounter()
     let results: [[Double]?] = parallelMap(options.resamples) { k in
-      let sample = dataset.subset(Self.resample(blocks: blockList, seed: seed, index: k))
+      let sample = dataset.subset(Self.resample(blocks: blockList, seed: seed, index: k) + pinnedRows)
       defer { progress?(counter.increment()) }
       guard sample.count >= law.parameterCount else { return nil }
       switch options.search {

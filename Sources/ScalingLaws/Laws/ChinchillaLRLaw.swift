@@ -28,7 +28,7 @@ public struct ChinchillaLRLaw: ScalingLaw {
 
   public func logPrediction(_ t: [Double], _ data: LogData, _ i: Int, gradient g: inout [Double]) -> Double {
     let c = data.curve!
-    let lN = data.logParams[i], lX = log(c.tokenArea[i]), s2 = c.annealing[i]
+    let lN = data.logParams[i], lX = data.logTokenArea[i], s2 = c.annealing[i]
     let pa = exp(t[0] - t[4] * lN), pb = exp(t[1] - t[5] * lX), e = exp(t[2]), cc = exp(t[3])
     let L = e + pa + pb - cc * s2
     guard L > 0, L.isFinite else { return LogResidual.invalid(&g) }
@@ -48,7 +48,7 @@ public struct ChinchillaLRLaw: ScalingLaw {
     var f = 0.0
     var g = [Double](repeating: 0, count: 6)
     for i in 0..<data.count {
-      let lN = data.logParams[i], lX = log(c.tokenArea[i]), s2 = c.annealing[i]
+      let lN = data.logParams[i], lX = data.logTokenArea[i], s2 = c.annealing[i]
       let pa = exp(a - al * lN), pb = exp(b - be * lX)
       let L = e + pa + pb - cc * s2
       guard let q = LogResidual.weight(prediction: L, observedLog: data.logLoss[i], loss: loss, adding: &f) else {

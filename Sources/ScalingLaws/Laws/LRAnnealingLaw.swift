@@ -27,7 +27,7 @@ public struct LRAnnealingLaw: ScalingLaw {
   public func logPrediction(_ t: [Double], _ data: LogData, _ i: Int, gradient g: inout [Double]) -> Double {
     let c = data.curve!
     let l0 = exp(t[0]), cc = exp(t[2])
-    let ls1 = log(c.area[i])
+    let ls1 = data.logArea[i]
     let pa = exp(t[1] - t[3] * ls1)
     let s2 = c.annealing[i]
     let L = l0 + pa - cc * s2

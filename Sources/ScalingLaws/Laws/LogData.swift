@@ -17,6 +17,11 @@ public struct LogData: Sendable {
   public let curve: CurveFeatures?
   /// The multi-power law's quadrature nodes (built with the curve features).
   public let multiPowerNodes: MultiPowerNodes?
+  /// ln of the curve's token area S1_tok and of its area S1 per point (empty without a curve):
+  /// taken once here, not on every objective evaluation (they were a third of a chinchilla-lr
+  /// bootstrap's time).
+  public let logTokenArea: [Double]
+  public let logArea: [Double]
 
   public var count: Int { logLoss.count }
 
@@ -26,6 +31,8 @@ public struct LogData: Sendable {
   ) {
     self.x = x
     self.curve = curve
+    logTokenArea = curve?.tokenArea.map { Foundation.log($0) } ?? []
+    logArea = curve?.area.map { Foundation.log($0) } ?? []
     multiPowerNodes = nodes ? curve.map { MultiPowerNodes($0) } : nil
     self.logParams = logParams
     self.logTokens = logTokens
@@ -61,6 +68,8 @@ public struct LogData: Sendable {
     steps = d.step
     logSteps = d.step.map { $0.map { Foundation.log($0) } } ?? [Double](repeating: .nan, count: d.count)
     curve = d.curve
+    logTokenArea = d.curve?.tokenArea.map { Foundation.log($0) } ?? []
+    logArea = d.curve?.area.map { Foundation.log($0) } ?? []
     multiPowerNodes = law == .multiPower ? d.curve.map { MultiPowerNodes($0) } : nil
   }
 }

@@ -58,9 +58,18 @@ extension Ladder.Result {
       ]
     } ?? []
     return .object([
-      ("metric", .string(step2.dataset.sources[.y] ?? "y")), ("task_loss", .string(step1.dataset.sources[.loss] ?? "loss")),
+      ("metric", .string(step2.dataset.sources[.y] ?? "y")), ("task_loss", .string(options.direct || choice?.method == .direct ? "log10(C)" : step1.dataset.sources[.loss] ?? "loss")),
     ] + verdict + [
-      ("held_out", .bool(heldOut)), ("errors", .object(steps)), ("rows", .array(rowValues)),
+      ("held_out", .bool(heldOut)), ("direct", .bool(options.direct || choice?.method == .direct)),
+      ("method", .string((choice?.method ?? options.method).rawValue)),
+      ("method_choice", choice.map { c in
+        .object([
+          ("two_step_error", c.twoStepError.map { .num($0) } ?? .null), ("direct_error", c.directError.map { .num($0) } ?? .null),
+          ("size", c.size.map { .num($0) } ?? .null), ("reason", .string(c.reason)),
+        ])
+      } ?? .null),
+      ("final_scatter", .num(finalScatter)), ("options", .string(options.summary)),
+      ("errors", .object(steps)), ("rows", .array(rowValues)),
       ("step1_fit", step1.json), ("step2_fit", step2.json),
     ])
   }
@@ -71,10 +80,17 @@ extension Ladder.Result {
       let params = zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))\(fit.fixed[$0] != nil ? " (fixed)" : "")" }
       return "    \(label) = \(fit.law) on \(fit.points) points, \(fit.converged ? "converged" : "NOT CONVERGED"): \(params.joined(separator: ", "))\n"
     }
-    s += line(step1, "step 1 ")
-    s += "              task loss \(step1.dataset.sources[.loss] ?? "loss") from N and D: \(step1.formula)\n"
-    s += line(step2, "step 2 ")
-    s += "              \(step2.dataset.sources[.y] ?? "y") against \(step2.dataset.sources[.x] ?? "x"): \(step2.formula)\n"
+    if options.direct || choice?.method == .direct {
+      s += line(step2, "direct ")
+      s += "              \(step2.dataset.sources[.y] ?? "y") against log10 C (C = 6ND), one step: \(step2.formula)\n"
+    } else {
+      s += line(step1, "step 1 ")
+      s += "              task loss \(step1.dataset.sources[.loss] ?? "loss") from N and D: \(step1.formula)\n"
+      s += line(step2, "step 2 ")
+      s += "              \(step2.dataset.sources[.y] ?? "y") against \(step2.dataset.sources[.x] ?? "x"): \(step2.formula)\n"
+    }
+    if !options.isDefault { s += "    options = \(options.summary)\n" }
+    if let c = choice { s += "    method  = \(c.reason)\n" }
     if let b1 = step1.bootstrap, let b2 = step2.bootstrap {
       s += "    intervals  = \(Int((100 * b2.confidence).rounded()))% percentiles over \(min(b1.samples.count, b2.samples.count)) paired resamples (resample j of step 1 feeds resample j of step 2)\n"
     } else if let b = step1.bootstrap ?? step2.bootstrap {

@@ -26,6 +26,13 @@ public enum PlanExtras {
   /// prediction is not finite).
   public static func downstream(_ ladders: [Ladder.Result], plan: [Allocation]) -> [[Double?]] {
     ladders.map { l in
+      if l.isDirect {
+        guard l.step2.converged else { return plan.map { _ in nil } }
+        return plan.map { a in
+          let y = SigmoidLaw.metric(l.step2.parameters, x: log10(a.flops))
+          return y.isFinite ? y : nil
+        }
+      }
       guard l.step2.converged, let loss = endOfRunLoss(l.step1) else { return plan.map { _ in nil } }
       return plan.map { a in
         let x = loss(a.params, a.tokens)

@@ -5,7 +5,10 @@ extension Report {
   /// held-out rows.
   static func ladderSection(_ l: Ladder.Result, level: String = "##") -> String {
     let metric = l.step2.dataset.sources[.y] ?? "y", task = l.step1.dataset.sources[.loss] ?? "loss"
+    if l.isDirect { return directSection(l, level: level) }
     var md = "\(level) Downstream: \(metric) from N and D through \(task) (model ladder)\n\n"
+    if !l.options.summary.isEmpty { md += "Options: \(l.options.summary).\n\n" }
+    if let c = l.choice, c.size != nil { md += "Method: \(c.reason).\n\n" }
     md += "Step 1 fits \(l.step1.law) to \(task) (\(l.step1.points) points): \(l.step1.formula). "
     md += "Step 2 fits the sigmoid of \(metric) against \(task) (\(l.step2.points) points, least squares on \(metric)): "
     md += zip(l.step2.parameterNames, l.step2.parameters).map { "\($0) = \(String(format: "%.4g", $1))\(l.step2.fixed[$0] != nil ? " (fixed)" : "")" }.joined(separator: ", ")
@@ -44,6 +47,34 @@ extension Report {
     return md
   }
 
+  /// A task predicted by the direct law: the sigmoid of its metric against log10 C, and why.
+  static func directSection(_ l: Ladder.Result, level: String) -> String {
+    let metric = l.step2.dataset.sources[.y] ?? "y"
+    var md = "\(level) Downstream: \(metric) from log10 C directly (one step)\n\n"
+    if let c = l.choice { md += "Method: \(c.reason).\n\n" }
+    md += "The sigmoid of \(metric) against log10 C (C = 6ND; \(l.step2.points) points, least squares on \(metric)): "
+    md += zip(l.step2.parameterNames, l.step2.parameters).map { "\($0) = \(String(format: "%.4g", $1))\(l.step2.fixed[$0] != nil ? " (fixed)" : "")" }.joined(separator: ", ")
+    md += ". \(l.step2.converged ? "Converged" : "Did NOT converge").\n\n"
+    if let p = l.predictability {
+      md += p.predictable
+        ? "Predictable at this ladder size: \(p.reason).\n\n"
+        : "**Unpredictable at this ladder size**: \(p.reason). The intervals below are the chance-to-ceiling range.\n\n"
+    }
+    if let e = l.summary(Ladder.Result.chainedError, finalsOnly: true) {
+      md += "Held-out final checkpoints: mean |error| \(String(format: "%.2f (max %.2f)", 100 * e.mean, 100 * e.max)) points.\n\n"
+    }
+    let finals = l.rows.filter { $0.isFinal }
+    if !finals.isEmpty {
+      md += "| line | run | N | log10 C | \(metric) observed | predicted | interval |\n|---:|---|---:|---:|---:|---:|---|\n"
+      for r in finals {
+        md += "| \(r.line) | \(r.run ?? "") | \(shortCount(r.params)) | \(String(format: "%.4f", r.observedX)) | \(r.observedY.map { String(format: "%.4f", $0) } ?? "") | \(String(format: "%.4f", r.chained)) | \(r.interval.map { String(format: "%.4f – %.4f", $0.0, $0.1) } ?? "") |\n"
+      }
+      md += "\n"
+    }
+    if !l.step2.warnings.isEmpty { md += l.step2.warnings.map { "- \($0)\n" }.joined() + "\n" }
+    return md
+  }
+
   /// Every task's ladder on one table: the held-out finals' errors of each step and of the chain,
   /// how many finals the chained interval covers, and the metric each chain predicts for the
   /// plan's models (``PlanExtras/downstream(_:plan:)``).
@@ -58,8 +89,8 @@ extension Report {
     md += "|---|---|---:|---:|---:|---:|" + String(repeating: "---:|", count: plan.count) + "\n"
     for (k, l) in ladders.enumerated() {
       let metric = l.step2.dataset.sources[.y] ?? "y"
-      let s1 = l.summary(Ladder.Result.step1Error, finalsOnly: true).map { String(format: "%.2f%%", 100 * $0.mean) } ?? "n/a"
-      let s2 = l.summary(Ladder.Result.step2Error, finalsOnly: true).map { String(format: "%.2f", 100 * $0.mean) } ?? "n/a"
+      let s1 = l.isDirect ? "direct law (log10 C)" : l.summary(Ladder.Result.step1Error, finalsOnly: true).map { String(format: "%.2f%%", 100 * $0.mean) } ?? "n/a"
+      let s2 = l.isDirect ? "-" : l.summary(Ladder.Result.step2Error, finalsOnly: true).map { String(format: "%.2f", 100 * $0.mean) } ?? "n/a"
       let ch = l.summary(Ladder.Result.chainedError, finalsOnly: true).map { String(format: "%.2f (%.2f)", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
       let finals = l.rows.filter { $0.isFinal && $0.observedY != nil }
       let covered = finals.filter { r in r.interval.map { $0.0 <= r.observedY! && r.observedY! <= $0.1 } ?? false }.count
@@ -81,6 +112,12 @@ extension Report {
       md += ". A task is called predictable from the data alone: its metric must move at least \(Int(Predictability.minimumSignalToNoise))x its checkpoint-to-checkpoint noise over the fitted runs, and step 2 refitted without the largest fitted size must predict that size's finals within \(String(format: "%.1f", 100 * Predictability.tolerance)) points (or three noise units). An unpredictable task's intervals are its chance-to-ceiling range.\n"
       for l in ladders where !(l.predictability?.predictable ?? true) {
         md += "- \(l.step2.dataset.sources[.y] ?? "y"): \(l.predictability!.reason)\n"
+      }
+      if let o = ladders.first?.options, !o.summary.isEmpty {
+        md += "\nOptions: \(o.summary). A task the chain cannot confirm is predicted by the direct law (its metric from log10 C in one sigmoid) when that law, refitted without the largest fitted size, predicts that size's finals better than the chain does; intervals are the paired bootstrap's percentiles widened by the fitted runs' final scatter around the curve.\n"
+      }
+      for l in ladders where l.isDirect {
+        md += "- \(l.step2.dataset.sources[.y] ?? "y"): \(l.choice?.reason ?? "the direct law")\n"
       }
     }
     return md + "\n"

@@ -146,7 +146,7 @@ public struct Report: Sendable {
 
   /// Every fit of the report, each with a unique name (``LawFit/name``) that `predict --group`
   /// and `plan --group` take: `curve` (or `fit` for a final-loss law), `curve/GROUP` with several
-  /// groups, `final` (the backtest's final-only recipe), `ladder/METRIC/step1` and `/step2`.
+  /// groups, `final` (the backtest's final-only recipe), `ladder/METRIC/step1` and `/step2` (`/direct` for a task predicted by the direct law).
   static func namedFits(_ analysis: ReportAnalysis) -> [LawFit] {
     let main = analysis.fits.first.map { $0.dataset.curve != nil ? "curve" : "fit" } ?? "fit"
     var out: [LawFit] = []
@@ -163,8 +163,12 @@ public struct Report: Sendable {
     for l in analysis.ladders {
       let metric = l.step2.dataset.sources[.y] ?? "metric"
       let group = l.step1.group.map { "/\($0)" } ?? ""
-      add(l.step1, "ladder/\(metric)\(group)/step1")
-      add(l.step2, "ladder/\(metric)\(group)/step2")
+      if l.isDirect {
+        add(l.step2, "ladder/\(metric)\(group)/direct")
+      } else {
+        add(l.step1, "ladder/\(metric)\(group)/step1")
+        add(l.step2, "ladder/\(metric)\(group)/step2")
+      }
     }
     return out
   }

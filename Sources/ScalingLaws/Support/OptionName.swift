@@ -22,6 +22,8 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
   // Planning and serving.
   case targetLoss = "target_loss", inferenceTokens = "inference_tokens", uniqueTokens = "unique_tokens"
   case serving, usdPerGPUHour = "usd_per_gpu_hour", batch, hold, moeLawParams = "moe_law_params"
+  case step1AverageLast = "step1_average_last", step2SkipFraction = "step2_skip_fraction", step2Smooth = "step2_smooth"
+  case anchor, chance, direct
   // Output.
   case scriptsOnly = "scripts_only"
 
