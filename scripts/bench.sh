@@ -265,6 +265,15 @@ if [ -f datasets/pythia/pythia_lambada.csv ]; then
   add "predict --then: 336 rows chained through 1,000 paired resamples" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 fi
 
+# The nine OLMo downstream tasks in one ladder, 1,000 paired resamples (issue 27's target: <= 30 s
+# on 2 cores): the default step 1 (chinchilla on the final checkpoints) and the demo's chinchilla-lr
+# on every checkpoint.
+OLMO=(datasets/olmo-ladder/olmo_ladder_1b.csv --task-loss-column '*_bpb' --metric-column '*_acc' --run-column run --min-step 2000 --holdout-above-params 1e9 --bootstrap 1000 --format json)
+measure $BIN ladder "${OLMO[@]}"
+add "ladder: 9 OLMo tasks, chinchilla step 1 (finals) + sigmoid, 1,000 paired resamples (2 cores; target <= 30 s)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+measure $BIN ladder "${OLMO[@]}" --law chinchilla-lr --lr-column lr --peak-lr-column lr_peak
+add "ladder: 9 OLMo tasks, chinchilla-lr step 1 (every checkpoint) + sigmoid, 1,000 paired resamples (2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+
 # 5. make demo after the build: the OLMo-ladder report (1,000 run-level resamples of the curve
 # law, nine downstream ladders with 200 paired resamples each, 24 figures rendered), and the
 # small demo (mini-Pythia, make demo-small)

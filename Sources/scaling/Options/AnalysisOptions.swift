@@ -47,8 +47,8 @@ struct AnalysisOptions: ParsableArguments {
   var confidence: RealArgument = RealArgument(0.95)
   @Option(help: "Resample points, whole runs, or whole model sizes (group). Default: run for checkpoint files, else point.")
   var bootstrapUnit: BootstrapUnit?
-  @Option(help: "Refit each resample with the global search, or one local solve from the main optimum.")
-  var bootstrapSearch: BootstrapSearch = .global
+  @Option(help: "Refit each resample with the global search, or one local solve from the main optimum. Default: global (the ladder's step 2: local).")
+  var bootstrapSearch: BootstrapSearch?
 
   @Option(help: "Extrapolation check: fit on models up to this size, predict the larger ones.")
   var holdoutAboveParams: Count?
@@ -217,7 +217,7 @@ struct AnalysisOptions: ParsableArguments {
       var o = BootstrapOptions(resamples: bootstrap, seed: seed)
       o.confidence = confidence.value
       o.unit = bootstrapUnit
-      o.search = bootstrapSearch
+      o.search = bootstrapSearch ?? .global
       if verbose || isatty(2) != 0 {
         o.progress = ProgressBar(total: bootstrap * progressTotal).update
       }
