@@ -166,20 +166,12 @@ public struct Ladder: Sendable {
       main: predictedX, samples: xSamples, parameters: fit2.parameters, parameterSamples: fit2.bootstrap?.samples ?? [])
     var metricAt: [Int: (x: Double, y: Double)] = [:]
     for i in 0..<metricData.count { metricAt[metricData.lines[i]] = (metricData.x?[i] ?? .nan, metricData.loss[i]) }
-    let finals = Set(target.run.map { runs in
-      lastCheckpoints(runs: runs, rows: Array(0..<target.count)) { target.step?[$0] ?? target.tokens[$0] }
-    } ?? Array(0..<target.count))
-    let training = step2.holdout.map { h in (0..<metricData.count).filter { !h.isHeldOut(metricData, $0) } } ?? Array(0..<metricData.count)
-    let predictability = Predictability.assess(metricData: metricData, training: training, fit: fit2, options: step2.fitOptions)
     let confidence = step2.bootstrap?.confidence ?? step1.bootstrap?.confidence ?? 0.95
-    let lo = (1 - confidence) / 2
-    let scatter = Self.finalScatter(metricData, training: training) { SigmoidLaw.metric(fit2.parameters, x: $0) }
-    let z = normalQuantile(1 - lo)
+    let v = Self.verdict(
+      target: target, metric: metricData, fit: fit2, step2: step2, predicted: chained, samples: samples, confidence: confidence)
+    let (finals, predictability, scatter) = (v.finals, v.predictability, v.scatter)
     let out = (0..<target.count).map { k -> Row in
-      var interval: (Double, Double)? = nil
-      let values = samples.map { $0[k] }.filter { $0.isFinite }
-      if !values.isEmpty { interval = Self.widened(chained[k], percentile(values, lo), percentile(values, 1 - lo), z * scatter) }
-      if !predictability.predictable { interval = (predictability.range.lowerBound, predictability.range.upperBound) }
+      let interval = v.intervals[k]
       let observedX = target.loss[k]
       return Row(
         line: target.lines[k], run: target.run?[k], step: target.step?[k], params: target.params[k],
@@ -190,6 +182,31 @@ public struct Ladder: Sendable {
     return Result(
       step1: fit1, step2: fit2, rows: out, heldOut: step1.holdout != nil, predictability: predictability, options: options,
       finalScatter: scatter)
+  }
+
+  /// What both ways share once their predictions of the held-out rows `target` are known: which
+  /// rows are final checkpoints, the predictability verdict on step 2's data `metric`, the fitted
+  /// runs' final scatter, and each row's prediction interval (the chance-to-ceiling range for an
+  /// unpredictable task).
+  static func verdict(
+    target: Dataset, metric: Dataset, fit: LawFit, step2: FitAnalysis, predicted: [Double], samples: [[Double]],
+    confidence: Double
+  ) -> (finals: Set<Int>, predictability: Predictability, scatter: Double, intervals: [(Double, Double)?]) {
+    let finals = Set(target.run.map { runs in
+      lastCheckpoints(runs: runs, rows: Array(0..<target.count)) { target.step?[$0] ?? target.tokens[$0] }
+    } ?? Array(0..<target.count))
+    let training = step2.holdout.map { h in (0..<metric.count).filter { !h.isHeldOut(metric, $0) } } ?? Array(0..<metric.count)
+    let predictability = Predictability.assess(metricData: metric, training: training, fit: fit, options: step2.fitOptions)
+    let lo = (1 - confidence) / 2
+    let scatter = finalScatter(metric, training: training) { SigmoidLaw.metric(fit.parameters, x: $0) }
+    let z = normalQuantile(1 - lo)
+    let intervals = (0..<target.count).map { k -> (Double, Double)? in
+      if !predictability.predictable { return (predictability.range.lowerBound, predictability.range.upperBound) }
+      let values = samples.map { $0[k] }.filter { $0.isFinite }
+      guard !values.isEmpty else { return nil }
+      return widened(predicted[k], percentile(values, lo), percentile(values, 1 - lo), z * scatter)
+    }
+    return (finals, predictability, scatter, intervals)
   }
 
   /// The scatter of the fitted runs' final metric around the fitted curve (`curve` of a row's x):
@@ -237,19 +254,12 @@ public struct Ladder: Sendable {
     let xs = target.x ?? []
     let predicted = xs.map { SigmoidLaw.metric(fit.parameters, x: $0) }
     let samples = (fit.bootstrap?.samples ?? []).map { p in xs.map { SigmoidLaw.metric(p, x: $0) } }
-    let finals = Set(target.run.map { runs in
-      lastCheckpoints(runs: runs, rows: Array(0..<target.count)) { target.step?[$0] ?? target.tokens[$0] }
-    } ?? Array(0..<target.count))
-    let training = step2.holdout.map { h in (0..<d.count).filter { !h.isHeldOut(d, $0) } } ?? Array(0..<d.count)
-    let predictability = Predictability.assess(metricData: d, training: training, fit: fit, options: step2.fitOptions)
-    let lo = (1 - (step2.bootstrap?.confidence ?? 0.95)) / 2
-    let scatter = Self.finalScatter(d, training: training) { SigmoidLaw.metric(fit.parameters, x: $0) }
-    let z = normalQuantile(1 - lo)
+    let v = Self.verdict(
+      target: target, metric: d, fit: fit, step2: step2, predicted: predicted, samples: samples,
+      confidence: step2.bootstrap?.confidence ?? 0.95)
+    let (finals, predictability, scatter) = (v.finals, v.predictability, v.scatter)
     let out = (0..<target.count).map { k -> Row in
-      var interval: (Double, Double)? = nil
-      let values = samples.map { $0[k] }.filter { $0.isFinite }
-      if !values.isEmpty { interval = Self.widened(predicted[k], percentile(values, lo), percentile(values, 1 - lo), z * scatter) }
-      if !predictability.predictable { interval = (predictability.range.lowerBound, predictability.range.upperBound) }
+      let interval = v.intervals[k]
       return Row(
         line: target.lines[k], run: target.run?[k], step: target.step?[k], params: target.params[k],
         tokens: target.tokens[k], isFinal: finals.contains(k), observedX: xs[k], predictedX: xs[k],
