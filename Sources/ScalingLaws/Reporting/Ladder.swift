@@ -133,7 +133,6 @@ public struct Ladder: Sendable {
     var inner = self
     inner.step1.holdout = .paramsAbove(below)
     inner.step1.bootstrap = nil
-    inner.step1.auto = false
     var innerStep2 = step2
     innerStep2.holdout = .paramsAbove(below)
     innerStep2.bootstrap = nil

@@ -41,6 +41,8 @@ extension ScalingTool {
     var noAnchor = false
     @Option(help: ArgumentHelp("Fix step 2's lower level at the task's chance level Y in [0, 1), or 'auto' for the table of known tasks (see the README).", valueName: "Y|auto"))
     var chance: String?
+    @Flag(help: "Keep step 1 as given even when it warns that the data leave a parameter undetermined (by default step 1 chooses among the law's priors and tied exponents by backtest, as fit --auto and the report do).")
+    var noAuto = false
     @Flag(help: "One step: the metric from log10 of the compute C = 6ND directly, instead of through the task loss (as --method direct).")
     var direct = false
     @Option(help: "two-step (through the task loss), direct (from log10 C), or auto (default): two steps, and for a task the predictability check calls unpredictable the direct law when it predicts the largest fitted size better when both are refitted without it.")
@@ -59,6 +61,7 @@ extension ScalingTool {
       }
       _ = try sigmoidOptions()
       _ = try ladderOptions()
+      if noAuto && analysis.auto { throw ValidationError("--auto and --no-auto: give one of them.") }
       if chance != nil && sigmoidFix.contains(where: { $0.hasPrefix("b=") }) {
         throw ValidationError("--chance fixes the sigmoid's lower level b; --sigmoid-fix b=... does too: give one of them.")
       }
@@ -127,7 +130,7 @@ extension ScalingTool {
       try OutputTarget.check([output], inputs: data.files)
       let results = try Self.ladders(
         data: data, analysis: analysis, taskLossColumn: taskLossColumn, metricColumn: metricColumn,
-        sigmoid: try sigmoidOptions(), options: try ladderOptions(), chanceAuto: chance == "auto")
+        sigmoid: try sigmoidOptions(), options: try ladderOptions(), chanceAuto: chance == "auto", auto: !noAuto)
       let text: String
       switch format {
       case .text: text = results.map { $0.text }.joined(separator: "\n")
@@ -144,7 +147,8 @@ extension ScalingTool {
     /// in the first file's header, in the header's order.
     static func ladders(
       data: DataOptions, analysis: AnalysisOptions, taskLossColumn: String, metricColumn: String, sigmoid: FitOptions,
-      options: LadderOptions = LadderOptions(), chanceAuto: Bool = false, documents: [CSVDocument]? = nil, bootstrap: Int? = nil
+      options: LadderOptions = LadderOptions(), chanceAuto: Bool = false, auto: Bool = true, documents: [CSVDocument]? = nil,
+      bootstrap: Int? = nil
     ) throws -> [Ladder.Result] {
       let law = analysis.law
       if !data.schedule.isEmpty && !law.modelsSchedule {
@@ -174,7 +178,12 @@ extension ScalingTool {
           step1.bootstrap = nil
         }
       }
+      // Step 1 chooses among its law's priors and tied exponents by backtest when it warns
+      // (`AutoFit`): on the OLMo ladder and Pythia LAMBADA it never predicted worse and often
+      // better (README); step 2 (the sigmoid) has no named priors.
+      step1.auto = auto || analysis.auto
       var step2 = step1
+      step2.auto = false
       step2.fitOptions = sigmoid
       // Step 2's resamples refit the sigmoid from the main fit's optimum (one local L-BFGS solve)
       // unless --bootstrap-search says otherwise: the same intervals on the OLMo ladder (52 of 54

@@ -139,7 +139,7 @@ extension ScalingTool {
         sigmoid.loss = .squared
         ladders = try LadderCommand.ladders(
           data: data, analysis: analysis, taskLossColumn: task, metricColumn: metricColumn, sigmoid: sigmoid,
-          documents: documents, bootstrap: downstreamBootstrap)
+          auto: !noAuto, documents: documents, bootstrap: downstreamBootstrap)
       }
       let command = (["scaling"] + CommandLine.arguments.dropFirst()).map { arg in
         arg.contains(" ") ? "'\(arg)'" : arg
