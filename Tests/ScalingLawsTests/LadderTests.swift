@@ -9,7 +9,7 @@ final class LadderTests: XCTestCase {
   static let truth = (a: 0.7, b: 0.25, k: -4.0, x0: 2.6)
 
   /// 6 sizes × 8 token counts; every row is its own run (final-loss data).
-  func data() -> (loss: Dataset, metric: Dataset) {
+  static func data() -> (loss: Dataset, metric: Dataset) {
     var loss = Synthetic.chinchilla(E: 1.7, A: 400, B: 1500, alpha: 0.34, beta: 0.28, sizes: 6, checkpoints: 8)
     loss.sources = [.loss: "task_loss", .params: "params", .tokens: "tokens"]
     loss.run = (0..<loss.count).map { "r\($0)" }
@@ -20,7 +20,7 @@ final class LadderTests: XCTestCase {
     return (loss, metric)
   }
 
-  func ladder(bootstrap: Int = 0) -> Ladder {
+  static func ladder(bootstrap: Int = 0) -> Ladder {
     var o1 = FitOptions()
     o1.law = .chinchilla
     var o2 = FitOptions()
@@ -37,8 +37,8 @@ final class LadderTests: XCTestCase {
   }
 
   func testChainRecoversTheHeldOutMetric() throws {
-    let (loss, metric) = data()
-    let r = try ladder().run(lossData: loss, metricData: metric)
+    let (loss, metric) = Self.data()
+    let r = try Self.ladder().run(lossData: loss, metricData: metric)
     XCTAssertTrue(r.heldOut)
     let heldOut = (0..<loss.count).filter { loss.params[$0] > 1e9 }.count
     XCTAssertEqual(r.rows.count, heldOut)
@@ -56,15 +56,15 @@ final class LadderTests: XCTestCase {
   /// With noise, the paired bootstrap gives intervals around the chained prediction, and the
   /// report gains the downstream section and its two figures.
   func testIntervalsAndReport() throws {
-    var (loss, metric) = data()
+    var (loss, metric) = Self.data()
     var rng = SplitMix64(seed: 4)
     for i in 0..<loss.count { loss.loss[i] *= exp(0.01 * rng.normal()) }
     metric.x = loss.loss
     for i in 0..<metric.count { metric.loss[i] += 0.005 * rng.normal() }
-    let r = try ladder(bootstrap: 50).run(lossData: loss, metricData: metric)
+    let r = try Self.ladder(bootstrap: 50).run(lossData: loss, metricData: metric)
     // The intervals are of the predicted mean: compare with the noise-free chain. They widen as
     // the extrapolation in D grows.
-    let clean = data().metric
+    let clean = Self.data().metric
     var covered = 0
     for row in r.rows {
       let iv = try XCTUnwrap(row.interval)
