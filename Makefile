@@ -82,5 +82,5 @@ clean:
 
 # Re-record the snapshot files of the script builders and report.md; review with git diff.
 snapshots:
-	RECORD_SNAPSHOTS=1 $(SWIFT) test -c $(CONFIG) --filter ReportTests
+	RECORD_SNAPSHOTS=1 $(SWIFT) test -c $(CONFIG) --filter "ReportTests|FigureSnapshotTests"
 	git diff --stat -- Tests/ScalingLawsTests/Snapshots
