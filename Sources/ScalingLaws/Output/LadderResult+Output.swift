@@ -58,9 +58,9 @@ extension Ladder.Result {
       ]
     } ?? []
     return .object([
-      ("metric", .string(step2.dataset.sources[.y] ?? "y")), ("task_loss", .string(options.direct || choice?.method == .direct ? "log10(C)" : step1.dataset.sources[.loss] ?? "loss")),
+      ("metric", .string(step2.dataset.sources[.y] ?? "y")), ("task_loss", .string(isDirect ? "log10(C)" : step1.dataset.sources[.loss] ?? "loss")),
     ] + verdict + [
-      ("held_out", .bool(heldOut)), ("direct", .bool(options.direct || choice?.method == .direct)),
+      ("held_out", .bool(heldOut)), ("direct", .bool(isDirect)),
       ("method", .string((choice?.method ?? options.method).rawValue)),
       ("method_choice", choice.map { c in
         .object([
@@ -80,7 +80,7 @@ extension Ladder.Result {
       let params = zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))\(fit.fixed[$0] != nil ? " (fixed)" : "")" }
       return "    \(label) = \(fit.law) on \(fit.points) points, \(fit.converged ? "converged" : "NOT CONVERGED"): \(params.joined(separator: ", "))\n"
     }
-    if options.direct || choice?.method == .direct {
+    if isDirect {
       s += line(step2, "direct ")
       s += "              \(step2.dataset.sources[.y] ?? "y") against log10 C (C = 6ND), one step: \(step2.formula)\n"
     } else {

@@ -56,5 +56,10 @@ public struct ExpertTemplate: Sendable, Equatable {
     return s.activeParams / s.totalParams
   }
 
+  /// The mixture's total and active parameters for the law's N, given N_active / N_total.
+  public func counts(lawN N: Double, activeFraction ratio: Double) -> (total: Double, active: Double) {
+    lawParams == .active ? (N / ratio, N) : (N, N * ratio)
+  }
+
   public var label: String { "\(experts) experts (\(active) active)" }
 }

@@ -277,12 +277,9 @@ public struct Planner: Sendable {
       a.intervals["flops"] = nil
     }
     let shape = t.shape(near: a.params)
-    let ratio = t.lawParams == .total ? rho : shape.activeParams / shape.totalParams
+    let counts = t.counts(lawN: a.params, activeFraction: t.lawParams == .total ? rho : shape.activeParams / shape.totalParams)
     a.query = base.query + "+moe"
-    a.experts = ExpertAllocation(
-      template: t, shape: shape,
-      paramsTotal: t.lawParams == .total ? a.params : a.params / ratio,
-      paramsActive: t.lawParams == .active ? a.params : a.params * ratio)
+    a.experts = ExpertAllocation(template: t, shape: shape, paramsTotal: counts.total, paramsActive: counts.active)
     a.notes.append(
       "mixture of experts, \(t.label): the law's N is the \(t.lawParams.rawValue) parameter count (\(t.lawParams == .active ? "conservative: the extra experts get no credit; \(OptionName.moeLawParams) total credits them as dense parameters" : "optimistic: every expert counts as a dense parameter")); training FLOPs 6 N_active D")
     return a

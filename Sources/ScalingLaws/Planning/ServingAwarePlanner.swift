@@ -60,8 +60,7 @@ public struct ServingAwarePlanner: Sendable {
     if let t = template {
       shape = t.shape(near: N)
       model = ServingModel(shape: shape)
-      let ratio = shape.activeParams / shape.totalParams
-      if t.lawParams == .active { total = N / ratio } else { active = N * ratio }
+      (total, active) = t.counts(lawN: N, activeFraction: shape.activeParams / shape.totalParams)
     } else {
       shape = TransformerShape.proposal(near: N, swiglu: swiglu)
       model = ServingModel(params: N, shape: shape)

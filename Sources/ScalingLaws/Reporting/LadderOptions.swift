@@ -31,10 +31,7 @@ public struct LadderOptions: Sendable, Equatable {
     case auto
   }
 
-  public var direct: Bool {
-    get { method == .direct }
-    set { method = newValue ? .direct : .twoStep }
-  }
+  public var direct: Bool { method == .direct }
 
   public struct Anchor: Sendable, Equatable {
     public var x: Double
