@@ -26,6 +26,17 @@ public indirect enum JSONValue: Sendable, Equatable {
     return out
   }
 
+  /// On one line (JSON Lines: `fit --format jsonl`): ", " between items, ": " after keys, the
+  /// same numbers and escapes as ``rendered(indent:)``.
+  public func compactRendered() -> String {
+    switch self {
+    case .array(let a): return "[" + a.map { $0.compactRendered() }.joined(separator: ", ") + "]"
+    case .object(let kv):
+      return "{" + kv.map { JSONValue.escape($0.0) + ": " + $0.1.compactRendered() }.joined(separator: ", ") + "}"
+    default: return rendered()
+    }
+  }
+
   private func write(into out: inout String, indent: Int) {
     let pad = String(repeating: "  ", count: indent)
     let pad1 = String(repeating: "  ", count: indent + 1)

@@ -121,7 +121,7 @@ public enum PlanningLaw: Sendable {
   static func fromApproachFile(_ path: String, data: Data, group: String?) throws -> PlanningLaw {
     let doc: ApproachDocument
     do {
-      doc = try JSONDecoder().decode(ApproachDocument.self, from: data)
+      doc = try ApproachDocument.decode(data)
     } catch {
       throw LawFileError(description: "\(path): an Approach fit file that cannot be read (\(error))")
     }

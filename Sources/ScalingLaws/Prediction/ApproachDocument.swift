@@ -69,11 +69,37 @@ public struct ApproachDocument: Decodable, Sendable {
     }
   }
 
-  /// Whether the JSON at `data` is an Approach file (its first fit has an "approach" key).
+  /// Whether the JSON at `data` is an Approach file (its first fit has an "approach" key), as a
+  /// {"fits": [...]} document or as `--format jsonl` lines.
   public static func isApproachFile(_ data: Data) -> Bool {
-    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+    let document = jsonLinesAsDocument(data) ?? data
+    guard let root = try? JSONSerialization.jsonObject(with: document) as? [String: Any],
       let fits = root["fits"] as? [[String: Any]], let first = fits.first
     else { return false }
     return first["approach"] != nil
+  }
+
+  /// The file in `data`: a {"fits": [...]} document, or JSON Lines (a failed fit's line skipped).
+  public static func decode(_ data: Data) throws -> ApproachDocument {
+    try JSONDecoder().decode(ApproachDocument.self, from: jsonLinesAsDocument(data) ?? data)
+  }
+
+  /// JSON Lines of fits (`fit --format jsonl`) as the {"fits": [...]} document they stand for,
+  /// leaving out the lines of failed fits (an "error" and no fit); nil when `data` is a
+  /// {"fits": ...} document or not JSON Lines of objects.
+  static func jsonLinesAsDocument(_ data: Data) -> Data? {
+    if let whole = try? JSONSerialization.jsonObject(with: data), (whole as? [String: Any])?["fits"] != nil || !(whole is [String: Any]) {
+      return nil
+    }
+    var kept: [Data] = []
+    for line in data.split(separator: UInt8(ascii: "\n")) {
+      let bytes = Data(line)
+      guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+      guard let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else { return nil }
+      if object["error"] != nil && object["approach"] == nil { continue }
+      kept.append(bytes)
+    }
+    guard !kept.isEmpty else { return nil }
+    return Data("{\"fits\": [".utf8) + kept.joined(separator: Data(",".utf8)) + Data("]}".utf8)
   }
 }

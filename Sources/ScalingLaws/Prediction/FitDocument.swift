@@ -308,21 +308,59 @@ public struct FitDocument: Decodable, Sendable {
     try self.init(data: data, path: path)
   }
 
-  /// The fit file in `data`, read from `path` (named in errors).
+  /// The fit file in `data`, read from `path` (named in errors): a {"fits": [...]} document, or
+  /// the JSON Lines of `fit --format jsonl` (one record per line; a failed fit's line is skipped).
   public init(data: Data, path: String) throws {
     let notAFitFile = ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)")
     do {
       self = try JSONDecoder().decode(FitDocument.self, from: data)
-    } catch let DecodingError.keyNotFound(key, context) {
-      if context.codingPath.isEmpty { throw notAFitFile }
+    } catch let DecodingError.keyNotFound(key, context) where !context.codingPath.isEmpty {
       throw ReadError(description: "\(path): a fit lacks '\(key.stringValue)' (at \(Self.where(context.codingPath)))")
-    } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-      if context.codingPath.count <= 1 { throw notAFitFile }
+    } catch let DecodingError.typeMismatch(_, context) where context.codingPath.count > 1 {
+      throw ReadError(description: "\(path): unexpected value at \(Self.where(context.codingPath))")
+    } catch let DecodingError.valueNotFound(_, context) where context.codingPath.count > 1 {
       throw ReadError(description: "\(path): unexpected value at \(Self.where(context.codingPath))")
     } catch {
-      throw notAFitFile
+      guard let lines = try Self.jsonLines(data, path: path) else { throw notAFitFile }
+      self.init(fits: lines)
+      return
     }
     if fits.isEmpty { throw ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)") }
+  }
+
+  /// The records of a JSON Lines fit file, or nil when the first line that is not blank is not a
+  /// JSON object with a "law" or an "error" (the data is not JSON Lines).
+  static func jsonLines(_ data: Data, path: String) throws -> [Record]? {
+    var records: [Record] = []
+    var failed = 0
+    var sawLine = false
+    for (k, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+      let bytes = Data(line)
+      guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+      let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
+      if !sawLine {
+        guard let object, object["law"] != nil || object["error"] != nil else { return nil }
+        sawLine = true
+      }
+      if let object, object["law"] == nil, object["error"] != nil {
+        failed += 1
+        continue
+      }
+      do {
+        records.append(try JSONDecoder().decode(Record.self, from: bytes))
+      } catch let DecodingError.keyNotFound(key, context) {
+        let at = context.codingPath.isEmpty ? "" : " (at \(Self.where(context.codingPath)))"
+        throw ReadError(description: "\(path):\(k + 1): a fit lacks '\(key.stringValue)'\(at)")
+      } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+        throw ReadError(description: "\(path):\(k + 1): unexpected value at \(Self.where(context.codingPath))")
+      } catch {
+        throw ReadError(description: "\(path):\(k + 1): not a JSON object")
+      }
+    }
+    if records.isEmpty && failed > 0 {
+      throw ReadError(description: "\(path): every line is a failed fit (\(failed) lines with \"error\")")
+    }
+    return sawLine ? records : nil
   }
 
   /// "fits[0].parameters.E" for a coding path.

@@ -3,10 +3,6 @@ import Fitting
 import Foundation
 import ScalingLaws
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, csv
-}
-
 extension ScalingTool {
   struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,8 +26,14 @@ extension ScalingTool {
     @Option(help: "Approach 2's optimum per budget: shape (one curve c0 + c1*exp(-alpha x) + c2*exp(beta x) in x = ln N, alpha and beta shared by every budget: unbiased on wide grids) or parabola (a parabola in ln N per budget).")
     var vertex: VertexEstimator = .shape
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format; jsonl: JSON Lines, one fit per line written in order as the fits finish (a failed fit is a line with \"error\", the batch goes on, exit 1 at the end).")
+    var format: FitOutputFormat = .text
+    @Option(
+      help: ArgumentHelp("Fit only the K-th of N contiguous slices of the (file, group) fits (1 <= K <= N; needs --format jsonl); the N outputs concatenated in K order are the unsharded output byte for byte.", valueName: "K/N"),
+      transform: { text in
+        do { return try Shard(parsing: text) } catch let e as Shard.ParseError { throw ValidationError(e.description) }
+      })
+    var shard: Shard?
     @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced) instead of standard output.")
     var output: String?
     @Option(help: "Write every bootstrap resample's parameters to this CSV file.")
@@ -42,13 +44,21 @@ extension ScalingTool {
       if bootstrapSamples != nil && analysis.bootstrap == 0 {
         throw ValidationError("--bootstrap-samples needs --bootstrap N.")
       }
+      if shard != nil && format != .jsonl {
+        throw ValidationError("--shard needs --format jsonl (JSON Lines shards concatenate into the whole batch's output).")
+      }
+      if bootstrapSamples != nil && format == .jsonl {
+        throw ValidationError("--bootstrap-samples is not for --format jsonl: each line's \"bootstrap_samples\" holds its fit's resamples.")
+      }
     }
 
     func run() throws {
       try OutputTarget.check([output, bootstrapSamples], inputs: data.files)
       if approach != .parametric { return try runApproach() }
       let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required, law: analysis.law)
-      let plan = analysis.analysis(progressTotal: datasets.count)
+      let batch = FitBatch(shard: shard)
+      let plan = analysis.analysis(progressTotal: batch.selected(datasets).count)
+      if format == .jsonl { return try stream(datasets, batch) { try plan.run($0).json } }
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
       let fits = try results.map { try $0.get() }
       let text: String
@@ -56,6 +66,7 @@ extension ScalingTool {
       case .text: text = fits.map { $0.textReport }.joined(separator: "\n")
       case .json: text = LawFit.jsonDocument(fits)
       case .csv: text = LawFit.csvDocument(fits)
+      case .jsonl: preconditionFailure("streamed above")
       }
       if let path = bootstrapSamples {
         try AtomicFile.write(LawFit.bootstrapSamplesCSV(fits), to: path)
@@ -75,6 +86,7 @@ extension ScalingTool {
       o.seed = analysis.seed
       o.confidence = analysis.confidence.value
       let fitter = ApproachFitter(options: o)
+      if format == .jsonl { return try stream(datasets, FitBatch(shard: shard)) { try fitter.run($0).json } }
       let results = try parallelMap(datasets.count) { i in Result { try fitter.run(datasets[i]) } }.map { try $0.get() }
       let text: String
       switch format {
@@ -88,8 +100,20 @@ extension ScalingTool {
              r.intervals["b"].map { "\($0.0)" } ?? "", r.intervals["b"].map { "\($0.1)" } ?? "",
              "\(r.largestBudget)", "\(r.paramsAtLargest)", "\(r.tokensAtLargest)"].joined(separator: ",")
           }.joined(separator: "\n") + "\n"
+      case .jsonl: preconditionFailure("streamed above")
       }
       try OutputTarget.emit(text, to: output)
+    }
+
+    /// `--format jsonl`: the batch's lines streamed to `--output` (kept only when the batch ends)
+    /// or standard output; exit 1 after the last line when any fit failed.
+    func stream(_ datasets: [Dataset], _ batch: FitBatch, fit: @Sendable (Dataset) throws -> JSONValue) throws {
+      let out = try AtomicFile.Stream(output ?? "-")
+      let summary = try batch.run(datasets, to: out, fit: fit)
+      try out.commit()
+      if summary.failed > 0 {
+        throw FitError("\(summary.failed) of \(summary.written) fits failed; each one's line holds its \"error\"")
+      }
     }
   }
 }
