@@ -28,7 +28,10 @@ public struct Dataset: Sendable {
   /// 1-based line of each point in the file.
   public var lines: [Int]
   /// Which column supplied each role (or how it was derived).
-  public var sources: [Quantity: String]
+  public var sources: [Quantity: ColumnSource]
+
+  /// How outputs name the role's source: the column's name or the derivation ("6ND").
+  public func columnName(_ q: Quantity) -> String? { sources[q]?.description }
   /// Sentences describing each derivation (e.g. "D = C / (6N): no tokens column").
   public var derivations: [String]
   /// Each filter applied, with the number of points it removed.
@@ -41,7 +44,7 @@ public struct Dataset: Sendable {
   public init(
     file: String, group: String? = nil, params: [Double], tokens: [Double], flops: [Double],
     loss: [Double], step: [Double]? = nil, run: [String]? = nil, lines: [Int]? = nil,
-    sources: [Quantity: String] = [:], derivations: [String] = [], filters: [FilterReport] = [],
+    sources: [Quantity: ColumnSource] = [:], derivations: [String] = [], filters: [FilterReport] = [],
     rowsRead: Int? = nil
   ) {
     self.file = file

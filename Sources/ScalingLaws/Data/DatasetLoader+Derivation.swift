@@ -3,7 +3,7 @@ extension DatasetLoader {
   struct Derived {
     var tokens: [Double]?
     var flops: [Double]?
-    var sources: [Quantity: String]
+    var sources: [Quantity: ColumnSource]
     var notes: [String]
   }
 
@@ -13,9 +13,9 @@ extension DatasetLoader {
   func derive(_ table: inout DatasetTable) throws -> Derived {
     let name = table.file
     let numeric = table.numeric
-    var sources = table.columnNames
+    var sources = table.columnNames.mapValues { ColumnSource.header($0) }
     if !table.runParts.isEmpty {
-      sources[.run] = ([table.columnOf[.run]!] + table.runParts).map { table.header[$0] }.joined(separator: ",")
+      sources[.run] = .header(([table.columnOf[.run]!] + table.runParts).map { table.header[$0] }.joined(separator: ","))
     }
     var notes: [String] = []
     var tokens = numeric[.tokens]
@@ -26,7 +26,7 @@ extension DatasetLoader {
     if tokens == nil {
       if let tps = options.tokensPerStep, let steps = numeric[.step] {
         tokens = steps.map { $0 * tps }
-        sources[.tokens] = "step x \(formatCount(tps))"
+        sources[.tokens] = .stepTimesBatch(tokensPerStep: tps)
         notes.append("D = step x \(formatCount(tps)) tokens per step (no tokens column; \(OptionName.tokensPerStep))")
         table.pending += table.pending.filter { $0.quantity == .step }.map {
           DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
@@ -41,7 +41,7 @@ extension DatasetLoader {
         }
       } else if let c = flops, let n = params {
         tokens = zip(c, n).map { $0 / (6 * $1) }
-        sources[.tokens] = "C/(6N)"
+        sources[.tokens] = .flopsOverSixN
         notes.append("D = C / (6N) (no tokens column)")
         table.pending += table.pending.filter { $0.quantity == .flops || $0.quantity == .params }.map {
           DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
@@ -54,7 +54,7 @@ extension DatasetLoader {
     }
     if flops == nil, let d = tokens, let n = params {
       flops = zip(n, d).map { 6 * $0 * $1 }
-      sources[.flops] = "6ND"
+      sources[.flops] = .sixND
       notes.append("C = 6ND (no flops column)")
       // N and D near 1e300 overflow C = 6ND: an error at the row (if the row is used), never inf.
       for (row, c) in flops!.enumerated() where c.isInfinite && n[row].isFinite && d[row].isFinite {

@@ -43,7 +43,7 @@ public struct DatasetLoader: Sendable {
       // file has no column of that name: C as given or derived (6ND).
       if full.x == nil, options.columns[.x] == Self.logComputeColumn, let c = derived.flops {
         full.x = c.map { $0 > 0 ? log10($0) : .nan }
-        full.sources[.x] = Self.logComputeColumn
+        full.sources[.x] = .logCompute
         full.derivations.append("x = log10(C), from the compute column or C = 6ND")
       }
     }

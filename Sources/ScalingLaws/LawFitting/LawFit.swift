@@ -72,7 +72,7 @@ public struct LawFit: Sendable {
 
 extension LawFit {
   /// The law's name as printed and written ("kaplan-n+E" with the irreducible term).
-  public var law: String { kind.rawValue + (irreducible ? "+E" : "") }
+  public var law: String { LawName(kind, irreducible: irreducible).description }
 
   /// The law object of this fit (its kind, irreducible term and y-range): what the law knows of
   /// its parameters (which are exponents, their bounds) and how it predicts.

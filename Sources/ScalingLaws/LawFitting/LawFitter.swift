@@ -189,11 +189,11 @@ public struct LawFitter: Sendable {
     let x = d.x ?? []
     if let first = x.first, x.allSatisfy({ $0 == first }) {
       throw FitError(
-        "\(where_): x (column '\(d.sources[.x] ?? "x")') is constant (every x = \(fmt(first))): the sigmoid has no slope to fit")
+        "\(where_): x (column '\(d.columnName(.x) ?? "x")') is constant (every x = \(fmt(first))): the sigmoid has no slope to fit")
     }
     if let r = range, let i = d.loss.firstIndex(where: { !r.contains($0) }) {
       throw FitError(
-        "\(d.file):\(d.lines[i]): column '\(d.sources[.y] ?? "y")': y = \(fmt(d.loss[i])) is outside the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] the curve is kept in")
+        "\(d.file):\(d.lines[i]): column '\(d.columnName(.y) ?? "y")': y = \(fmt(d.loss[i])) is outside the y-range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))] the curve is kept in")
     }
   }
 

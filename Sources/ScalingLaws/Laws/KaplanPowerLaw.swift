@@ -31,7 +31,7 @@ public struct KaplanPowerLaw: ScalingLaw {
     default: return .kaplanC
     }
   }
-  public var name: String { kind.rawValue + (irreducible ? "+E" : "") }
+  public var name: String { LawName(kind, irreducible: irreducible).description }
   public var hasIrreducibleTerm: Bool { irreducible }
   public var formula: String {
     (irreducible ? "L = E + " : "L = ") + "(\(symbol)c/\(symbol))^alpha_\(symbol)"

@@ -12,7 +12,7 @@ public struct DataSummary: Sendable {
   public var tokenRange: ClosedRange<Double>?
   public var flopRange: ClosedRange<Double>?
   public var lossRange: ClosedRange<Double>?
-  public var sources: [Quantity: String]
+  public var sources: [Quantity: ColumnSource]
   public var derivations: [String]
   public var filters: [FilterReport]
 

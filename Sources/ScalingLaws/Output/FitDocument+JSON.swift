@@ -60,7 +60,7 @@ extension FitDocument.Record {
     let peakRates = d.peakRateRange(), tokensPerParam = d.tokensPerParamRange
     data = DataRecord(
       rowsRead: d.rowsRead,
-      columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value) }),
+      columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value.description) }),
       derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
       flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
       tokensPerParamMin: tokensPerParam?.lowerBound, tokensPerParamMax: tokensPerParam?.upperBound,
@@ -107,7 +107,7 @@ extension FitDocument.Record {
   /// The JSON object `scaling fit --format json` writes for this record.
   public var json: JSONValue {
     let names = parameterNames.isEmpty ? parameters.keys.sorted() : parameterNames
-    let metric = kind?.0.isMetricLaw ?? false
+    let metric = lawName?.kind.isMetricLaw ?? false
     func num(_ v: Double??) -> JSONValue { .num(v ?? nil) }
     func dict(_ values: [String: Double?]?) -> JSONValue {
       guard let values else { return .null }

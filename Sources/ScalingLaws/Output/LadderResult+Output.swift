@@ -58,7 +58,7 @@ extension Ladder.Result {
       ]
     } ?? []
     return .object([
-      ("metric", .string(step2.dataset.sources[.y] ?? "y")), ("task_loss", .string(isDirect ? "log10(C)" : step1.dataset.sources[.loss] ?? "loss")),
+      ("metric", .string(step2.dataset.columnName(.y) ?? "y")), ("task_loss", .string(isDirect ? "log10(C)" : step1.dataset.columnName(.loss) ?? "loss")),
     ] + verdict + [
       ("held_out", .bool(heldOut)), ("direct", .bool(isDirect)),
       ("method", .string((choice?.method ?? options.method).rawValue)),
@@ -82,12 +82,12 @@ extension Ladder.Result {
     }
     if isDirect {
       s += line(step2, "direct ")
-      s += "              \(step2.dataset.sources[.y] ?? "y") against log10 C (C = 6ND), one step: \(step2.formula)\n"
+      s += "              \(step2.dataset.columnName(.y) ?? "y") against log10 C (C = 6ND), one step: \(step2.formula)\n"
     } else {
       s += line(step1, "step 1 ")
-      s += "              task loss \(step1.dataset.sources[.loss] ?? "loss") from N and D: \(step1.formula)\n"
+      s += "              task loss \(step1.dataset.columnName(.loss) ?? "loss") from N and D: \(step1.formula)\n"
       s += line(step2, "step 2 ")
-      s += "              \(step2.dataset.sources[.y] ?? "y") against \(step2.dataset.sources[.x] ?? "x"): \(step2.formula)\n"
+      s += "              \(step2.dataset.columnName(.y) ?? "y") against \(step2.dataset.columnName(.x) ?? "x"): \(step2.formula)\n"
     }
     if !options.isDefault { s += "    options = \(options.summary)\n" }
     if let c = choice { s += "    method  = \(c.reason)\n" }

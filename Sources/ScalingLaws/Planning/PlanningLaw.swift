@@ -59,8 +59,8 @@ public enum PlanningLaw: Sendable {
     } catch let e as FitDocument.ReadError {
       throw LawFileError(description: e.description.replacingOccurrences(of: "cannot read the fit file", with: "cannot read the law file"))
     }
-    let chinchilla = document.fits.filter { $0.law == "chinchilla" }
-    let curve = document.fits.filter { $0.law == LawKind.chinchillaLR.rawValue }
+    let chinchilla = document.fits.filter { $0.lawName == LawName(.chinchilla) }
+    let curve = document.fits.filter { $0.lawName == LawName(.chinchillaLR) }
     guard !chinchilla.isEmpty || !curve.isEmpty else {
       throw LawFileError(description: "\(path): holds no chinchilla fit (fit with \(OptionName.law) chinchilla)")
     }

@@ -13,7 +13,7 @@ extension ReportFigures {
     let all = xs + held.map { $0.observedX }
     let lo = all.min() ?? 0, hi = all.max() ?? 1
     let grid = (0..<200).map { lo + (hi - lo) * Double($0) / 199 }
-    let xName = d.sources[.x] ?? "x", yName = d.sources[.y] ?? "y"
+    let xName = d.columnName(.x) ?? "x", yName = d.columnName(.y) ?? "y"
     var blocks = [
       Block(name: "fitted", columns: [xName, yName], rows: (0..<d.count).map { [xs[$0], d.loss[$0]] }),
       Block(name: "sigmoid", columns: [xName, "sigmoid"], rows: grid.map { [$0, SigmoidLaw.metric(fit.parameters, x: $0)] }),
@@ -43,7 +43,7 @@ extension ReportFigures {
   /// held-out run the chained prediction from N and D with its band (paired bootstrap).
   public static func metricVsCompute(_ ladder: Ladder.Result, name: String = "metric-vs-compute") -> GnuplotScript {
     let d = ladder.step2.dataset
-    let yName = d.sources[.y] ?? "y"
+    let yName = d.columnName(.y) ?? "y"
     var blocks = [
       Block(name: "fitted", columns: ["flops", yName], rows: (0..<d.count).filter { d.flops[$0].isFinite }.map { [d.flops[$0], d.loss[$0]] })
     ]

@@ -55,7 +55,7 @@ public enum ReportFigures {
         let n = c / 6 / (d.tokens.first ?? 1)
         return [c, predict(fit, params: n, tokens: d.tokens.first ?? .nan, flops: c)]
       }
-      if fit.law.hasPrefix("kaplan-c") {
+      if fit.kind == .kaplanC {
         blocks.append(Block(name: "curve", columns: ["flops", "fitted loss"], rows: curve))
         plots.append("$curve using 1:2 with lines lw 2 lc rgb 'black' title 'fitted \(fit.law)'")
       }

@@ -257,11 +257,8 @@ public struct FitDocument: Decodable, Sendable {
       }
     }
 
-    /// The law's kind and whether it has the irreducible term ("+E").
-    public var kind: (LawKind, irreducible: Bool)? {
-      let irreducible = law.hasSuffix("+E")
-      return LawKind(rawValue: irreducible ? String(law.dropLast(2)) : law).map { ($0, irreducible) }
-    }
+    /// The law the record names (its kind and irreducible term); nil for a name no law has.
+    public var lawName: LawName? { LawName(law) }
 
     /// The values of `names`, in order (nil if any is missing or not finite).
     public func values(_ names: [String]) -> [Double]? {

@@ -46,13 +46,13 @@ public struct FitFile: Sendable {
     } catch let e as FitDocument.ReadError {
       throw FitFileError(description: e.description)
     }
-    guard let (kind, irreducible) = fit.kind else {
+    guard let name = fit.lawName else {
       throw FitFileError(description: "\(path): unknown law '\(fit.law)'")
     }
     if fit.converged == false {
       throw FitFileError(description: "\(path): the fit did not converge; refusing to predict with it")
     }
-    let law = kind.makeLaw(irreducible: irreducible)
+    let law = name.kind.makeLaw(irreducible: name.irreducible)
     guard let values = fit.values(law.parameterNames) else {
       let missing = law.parameterNames.first { (fit.parameters[$0] ?? nil) == nil } ?? "?"
       throw FitFileError(description: "\(path): the \(fit.law) fit lacks parameter \(missing)")
@@ -64,12 +64,11 @@ public struct FitFile: Sendable {
     var tps: Double? = nil
     for (role, src) in fit.data?.columns ?? [:] {
       guard let q = Quantity(rawValue: role) else { continue }
-      if src.hasPrefix("step x ") {
-        tps = Double(src.dropFirst("step x ".count).filter { $0 != "," })
-        continue
+      switch ColumnSource(recorded: src) {
+      case .stepTimesBatch(let t): tps = t
+      case .sixND, .flopsOverSixN: continue
+      case .logCompute, .header: columns[q] = src
       }
-      if src == "6ND" || src == "C/(6N)" { continue }
-      columns[q] = src
     }
     if let sc = fit.data?.schedule {
       var fields: [String: Double] = [:]
@@ -87,8 +86,8 @@ public struct FitFile: Sendable {
     self.file = fit.file ?? path
     self.group = fit.group
     self.lawName = fit.law
-    self.kind = kind
-    self.irreducible = irreducible
+    self.kind = name.kind
+    self.irreducible = name.irreducible
     self.parameterNames = law.parameterNames
     self.parameters = values
     self.samples = fit.samples(law.parameterNames)

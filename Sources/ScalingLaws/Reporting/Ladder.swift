@@ -93,7 +93,7 @@ public struct Ladder: Sendable {
       guard step2.fitOptions.fixed["b"] == nil else {
         throw FitError("\(OptionName.chance) fixes the sigmoid's lower level b, which is already fixed")
       }
-      let column = metricData.sources[.y] ?? "metric"
+      let column = metricData.columnName(.y) ?? "metric"
       if let i = metricData.loss.indices.first(where: { !(metricData.loss[$0] >= 0 && metricData.loss[$0] <= 1) }) {
         throw FitError(
           "\(metricData.file):\(metricData.lines[i]): column \(column): \(metricData.loss[i]) is outside [0, 1]; \(OptionName.chance) \(c) fixes the lower level of a metric in [0, 1]")

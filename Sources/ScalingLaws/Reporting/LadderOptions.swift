@@ -145,7 +145,7 @@ public struct LadderOptions: Sendable, Equatable {
   public func directData(_ d: Dataset) -> Dataset {
     var out = d
     out.x = d.flops.map { log10($0) }
-    out.sources[.x] = DatasetLoader.logComputeColumn
+    out.sources[.x] = .logCompute
     return out
   }
 

@@ -4,7 +4,7 @@ extension Report {
   /// The downstream section: both steps of the model ladder and what each predicts for the
   /// held-out rows.
   static func ladderSection(_ l: Ladder.Result, level: String = "##") -> String {
-    let metric = l.step2.dataset.sources[.y] ?? "y", task = l.step1.dataset.sources[.loss] ?? "loss"
+    let metric = l.step2.dataset.columnName(.y) ?? "y", task = l.step1.dataset.columnName(.loss) ?? "loss"
     if l.isDirect { return directSection(l, level: level) }
     var md = "\(level) Downstream: \(metric) from N and D through \(task) (model ladder)\n\n"
     if !l.options.summary.isEmpty { md += "Options: \(l.options.summary).\n\n" }
@@ -49,7 +49,7 @@ extension Report {
 
   /// A task predicted by the direct law: the sigmoid of its metric against log10 C, and why.
   static func directSection(_ l: Ladder.Result, level: String) -> String {
-    let metric = l.step2.dataset.sources[.y] ?? "y"
+    let metric = l.step2.dataset.columnName(.y) ?? "y"
     var md = "\(level) Downstream: \(metric) from log10 C directly (one step)\n\n"
     if let c = l.choice { md += "Method: \(c.reason).\n\n" }
     md += "The sigmoid of \(metric) against log10 C (C = 6ND; \(l.step2.points) points, least squares on \(metric)): "
@@ -88,7 +88,7 @@ extension Report {
     md += plan.map { " at \(String(format: "%.0e", $0.flops)) |" }.joined() + "\n"
     md += "|---|---|---:|---:|---:|---:|" + String(repeating: "---:|", count: plan.count) + "\n"
     for (k, l) in ladders.enumerated() {
-      let metric = l.step2.dataset.sources[.y] ?? "y"
+      let metric = l.step2.dataset.columnName(.y) ?? "y"
       let s1 = l.isDirect ? "direct law (log10 C)" : l.summary(Ladder.Result.step1Error, finalsOnly: true).map { String(format: "%.2f%%", 100 * $0.mean) } ?? "n/a"
       let s2 = l.isDirect ? "-" : l.summary(Ladder.Result.step2Error, finalsOnly: true).map { String(format: "%.2f", 100 * $0.mean) } ?? "n/a"
       let ch = l.summary(Ladder.Result.chainedError, finalsOnly: true).map { String(format: "%.2f (%.2f)", 100 * $0.mean, 100 * $0.max) } ?? "n/a"
@@ -111,13 +111,13 @@ extension Report {
       }
       md += ". A task is called predictable from the data alone: its metric must move at least \(Int(Predictability.minimumSignalToNoise))x its checkpoint-to-checkpoint noise over the fitted runs, and step 2 refitted without the largest fitted size must predict that size's finals within \(String(format: "%.1f", 100 * Predictability.tolerance)) points (or three noise units). An unpredictable task's intervals are its chance-to-ceiling range.\n"
       for l in ladders where !(l.predictability?.predictable ?? true) {
-        md += "- \(l.step2.dataset.sources[.y] ?? "y"): \(l.predictability!.reason)\n"
+        md += "- \(l.step2.dataset.columnName(.y) ?? "y"): \(l.predictability!.reason)\n"
       }
       if let o = ladders.first?.options, !o.summary.isEmpty {
         md += "\nOptions: \(o.summary). A task the chain cannot confirm is predicted by the direct law (its metric from log10 C in one sigmoid) when that law, refitted without the largest fitted size, predicts that size's finals better than the chain does; intervals are the paired bootstrap's percentiles widened by the fitted runs' final scatter around the curve.\n"
       }
       for l in ladders where l.isDirect {
-        md += "- \(l.step2.dataset.sources[.y] ?? "y"): \(l.choice?.reason ?? "the direct law")\n"
+        md += "- \(l.step2.dataset.columnName(.y) ?? "y"): \(l.choice?.reason ?? "the direct law")\n"
       }
     }
     return md + "\n"

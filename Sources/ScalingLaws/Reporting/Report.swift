@@ -59,7 +59,7 @@ public struct Report: Sendable {
       md += fit.warnings.isEmpty ? "None.\n\n" : fit.warnings.map { "- \($0)\n" }.joined() + "\n"
 
       var figs: [GnuplotScript] = []
-      if ReportFigures.usesNAndD(fit) || fit.law.hasPrefix("kaplan-c") {
+      if ReportFigures.usesNAndD(fit) || fit.kind == .kaplanC {
         figs.append(ReportFigures.lossVsCompute(fit, name: "loss-vs-compute" + suffix))
       }
       if k == 0, let b = backtest { md += b.markdown }
@@ -90,7 +90,7 @@ public struct Report: Sendable {
     let downstreamAtPlan = PlanExtras.downstream(analysis.ladders, plan: plan)
     if analysis.ladders.count > 1 { md += Report.ladderOverview(analysis.ladders, plan: plan, atPlan: downstreamAtPlan) }
     for ladder in analysis.ladders {
-      let suffix = analysis.ladders.count > 1 ? "-" + (ladder.step2.dataset.sources[.y] ?? "task") : ""
+      let suffix = analysis.ladders.count > 1 ? "-" + (ladder.step2.dataset.columnName(.y) ?? "task") : ""
       md += Report.ladderSection(ladder, level: analysis.ladders.count > 1 ? "###" : "##")
       let figs = [
         ReportFigures.metricVsTaskLoss(ladder, name: "metric-vs-task-loss" + suffix),
@@ -161,7 +161,7 @@ public struct Report: Sendable {
     for f in analysis.fits { add(f, analysis.fits.count > 1 ? "\(main)/\(f.group ?? f.file)" : main) }
     if let f = analysis.finalOnly { add(f, "final") }
     for l in analysis.ladders {
-      let metric = l.step2.dataset.sources[.y] ?? "metric"
+      let metric = l.step2.dataset.columnName(.y) ?? "metric"
       let group = l.step1.group.map { "/\($0)" } ?? ""
       if l.isDirect {
         add(l.step2, "ladder/\(metric)\(group)/direct")

@@ -131,7 +131,7 @@ extension ScalingTool {
       }
       var ladders: [Ladder.Result] = []
       if let metricColumn {
-        guard let task = taskLossColumn ?? datasets.first?.sources[.loss] else {
+        guard let task = taskLossColumn ?? datasets.first?.columnName(.loss) else {
           throw ValidationError("--metric-column needs --task-loss-column (the data have no loss column).")
         }
         var sigmoid = FitOptions()

@@ -1,0 +1,43 @@
+import XCTest
+
+@testable import ScalingLaws
+
+/// ``ColumnSource`` and ``LawName``: the typed forms of what fit files spell as text, written and
+/// read back by one type each.
+final class ColumnSourceTests: XCTestCase {
+  func testEverySourceReadsBackAsItself() {
+    let sources: [ColumnSource] = [
+      .header("params_total"), .header("run,seed"), .stepTimesBatch(tokensPerStep: 2_097_152), .stepTimesBatch(tokensPerStep: 1024),
+      .sixND, .flopsOverSixN, .logCompute,
+    ]
+    for s in sources { XCTAssertEqual(ColumnSource(recorded: s.description), s, s.description) }
+    XCTAssertEqual(ColumnSource.stepTimesBatch(tokensPerStep: 2_097_152).description, "step x 2097152")
+    XCTAssertEqual(ColumnSource(recorded: "step x many"), .header("step x many"), "not a number: a column name")
+    XCTAssertNil(ColumnSource.sixND.header)
+    XCTAssertEqual(ColumnSource.header("loss").header, "loss")
+  }
+
+  func testTheLoaderRecordsDerivationsTyped() throws {
+    let doc = try CSVDocument(bytes: Array("step,params,loss\n10,1e8,3.0\n20,1e8,2.9\n".utf8), name: "t.csv")
+    var o = LoadOptions()
+    o.tokensPerStep = 4096
+    let d = try DatasetLoader(options: o, required: [.params, .tokens, .loss]).load(doc)[0]
+    XCTAssertEqual(d.sources[.tokens], .stepTimesBatch(tokensPerStep: 4096))
+    XCTAssertEqual(d.sources[.flops], .sixND)
+    XCTAssertEqual(d.sources[.params], .header("params"))
+    XCTAssertEqual(d.columnName(.tokens), "step x 4096")
+  }
+
+  func testLawNamesRoundTrip() {
+    for kind in LawKind.allCases {
+      for irreducible in [false, true] {
+        let name = LawName(kind, irreducible: irreducible)
+        XCTAssertEqual(LawName(name.description), name)
+      }
+    }
+    XCTAssertEqual(LawName("kaplan-n+E"), LawName(.kaplanN, irreducible: true))
+    XCTAssertEqual(LawName("chinchilla")?.kind, .chinchilla)
+    XCTAssertNil(LawName("chinchila"))
+    XCTAssertNil(LawName("+E"))
+  }
+}
