@@ -7,6 +7,11 @@ extension Ladder.Result {
     "predicted", "lower", "upper", "error",
   ]
 
+  /// The CSV of several ladders: one header, then every ladder's rows.
+  public static func csvDocument(_ results: [Ladder.Result]) -> String {
+    csvHeader.joined(separator: ",") + "\n" + results.map { $0.csv.split(separator: "\n", maxSplits: 1).dropFirst().joined() }.joined()
+  }
+
   public var csv: String {
     var out = Self.csvHeader.joined(separator: ",") + "\n"
     for r in rows {

@@ -379,4 +379,13 @@ public struct Planner: Sendable {
       a.notes.append("\(samples.count - values.count) of \(samples.count) bootstrap samples cannot reach this target (E above it)")
     }
   }
+
+  /// An Approach 1/2 frontier's optimum (`predict --fit ISO.json`): at the budget `flops`, or the
+  /// budget whose optimum has `params` or `tokens` (the first given), annotated.
+  public func frontierOptimum(flops: Double?, params: Double?, tokens: Double?) throws -> Allocation {
+    if let C = flops { return annotated(allocation(flops: C)) }
+    if let N = params { return annotated(try allocation(params: N)) }
+    guard let D = tokens else { throw PlanError("the optimum of a budget needs a budget, a model size or a token count") }
+    return annotated(allocation(tokens: D))
+  }
 }

@@ -25,6 +25,24 @@ public struct ScheduleOptions: Sendable, Equatable, Codable {
       || finalLRFraction != nil || decayStart != nil || stageStart != nil || stageLR != nil
   }
 
+  /// These settings with each one `flags` gives in its place (a warm-up in steps replaces one
+  /// given as a fraction, and the reverse), and `annealingDecay` when given: a fit's recorded
+  /// schedule under the settings of a `predict` query.
+  public func overridden(by flags: ScheduleOptions, annealingDecay: Double?) -> ScheduleOptions {
+    var o = self
+    if let k = flags.kind { o.kind = k }
+    if let t = flags.totalSteps { o.totalSteps = t }
+    if let w = flags.warmupSteps { o.warmupSteps = w; o.warmupFraction = nil }
+    if let w = flags.warmupFraction { o.warmupFraction = w; o.warmupSteps = nil }
+    if let p = flags.peakLR { o.peakLR = p }
+    if let x = flags.finalLRFraction { o.finalLRFraction = x }
+    if let x = flags.decayStart { o.decayStart = x }
+    if let x = flags.stageStart { o.stageStart = x }
+    if let x = flags.stageLR { o.stageLR = x }
+    if let a = annealingDecay { o.annealingDecay = a }
+    return o
+  }
+
   /// Every option as (key, value), set or not, in the order fit files write them.
   private var allFields: [(String, Double?)] {
     [

@@ -45,66 +45,28 @@ extension ScalingTool {
       if let bytes = FileManager.default.contents(atPath: fit), ApproachDocument.isApproachFile(bytes) {
         return try frontier()
       }
-      let f: FitFile
-      var t: FitFile? = nil
+      let request: PredictRequest
       do {
-        f = try FitFile(path: fit, group: group)
-        if let then { t = try FitFile(path: then, group: thenGroup) }
+        request = try PredictRequest(fit: FitFile(path: fit, group: group), then: then.map { try FitFile(path: $0, group: thenGroup) })
       } catch let e as FitFile.FitFileError {
         throw CommandUsageError(message: e.description)
+      } catch let e as PredictRequest.UsageError {
+        throw CommandUsageError(message: e.description)
       }
-      if let t { try Self.checkChain(f, t) }
+      let f = request.fit
       let predictions: [Prediction]
       if data.files.isEmpty {
         var p = try query(f)
-        if let t { p = Prediction(fit: f, dataset: p.dataset, hasLoss: false, then: t) }
+        if let t = request.then { p = Prediction(fit: f, dataset: p.dataset, hasLoss: false, then: t) }
         predictions = [p]
-      } else if f.kind.isMetricLaw {
-        var options = data.loadOptions
-        for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
-        options.metric = true
-        options.optionalColumns = [.y]
-        options.skipOutOfDomain = true
-        let loader = DatasetLoader(options: options, required: [.x])
-        let datasets = try data.files.flatMap { try loader.load(path: $0) }
-        predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.y] != nil) }
       } else {
-        var options = data.loadOptions
-        for (q, name) in f.columns where options.columns[q] == nil { options.columns[q] = name }
-        if options.tokensPerStep == nil { options.tokensPerStep = f.tokensPerStep }
-        if f.kind.modelsSchedule {
-          options.schedule = data.schedule.isEmpty ? (f.schedule ?? ScheduleOptions()) : data.schedule.options
-        }
-        options.skipOutOfDomain = true
-        var required = f.law.required
-        required.remove(.loss)
-        let loader = DatasetLoader(options: options, required: required)
-        let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
-        let datasets = try documents.flatMap { try loader.load($0) }
-        if let t {
-          // The observed metric of each row, read with the same filters (so the same rows).
-          var metricOptions = options
-          metricOptions.columns[.y] = t.columns[.y]
-          metricOptions.metric = true
-          metricOptions.optionalColumns = [.y]
-          metricOptions.schedule = nil
-          let metricLoader = DatasetLoader(options: metricOptions, required: [])
-          let observed = try documents.flatMap { try metricLoader.load($0) }
-          predictions = zip(datasets, observed).map { d, m in
-            let aligned = m.sources[.y] != nil && m.lines == d.lines
-            return Prediction(fit: f, dataset: d, hasLoss: d.sources[.loss] != nil, then: t, observedMetric: aligned ? m.loss : nil)
-          }
-        } else {
-          predictions = datasets.map { Prediction(fit: f, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
-        }
+        predictions = try request.rows(data.files, loading: data.loadOptions, schedule: data.schedule.isEmpty ? nil : data.schedule.options)
       }
-      let text: String
-      switch format {
-      case .text: text = predictions.map { $0.text }.joined(separator: "\n")
-      case .csv: text = Prediction.csvDocument(predictions)
-      case .json: text = JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n"
-      }
-      try OutputTarget.emit(text, to: output)
+      try OutputTarget.emit(
+        format == .csv ? Prediction.csvDocument(predictions)
+          : format == .text ? predictions.map { $0.text }.joined(separator: "\n")
+          : JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n",
+        to: output)
     }
 
     /// An Approach 1/2 fit (`fit --approach isoflop|envelope`) predicts the optimum of a budget:
@@ -122,36 +84,12 @@ extension ScalingTool {
       } catch let e as PlanningLaw.LawFileError {
         throw CommandUsageError(message: e.description)
       }
-      let planner = Planner(law: law)
-      var answer: Allocation
-      if let C = flops?.value {
-        answer = planner.allocation(flops: C)
-      } else if let N = params?.value {
-        answer = try planner.allocation(params: N)
-      } else {
-        answer = planner.allocation(tokens: tokens!.value)
-      }
-      answer = planner.annotated(answer)
-      let text: String
-      switch format {
-      case .text, .csv: text = format == .csv ? Allocation.csvDocument([answer], law: law, hardware: nil) : answer.text(law: law, hardware: nil) + "\n"
-      case .json: text = JSONValue.object([("predictions", .array([answer.json(law: law, hardware: nil)]))]).rendered() + "\n"
-      }
-      try OutputTarget.emit(text, to: output)
-    }
-
-    /// A chain is a loss law's fit followed by a metric law fitted against that loss.
-    static func checkChain(_ f: FitFile, _ t: FitFile) throws {
-      guard !f.kind.isMetricLaw else {
-        throw CommandUsageError(message: "\(f.path): a \(f.lawName) fit predicts a metric; the first step of --then must be a loss law (step 1: task loss from N and D)")
-      }
-      guard t.kind.isMetricLaw else {
-        throw CommandUsageError(message: "\(t.path): a \(t.lawName) fit is not a metric law of a loss; --then needs a sigmoid fit (scaling fit --law sigmoid)")
-      }
-      if let x = t.columns[.x], let loss = f.columns[.loss], x.lowercased() != loss.lowercased() {
-        throw CommandUsageError(
-          message: "\(t.path) fits its metric against x = '\(x)', but \(f.path) predicts '\(loss)': the chained x would be a different quantity (fit step 2 with --x-column \(loss))")
-      }
+      let answer = try Planner(law: law).frontierOptimum(flops: flops?.value, params: params?.value, tokens: tokens?.value)
+      try OutputTarget.emit(
+        format == .csv ? Allocation.csvDocument([answer], law: law, hardware: nil)
+          : format == .text ? answer.text(law: law, hardware: nil) + "\n"
+          : JSONValue.object([("predictions", .array([answer.json(law: law, hardware: nil)]))]).rendered() + "\n",
+        to: output)
     }
 
     func query(_ f: FitFile) throws -> Prediction {
@@ -186,18 +124,7 @@ extension ScalingTool {
     /// The predicted curve of one run of a learning-rate-aware law: the schedule from the flags,
     /// over the fit's recorded schedule options (warm-up fraction, final fraction, λ).
     func curveQuery(_ f: FitFile) throws -> Prediction {
-      var o = f.schedule ?? ScheduleOptions()
-      let flags = data.schedule.options
-      if let k = flags.kind { o.kind = k }
-      if let t = flags.totalSteps { o.totalSteps = t }
-      if let w = flags.warmupSteps { o.warmupSteps = w; o.warmupFraction = nil }
-      if let w = flags.warmupFraction { o.warmupFraction = w; o.warmupSteps = nil }
-      if let p = flags.peakLR { o.peakLR = p }
-      if let x = flags.finalLRFraction { o.finalLRFraction = x }
-      if let x = flags.decayStart { o.decayStart = x }
-      if let x = flags.stageStart { o.stageStart = x }
-      if let x = flags.stageLR { o.stageLR = x }
-      if data.schedule.annealingDecay != nil { o.annealingDecay = flags.annealingDecay }
+      let o = (f.schedule ?? ScheduleOptions()).overridden(by: data.schedule.options, annealingDecay: data.schedule.annealingDecay?.value)
       guard let kind = o.kind else { throw ValidationError("A \(f.lawName) query needs --schedule (the fit records none).") }
       guard let total = o.totalSteps else { throw ValidationError("A \(f.lawName) query needs --total-steps.") }
       guard let peak = o.peakLR else { throw ValidationError("A \(f.lawName) query needs --peak-lr (the fit records none).") }

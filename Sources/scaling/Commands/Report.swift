@@ -95,43 +95,20 @@ extension ScalingTool {
         try command.run()
         return
       }
-      let law = analysis.fitOptions.makeLaw()
       // Each file is parsed once; the fit, the faded unfiltered points, the backtest and the
       // ladder each read the parsed documents with their own column and filter options.
       try data.checkFlags(law: analysis.law)
       let documents = try data.files.map { try CSVDocument(contentsOf: $0) }
-      let datasets = try data.loadDatasets(required: law.required, law: analysis.law, documents: documents)
-      // The same files without filters, for the faded points of the checkpoint figure.
-      var unfilteredOptions = data.loadOptions
-      unfilteredOptions.minStep = nil
-      unfilteredOptions.minTokens = nil
-      unfilteredOptions.maxParams = nil
-      unfilteredOptions.excludeRuns = []
-      unfilteredOptions.finalOnly = false
-      let loader = DatasetLoader(options: unfilteredOptions, required: [.loss])
-      let unfiltered: [Dataset?] = documents.flatMap { doc -> [Dataset?] in
-        (try? loader.load(doc)) ?? []
-      }
-      var analysisPlan = analysis.analysis(progressTotal: datasets.count)
-      analysisPlan.auto = !noAuto
-      let plan = analysisPlan
-      let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
-      let fits = try results.map { try $0.get() }
-      // The backtest: with a learning-rate-aware law and a holdout, the final-only Chinchilla
-      // recipe on the same files and holdout (the report plans with whichever predicted better).
-      var finalOnly: LawFit? = nil
-      if analysis.law.modelsSchedule, plan.holdout != nil, fits.count == 1 {
-        var recipe = plan
-        recipe.fitOptions.law = .chinchilla
-        recipe.fitOptions.irreducible = false
-        let loader = DatasetLoader(options: data.loadOptions(forLaw: .chinchilla), required: [.params, .tokens, .loss])
-        if let d = try documents.flatMap({ try loader.load($0) }).first {
-          finalOnly = try recipe.run(d)
-        }
+      let fitted = try ReportPipeline(
+        fitOptions: analysis.fitOptions, loading: data.loadOptions(forLaw: analysis.law), recipeLoading: data.loadOptions(forLaw: .chinchilla)
+      ).run(documents) { count in
+        var a = analysis.analysis(progressTotal: count)
+        a.auto = !noAuto
+        return a
       }
       var ladders: [Ladder.Result] = []
       if let metricColumn {
-        guard let task = taskLossColumn ?? datasets.first?.columnName(.loss) else {
+        guard let task = taskLossColumn ?? fitted.fits.first?.dataset.columnName(.loss) else {
           throw ValidationError("--metric-column needs --task-loss-column (the data have no loss column).")
         }
         var sigmoid = FitOptions()
@@ -146,7 +123,7 @@ extension ScalingTool {
       }.joined(separator: " ")
       // Analysis (the plan, the backtest, the IsoFLOP checks), then rendering.
       let analysisResult = ReportAnalysis(
-        fits: fits, unfiltered: datasets.count == unfiltered.count ? unfiltered : [], budgets: budgets.map { $0.value },
+        fits: fitted.fits, unfiltered: fitted.unfiltered, budgets: budgets.map { $0.value },
         serving: servingTargetLoss.map { loss in
           (
             servingOptions.configuration(
@@ -154,7 +131,7 @@ extension ScalingTool {
               usdPerGPUHour: servingUsdPerGpuHour?.value, defaultBatch: nil),
             loss.value
           )
-        }, finalOnly: finalOnly, ladders: ladders)
+        }, finalOnly: fitted.finalOnly, ladders: ladders)
       let report = ScalingLaws.Report(analysisResult, command: command)
       let folder = out!
       do {
@@ -162,31 +139,7 @@ extension ScalingTool {
       } catch let e as Gnuplot.GnuplotError {
         throw ReportFailure(message: e.description)
       }
-      print(summary(fits, report: report, folder: folder), terminator: "")
-    }
-
-    func summary(_ fits: [LawFit], report: ScalingLaws.Report, folder: String) -> String {
-      var s = ""
-      for f in fits {
-        s += "\(f.group.map { "\(f.file) [\($0)]" } ?? f.file): \(f.law), \(f.points) points, objective \(String(format: "%.6g", f.objective)), converged \(f.converged ? "yes" : "NO")\n"
-        s += "    " + zip(f.parameterNames, f.parameters).map { "\($0) = \(String(format: "%.4g", $1))" }.joined(separator: ", ") + "\n"
-        if let b = f.bootstrap, let i = f.parameterNames.firstIndex(where: { f.exponentNames.contains($0) }) {
-          s += "    \(f.parameterNames[i]) \(Int(100 * b.confidence))% interval [\(String(format: "%.4g", b.intervals[i].0)), \(String(format: "%.4g", b.intervals[i].1))] (\(b.resamples) resamples)\n"
-        }
-        if let h = f.holdout {
-          s += "    holdout \(h.criterion.description): mean |error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%\n"
-        }
-        for w in f.warnings { s += "    warning: \(w)\n" }
-      }
-      s += "\(report.figures.count) figures\(scriptsOnly ? " (scripts only)" : ""); report: \(folder)/report.md\n"
-      return s
+      print(report.summary(fitted.fits, folder: folder, scriptsOnly: scriptsOnly), terminator: "")
     }
   }
 }
-
-/// The report's files were written but a figure could not be rendered (exit 1).
-struct ReportFailure: Error, CustomStringConvertible {
-  let message: String
-  var description: String { message }
-}
-extension ReportFailure: UserFacingError {}

@@ -211,8 +211,11 @@ struct AnalysisOptions: ParsableArguments {
     return o
   }
 
-  func analysis(progressTotal: Int) -> FitAnalysis {
+  /// The analysis the flags ask for; `resamples` replaces `--bootstrap`'s count when given (the
+  /// report's `--downstream-bootstrap`; 0: no bootstrap).
+  func analysis(progressTotal: Int, resamples: Int? = nil) -> FitAnalysis {
     var b: BootstrapOptions? = nil
+    let bootstrap = resamples ?? self.bootstrap
     if bootstrap > 0 {
       var o = BootstrapOptions(resamples: bootstrap, seed: seed)
       o.confidence = confidence.value

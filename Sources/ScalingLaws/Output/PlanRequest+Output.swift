@@ -1,0 +1,67 @@
+import Foundation
+
+/// `scaling plan`'s three formats: the answers (one block each, or a sweep's table), the
+/// transformer shapes proposed near the first answer's N, and a mixture of experts' answers
+/// beside the dense ones with the sentence comparing them.
+extension PlanRequest {
+  public func text(
+    _ answers: [Allocation], moe: [Allocation]?, template: ExpertTemplate?, shapes: [TransformerShape], law: PlanningLaw
+  ) -> String {
+    func block(_ a: [Allocation]) -> String {
+      isSweep
+        ? Allocation.sweepTable(a, law: law, hardware: hardware)
+        : a.map { $0.text(law: law, hardware: hardware) }.joined(separator: "\n")
+    }
+    var text = block(answers)
+    for s in shapes {
+      text += "    shape        = \(s.layers) layers x d_model \(s.dModel), \(s.heads) heads, d_ff \(Int(s.dFF)), vocab \(s.vocab): \(shortCount(s.totalParams)) params total, \(shortCount(s.nonEmbeddingParams)) non-embedding\n"
+    }
+    if let moe, let t = template {
+      text += "\n[[Mixture of experts]] \(t.label), the law's N = \(t.lawParams.rawValue) parameters\n"
+      text += block(moe)
+      if let c = comparison(dense: answers, moe: moe) { text += "\n[[Dense or mixture]]\n    \(c)\n" }
+    }
+    return text
+  }
+
+  public func json(_ answers: [Allocation], moe: [Allocation]?, shapes: [TransformerShape], law: PlanningLaw) -> JSONValue {
+    func value(_ a: [Allocation]) -> JSONValue {
+      isSweep
+        ? .object([("law", .string(law.name)), ("law_source", .string(law.source)), ("plans", .array(a.map { $0.json(law: law, hardware: hardware) }))])
+        : a[0].json(law: law, hardware: hardware)
+    }
+    var v = value(answers)
+    if !shapes.isEmpty, case .object(var kv) = v {
+      kv.append((
+        "shapes",
+        .array(shapes.map { s in
+          .object([
+            ("layers", .int(s.layers)), ("d_model", .int(s.dModel)), ("heads", .int(s.heads)),
+            ("d_ff", .num(s.dFF)), ("vocab", .int(s.vocab)), ("params_total", .num(s.totalParams)),
+            ("params_non_embedding", .num(s.nonEmbeddingParams)),
+          ])
+        })))
+      v = .object(kv)
+    }
+    if let moe {
+      v = .object([("dense", v), ("moe", value(moe)), ("comparison", comparison(dense: answers, moe: moe).map { .string($0) } ?? .null)])
+    }
+    return v
+  }
+}
+
+extension PlanningLaw {
+  /// `scaling plan --list-laws`: every named constant set with its a = β/(α+β), D/N at 1e23
+  /// FLOPs and source, then Kaplan's frontier.
+  public static var listing: String {
+    var s = ""
+    for c in ChinchillaConstants.named {
+      s += "\(c.name)\n    L = E + A/N^alpha + B/D^beta: E = \(c.E), A = \(c.A), B = \(c.B), alpha = \(c.alpha), beta = \(c.beta)\n"
+      s += "    a = beta/(alpha+beta) = \(String(format: "%.4f", c.a)); D/N at 1e23 FLOPs = \(String(format: "%.1f", c.optimalTokens(flops: 1e23) / c.optimalParams(flops: 1e23)))\n"
+      s += "    source: \(c.source)\n"
+    }
+    let k = KaplanFrontier()
+    s += "kaplan\n    N_opt = 1.3e9 C^0.73, D_opt = 2e10 C^0.27, L = (3.1e8/C)^0.050 (C in PF-days = 8.64e19 FLOPs)\n    source: \(k.source)\n"
+    return s
+  }
+}

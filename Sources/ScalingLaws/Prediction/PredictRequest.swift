@@ -1,0 +1,69 @@
+import Foundation
+
+/// `scaling predict` with CSV files: the fit (and, chained, a second-step metric fit) applied to
+/// every row of the files, read with the columns the fit recorded unless the caller's load
+/// options name others. Every row is predicted (no default filters); rows outside the law's
+/// domain are skipped.
+public struct PredictRequest: Sendable {
+  public var fit: FitFile
+  /// A metric law fitted against `fit`'s loss (the ladder's step 2): its prediction at the
+  /// first fit's prediction.
+  public var then: FitFile?
+
+  /// A usage problem with the pair of fits (exit 2 in the tool).
+  public struct UsageError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+  }
+
+  /// Checks that a chain is a loss law's fit followed by a metric law fitted against that loss.
+  public init(fit: FitFile, then: FitFile? = nil) throws {
+    self.fit = fit
+    self.then = then
+    guard let t = then else { return }
+    guard !fit.kind.isMetricLaw else {
+      throw UsageError(description: "\(fit.path): a \(fit.lawName) fit predicts a metric; the first step of --then must be a loss law (step 1: task loss from N and D)")
+    }
+    guard t.kind.isMetricLaw else {
+      throw UsageError(description: "\(t.path): a \(t.lawName) fit is not a metric law of a loss; --then needs a sigmoid fit (scaling fit --law sigmoid)")
+    }
+    if let x = t.columns[.x], let loss = fit.columns[.loss], x.lowercased() != loss.lowercased() {
+      throw UsageError(
+        description: "\(t.path) fits its metric against x = '\(x)', but \(fit.path) predicts '\(loss)': the chained x would be a different quantity (fit step 2 with --x-column \(loss))")
+    }
+  }
+
+  /// The predictions for every (file, group) of `files`. `loading` holds the caller's column
+  /// names and filters (they win over the fit's); `schedule` the caller's schedule settings for
+  /// a learning-rate-aware law (nil: the schedule the fit recorded).
+  public func rows(_ files: [String], loading: LoadOptions, schedule: ScheduleOptions?) throws -> [Prediction] {
+    var options = loading
+    for (q, name) in fit.columns where options.columns[q] == nil { options.columns[q] = name }
+    options.skipOutOfDomain = true
+    if fit.kind.isMetricLaw {
+      options.metric = true
+      options.optionalColumns = [.y]
+      let loader = DatasetLoader(options: options, required: [.x])
+      return try files.flatMap { try loader.load(path: $0) }.map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.y] != nil) }
+    }
+    if options.tokensPerStep == nil { options.tokensPerStep = fit.tokensPerStep }
+    if fit.kind.modelsSchedule { options.schedule = schedule ?? fit.schedule ?? ScheduleOptions() }
+    var required = fit.law.required
+    required.remove(.loss)
+    let documents = try files.map { try CSVDocument(contentsOf: $0) }
+    let datasets = try documents.flatMap { try DatasetLoader(options: options, required: required).load($0) }
+    guard let t = then else {
+      return datasets.map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
+    }
+    // The observed metric of each row, read with the same filters (so the same rows).
+    var metricOptions = options
+    metricOptions.columns[.y] = t.columns[.y]
+    metricOptions.metric = true
+    metricOptions.optionalColumns = [.y]
+    metricOptions.schedule = nil
+    let observed = try documents.flatMap { try DatasetLoader(options: metricOptions, required: []).load($0) }
+    return zip(datasets, observed).map { d, m in
+      let aligned = m.sources[.y] != nil && m.lines == d.lines
+      return Prediction(fit: fit, dataset: d, hasLoss: d.sources[.loss] != nil, then: t, observedMetric: aligned ? m.loss : nil)
+    }
+  }
+}
