@@ -61,9 +61,7 @@ public struct LawFitter: Sendable {
   }
 
   /// The fixed and tied parameters of a fitted law (nil: none).
-  static func constraints(of law: any ScalingLaw) -> ConstrainedLaw? {
-    (law as? ConstrainedLaw) ?? ((law as? PriorLaw)?.inner as? ConstrainedLaw)
-  }
+  static func constraints(of law: any ScalingLaw) -> ConstrainedLaw? { ConstrainedLaw.wrapped(in: law) }
 
   /// Full reported parameters from the fitted law's.
   static func fullReported(_ p: [Double], _ fitted: any ScalingLaw) -> [Double] {

@@ -207,4 +207,9 @@ public struct ConstrainedLaw: ScalingLaw {
   public func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double {
     inner.predict(expandReported(p), params: params, tokens: tokens, flops: flops, steps: steps)
   }
+
+  /// The constraints around `law`: itself, or inside a MAP fit's prior (nil for a bare law).
+  static func wrapped(in law: any ScalingLaw) -> ConstrainedLaw? {
+    (law as? ConstrainedLaw) ?? ((law as? PriorLaw)?.inner as? ConstrainedLaw)
+  }
 }

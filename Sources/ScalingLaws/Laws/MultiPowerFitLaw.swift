@@ -53,7 +53,7 @@ public struct MultiPowerFitLaw: ScalingLaw {
   /// Starts stop at a moderate tolerance (each evaluation sums ~200 nodes per checkpoint); the
   /// chosen start is then polished by the damped Newton method to the usual tolerances.
   public var startOptions: LBFGS.Options? {
-    var o = LawFitter.polishOptions
+    var o = Polisher.lbfgsOptions
     o.gradientTolerance = 1e-7
     o.functionTolerance = 1e-10
     o.maxIterations = 2_000

@@ -72,7 +72,7 @@ public struct SigmoidLaw: ScalingLaw {
   /// gradient evaluations where L-BFGS's cost a hundred (a small fit's whole-process time is
   /// most of what a user waits for).
   public var startOptions: LBFGS.Options? {
-    var o = LawFitter.polishOptions
+    var o = Polisher.lbfgsOptions
     o.gradientTolerance = 1e-7
     o.functionTolerance = 1e-12
     return o
@@ -84,7 +84,7 @@ public struct SigmoidLaw: ScalingLaw {
 
   /// The y-range of a law that is a sigmoid, bare or with fixed parameters (nil otherwise).
   static func yRange(of law: any ScalingLaw) -> ClosedRange<Double>? {
-    ((law as? SigmoidLaw) ?? (LawFitter.constraints(of: law)?.inner as? SigmoidLaw) ?? ((law as? PriorLaw)?.inner as? SigmoidLaw))?.yRange
+    ((law as? SigmoidLaw) ?? (ConstrainedLaw.wrapped(in: law)?.inner as? SigmoidLaw) ?? ((law as? PriorLaw)?.inner as? SigmoidLaw))?.yRange
   }
 
   /// The levels a and b at θ and their derivatives, d_j = ∂a/∂θ_j and c_j = ∂b/∂θ_j (j = 0, 1), so

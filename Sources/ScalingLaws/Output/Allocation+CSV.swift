@@ -14,18 +14,18 @@ extension Allocation {
     header.append("notes")
     var out = header.map(csvEscape).joined(separator: ",") + "\n"
     for a in rows {
-      var r = [law.name, a.query, num(a.flops), num(a.params), num(a.tokens), num(a.tokensPerParam), num(a.loss)]
-      for k in intervalKeys { r += a.intervals[k].map { [num($0.0), num($0.1)] } ?? ["", ""] }
-      if dataConstrained { r += [a.uniqueTokens.map(num) ?? "", a.epochs.map(num) ?? ""] }
+      var r = [law.name, a.query, csvNumber(a.flops), csvNumber(a.params), csvNumber(a.tokens), csvNumber(a.tokensPerParam), csvNumber(a.loss)]
+      for k in intervalKeys { r += a.intervals[k].map { [csvNumber($0.0), csvNumber($0.1)] } ?? ["", ""] }
+      if dataConstrained { r += [a.uniqueTokens.map(csvNumber) ?? "", a.epochs.map(csvNumber) ?? ""] }
       if inferenceAware {
         if let i = a.inference {
-          r += [num(i.trainingFlops), num(i.inferenceFlops), num(i.totalFlops), num(i.chinchillaParams), num(i.chinchillaTokens), num(i.savingFraction)]
+          r += [csvNumber(i.trainingFlops), csvNumber(i.inferenceFlops), csvNumber(i.totalFlops), csvNumber(i.chinchillaParams), csvNumber(i.chinchillaTokens), csvNumber(i.savingFraction)]
         } else {
           r += Array(repeating: "", count: 6)
         }
       }
       if let h = hardware {
-        r += [h.gpuName, String(h.gpus), num(h.mfu), num(h.gpuHours(flops: a.flops)), num(h.days(flops: a.flops)), h.cost(flops: a.flops).map(num) ?? ""]
+        r += [h.gpuName, String(h.gpus), csvNumber(h.mfu), csvNumber(h.gpuHours(flops: a.flops)), csvNumber(h.days(flops: a.flops)), h.cost(flops: a.flops).map(csvNumber) ?? ""]
       }
       r.append(a.notes.joined(separator: "; "))
       out += r.map(csvEscape).joined(separator: ",") + "\n"

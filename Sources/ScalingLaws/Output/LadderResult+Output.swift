@@ -16,9 +16,9 @@ extension Ladder.Result {
     var out = Self.csvHeader.joined(separator: ",") + "\n"
     for r in rows {
       let fields = [
-        step1.file, String(r.line), r.run ?? "", r.step.map(num) ?? "", num(r.params), num(r.tokens), r.isFinal ? "1" : "0",
-        num(r.observedX), num(r.predictedX), r.observedY.map(num) ?? "", num(r.step2Alone), num(r.chained),
-        r.interval.map { num($0.0) } ?? "", r.interval.map { num($0.1) } ?? "", Self.chainedError(r).map(num) ?? "",
+        step1.file, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), r.isFinal ? "1" : "0",
+        csvNumber(r.observedX), csvNumber(r.predictedX), r.observedY.map(csvNumber) ?? "", csvNumber(r.step2Alone), csvNumber(r.chained),
+        r.interval.map { csvNumber($0.0) } ?? "", r.interval.map { csvNumber($0.1) } ?? "", Self.chainedError(r).map(csvNumber) ?? "",
       ]
       out += fields.map(csvEscape).joined(separator: ",") + "\n"
     }

@@ -12,24 +12,25 @@ extension LawFit {
     var out = header.map(csvEscape).joined(separator: ",") + "\n"
     for f in fits {
       var row = [
-        f.file, f.group ?? "", f.law, String(f.points), num(f.objective), f.converged ? "true" : "false",
-        f.termination.code, String(f.iterations), String(f.evaluations), num(f.gradientNorm),
+        f.file, f.group ?? "", f.law, String(f.points), csvNumber(f.objective), f.converged ? "true" : "false",
+        f.termination.code, String(f.iterations), String(f.evaluations), csvNumber(f.gradientNorm),
       ]
       for n in names {
         if let i = f.parameterNames.firstIndex(of: n) {
-          row += [num(f.parameters[i]), f.standardErrors.map { num($0[i]) } ?? ""]
+          row += [csvNumber(f.parameters[i]), f.standardErrors.map { csvNumber($0[i]) } ?? ""]
         } else {
           row += ["", ""]
         }
       }
-      row += [num(f.rmseLog), num(f.r2Log), num(f.conditionNumber), f.warnings.joined(separator: "; ")]
+      row += [csvNumber(f.rmseLog), csvNumber(f.r2Log), csvNumber(f.conditionNumber), f.warnings.joined(separator: "; ")]
       out += row.map(csvEscape).joined(separator: ",") + "\n"
     }
     return out
   }
 }
 
-func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
+/// A CSV cell of a number: the shortest round-trip digits, empty when not finite.
+func csvNumber(_ v: Double) -> String { v.isFinite ? "\(v)" : "" }
 
 func csvEscape(_ s: String) -> String {
   if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

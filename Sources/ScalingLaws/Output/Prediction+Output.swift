@@ -17,9 +17,9 @@ extension Prediction {
     for p in predictions {
       for r in p.rows {
         let fields = [
-          p.source, String(r.line), r.run ?? "", r.step.map(num) ?? "", num(r.params), num(r.tokens), num(r.flops),
-          r.observed.map(num) ?? "", num(r.predicted), r.lower.map(num) ?? "", r.upper.map(num) ?? "",
-          r.relError.map(num) ?? "", r.lr.map(num) ?? "",
+          p.source, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), csvNumber(r.flops),
+          r.observed.map(csvNumber) ?? "", csvNumber(r.predicted), r.lower.map(csvNumber) ?? "", r.upper.map(csvNumber) ?? "",
+          r.relError.map(csvNumber) ?? "", r.lr.map(csvNumber) ?? "",
         ]
         out += fields.map(csvEscape).joined(separator: ",") + "\n"
       }
@@ -32,9 +32,9 @@ extension Prediction {
     for p in predictions {
       for r in p.rows {
         let fields = [
-          p.source, String(r.line), r.run ?? "", r.step.map(num) ?? "", num(r.params), num(r.tokens), num(r.flops),
-          r.observedX.map(num) ?? "", r.predictedX.map(num) ?? "", r.observed.map(num) ?? "", num(r.predicted),
-          r.lower.map(num) ?? "", r.upper.map(num) ?? "", r.error.map(num) ?? "",
+          p.source, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), csvNumber(r.flops),
+          r.observedX.map(csvNumber) ?? "", r.predictedX.map(csvNumber) ?? "", r.observed.map(csvNumber) ?? "", csvNumber(r.predicted),
+          r.lower.map(csvNumber) ?? "", r.upper.map(csvNumber) ?? "", r.error.map(csvNumber) ?? "",
         ]
         out += fields.map(csvEscape).joined(separator: ",") + "\n"
       }
