@@ -8,7 +8,7 @@ import ScalingLaws
 
 func fuzzFit(_ bytes: [UInt8]) {
   guard bytes.count >= 4 else { return }
-  let laws: [LawKind] = [.chinchilla, .kaplanN, .kaplanD, .kaplanC, .kaplanND, .kaplanNS, .chinchillaLR, .lrAnnealing, .multiPower, .sigmoid]
+  let laws = LawKind.allCases
   var options = FitOptions()
   options.law = laws[Int(bytes[0]) % laws.count]
   options.irreducible = bytes[1] & 1 == 1 && [.kaplanN, .kaplanD, .kaplanC].contains(options.law)

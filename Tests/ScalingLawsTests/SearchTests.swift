@@ -91,6 +91,39 @@ final class SearchTests: XCTestCase {
     }
   }
 
+  /// The four laws the grids above cannot hold (curves under learning-rate schedules, and a
+  /// metric against a task loss): the fast search is never worse than the many-start reference
+  /// either, so every one of the ten laws is covered.
+  func testFastSearchIsNeverWorseOnTheScheduleAndMetricLaws() throws {
+    var rng = SplitMix64(seed: 21)
+    func noisy(_ d: Dataset, _ sigma: Double) -> Dataset {
+      var out = d
+      out.loss = d.loss.map { $0 * exp(sigma * rng.normal()) }
+      return out
+    }
+    let sizes = try CurveLawTests.generate(sizes: [1e6, 3e6, 1e7, 3e7]) { n, _, x, s2 in
+      1.2 + 40 / pow(n[0], 0.35) + 300 / pow(x, 0.4) - 0.3 * s2
+    }
+    let one = try CurveLawTests.generate(sizes: [1e6]) { _, s1, _, s2 in 2.0 + 0.8 * pow(s1, -0.5) - 0.25 * s2 }
+    let cases: [(LawKind, Dataset)] = [
+      (.chinchillaLR, noisy(sizes, 0.005)), (.lrAnnealing, noisy(one, 0.005)), (.multiPower, noisy(one, 0.005)),
+      (.sigmoid, SigmoidLawTests.synthetic(noise: 0.01)),
+    ]
+    XCTAssertEqual(Set(cases.map(\.0)).union(Self.cases.map(\.law)), Set(LawKind.allCases), "every law is covered")
+    for (law, d) in cases {
+      for loss in [RobustLoss.huber(delta: 1e-3), .squared] {
+        let c = Case(law: law, data: [d])
+        let fast = try fit(d, c, loss, .fast)
+        let reference = try fit(d, c, loss, .hoffmann)
+        let label = "\(fast.law), \(loss)"
+        XCTAssertTrue(fast.converged, "\(label): \(fast.termination)")
+        XCTAssertLessThanOrEqual(
+          fast.objective, reference.objective * (1 + 1e-9) + 1e-15,
+          "\(label): fast \(fast.objective) vs reference \(reference.objective)")
+      }
+    }
+  }
+
   /// Above the subsampling threshold the subsample only picks the basin: the reported objective
   /// is the one of every point, and a tight polish from the reported optimum cannot lower it.
   func testLargeFitReportsAndMinimisesTheObjectiveOfEveryPoint() throws {

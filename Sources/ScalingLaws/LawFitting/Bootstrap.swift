@@ -44,28 +44,7 @@ extension LawFitter {
   public func bootstrap(_ dataset: Dataset, fit: LawFit, options: BootstrapOptions) throws -> BootstrapResult {
     let (full, law) = try laws(for: dataset, levelsBounded: fit.levelsBounded, priorScale: fit.priorScale)
     let unit = options.unit ?? Self.defaultUnit(dataset)
-    // The resampling blocks: indices of the points in each block.
-    var blocks: [[Int]]
-    switch unit {
-    case .point:
-      blocks = (0..<dataset.count).map { [$0] }
-    case .run:
-      guard let runs = dataset.run else {
-        throw FitError("\(dataset.file): \(OptionName.bootstrapUnit) run needs a run column (name it with \(OptionName.runColumn))")
-      }
-      blocks = runs.groupedIndices()
-    case .group:
-      blocks = dataset.params.groupedIndices()
-    }
-    // Pinned rows (the ladder's anchors) are in no block and join every resample.
-    let pinnedRows = dataset.pinned.map { p in (0..<dataset.count).filter { p[$0] } } ?? []
-    if !pinnedRows.isEmpty {
-      let pinnedSet = Set(pinnedRows)
-      blocks = blocks.map { $0.filter { !pinnedSet.contains($0) } }.filter { !$0.isEmpty }
-    }
-    if blocks.count < 2 {
-      throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue)")
-    }
+    let (blocks, pinnedRows) = try Self.blocks(dataset, unit: unit)
     let blockList = blocks
     let localSolver = LBFGS(options: LawFitter.polishOptions)
     let mainTheta = Self.constraints(of: law)?.project(fit.internalParameters) ?? fit.internalParameters
@@ -109,7 +88,44 @@ extension LawFitter {
       let col = samples.map { $0[a] }.filter { $0.isFinite }
       se.append(Self.robustScale(col))
     }
-    // Resamples that reached a bound of the search range, or ran far from the rest.
+    let (atBound, outlying) = Self.flagged(samples, full: full, standardErrors: se)
+    let derived = law.kind == .chinchilla ? Self.chinchillaDerived(samples, set: fit.parameterSet, lower: lo) : []
+    return BootstrapResult(
+      resamples: options.resamples, seed: options.seed, unit: unit, search: options.search,
+      confidence: options.confidence, failed: options.resamples - samples.count,
+      parameterNames: full.parameterNames, samples: samples, intervals: intervals, standardErrors: se,
+      covariance: cov, atBound: atBound, outlying: outlying, derived: derived)
+  }
+
+  /// The resampling blocks (indices of the points in each) and the pinned rows (the ladder's
+  /// anchors), which are in no block and join every resample.
+  static func blocks(_ dataset: Dataset, unit: BootstrapUnit) throws -> (blocks: [[Int]], pinned: [Int]) {
+    var blocks: [[Int]]
+    switch unit {
+    case .point:
+      blocks = (0..<dataset.count).map { [$0] }
+    case .run:
+      guard let runs = dataset.run else {
+        throw FitError("\(dataset.file): \(OptionName.bootstrapUnit) run needs a run column (name it with \(OptionName.runColumn))")
+      }
+      blocks = runs.groupedIndices()
+    case .group:
+      blocks = dataset.params.groupedIndices()
+    }
+    let pinnedRows = dataset.pinned.map { p in (0..<dataset.count).filter { p[$0] } } ?? []
+    if !pinnedRows.isEmpty {
+      let pinnedSet = Set(pinnedRows)
+      blocks = blocks.map { $0.filter { !pinnedSet.contains($0) } }.filter { !$0.isEmpty }
+    }
+    if blocks.count < 2 {
+      throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue)")
+    }
+    return (blocks, pinnedRows)
+  }
+
+  /// Resamples that reached a bound of the search range, and resamples far from the rest.
+  static func flagged(_ samples: [[Double]], full: any ScalingLaw, standardErrors se: [Double]) -> (atBound: Int, outlying: Int) {
+    let k = full.parameterCount
     let bounds: [ClosedRange<Double>?] = full.parameterNames.map { full.parameterBounds[$0] }
     let medians: [Double] = (0..<k).map { j in percentile(samples.map { $0[j] }.filter { $0.isFinite }, 0.5) }
     var atBound = 0, outlying = 0
@@ -131,9 +147,14 @@ extension LawFitter {
       if bound { atBound += 1 }
       if far { outlying += 1 }
     }
+    return (atBound, outlying)
+  }
+
+  /// A Chinchilla fit's derived quantities with their percentile intervals over the resamples:
+  /// the allocation exponents a and b, and D/N at 1e21, 1e23 and 1e25 FLOPs.
+  static func chinchillaDerived(_ samples: [[Double]], set: ParameterSet, lower lo: Double) -> [DerivedQuantity] {
     var derived: [DerivedQuantity] = []
-    let set = fit.parameterSet
-    if law.kind == .chinchilla, let main = ChinchillaConstants(fitted: set) {
+    if let main = ChinchillaConstants(fitted: set) {
       let resampled = samples.compactMap { ChinchillaConstants(resample: $0, of: set) }
       var quantities: [(String, (ChinchillaConstants) -> Double)] = [
         ("a = beta/(alpha+beta)", { $0.a }),
@@ -151,11 +172,7 @@ extension LawFitter {
         derived.append(DerivedQuantity(name: name, value: f(main), interval: (percentile(col, lo), percentile(col, 1 - lo))))
       }
     }
-    return BootstrapResult(
-      resamples: options.resamples, seed: options.seed, unit: unit, search: options.search,
-      confidence: options.confidence, failed: options.resamples - samples.count,
-      parameterNames: full.parameterNames, samples: samples, intervals: intervals, standardErrors: se,
-      covariance: cov, atBound: atBound, outlying: outlying, derived: derived)
+    return derived
   }
 
   /// 1.4826 × the median absolute deviation from the median (NaN for no values).

@@ -308,40 +308,54 @@ public struct LawFitter: Sendable {
     guard let chosen = Self.best(results) else {
       throw FitError("\(where_): the objective is not finite at any starting point")
     }
-    var objective = objectiveOf(law)
+    let objective = objectiveOf(law)
     // Final polish from the chosen point, on all points (Newton, then restarted L-BFGS if Newton
     // does not converge; see `Polisher`). Every search (fast, hoffmann, subsampled) ends with the
     // same stopping rules. The subsampled branch has already run Newton on all points.
     var (final, polishIterations, polishEvaluations) = Polisher().polish(
       chosen, newtonDone: newtonPolished && chosen.converged, objective, boundsOf: law)
-    // The prior weight re-estimated at the optimum: when it differs from the best start's by more
-    // than a factor 1.5 (a start far from the optimum, as on the Hoffmann grid), the polish is
-    // repeated from there with the new weight (at most three times). Within that factor the
-    // start's weight stands: the prior's SD is not known to better than that, and each repeat
-    // costs a Newton polish.
     if let pl = unweighed {
-      for _ in 0..<3 {
-        let c = (law as! PriorLaw).scale!
-        let refined = PriorLaw.scale(
-          residuals: pl.residuals(final.parameters, data), loss: loss, freeParameters: pl.parameterCount, runs: dataset.run)
-        guard refined.isFinite, refined > 0, max(refined / c, c / refined) > 1.5 else { break }
-        law = pl.withScale(refined)
-        objective = objectiveOf(law)
-        var g = [Double](repeating: 0, count: final.parameters.count)
-        let f = objective(final.parameters, &g)
-        let start = MinimizationResult(
-          parameters: final.parameters, objective: f, gradient: g, iterations: 0, evaluations: 0, termination: final.termination)
-        let again = Polisher().polish(start, newtonDone: false, objective, boundsOf: law)
-        final = again.result
-        polishIterations += again.iterations
-        polishEvaluations += again.evaluations + 1
-      }
+      let again = Self.reweighed(final, prior: pl, scale: (law as! PriorLaw).scale!, data: data, loss: loss, runs: dataset.run)
+      (final, law) = (again.final, again.law)
+      polishIterations += again.iterations
+      polishEvaluations += again.evaluations
     }
     return SearchOutcome(
       final: final, starts: startCount, startsConverged: results.filter { $0.converged }.count,
       iterations: results.reduce(0) { $0 + $1.iterations } + polishIterations + extraIterations,
       evaluations: results.reduce(0) { $0 + $1.evaluations } + polishEvaluations + extraEvaluations,
       warnings: warnings, note: note, law: law)
+  }
+
+  /// The prior weight re-estimated at the optimum `final` of a MAP fit weighed with `scale` at its
+  /// best start: when the two differ by more than a factor 1.5 (a start far from the optimum, as
+  /// on the Hoffmann grid), the polish is repeated from there with the new weight (at most three
+  /// times). Within that factor the start's weight stands: the prior's SD is not known to better
+  /// than that, and each repeat costs a Newton polish.
+  static func reweighed(
+    _ start: MinimizationResult, prior pl: PriorLaw, scale: Double, data: LogData, loss: RobustLoss, runs: [String]?
+  ) -> (final: MinimizationResult, law: any ScalingLaw, iterations: Int, evaluations: Int) {
+    var final = start
+    var law: any ScalingLaw = pl.withScale(scale)
+    var c = scale
+    var iterations = 0, evaluations = 0
+    for _ in 0..<3 {
+      let refined = PriorLaw.scale(residuals: pl.residuals(final.parameters, data), loss: loss, freeParameters: pl.parameterCount, runs: runs)
+      guard refined.isFinite, refined > 0, max(refined / c, c / refined) > 1.5 else { break }
+      c = refined
+      law = pl.withScale(refined)
+      let l = law
+      let objective: @Sendable ([Double], inout [Double]) -> Double = { t, g in l.objective(t, data, loss: loss, gradient: &g) }
+      var g = [Double](repeating: 0, count: final.parameters.count)
+      let f = objective(final.parameters, &g)
+      let from = MinimizationResult(
+        parameters: final.parameters, objective: f, gradient: g, iterations: 0, evaluations: 0, termination: final.termination)
+      let again = Polisher().polish(from, newtonDone: false, objective, boundsOf: law)
+      final = again.result
+      iterations += again.iterations
+      evaluations += again.evaluations + 1
+    }
+    return (final, law, iterations, evaluations)
   }
 
   /// The lowest objective among converged runs; if none converged, the lowest overall.

@@ -51,27 +51,7 @@ extension FitDocument.Record {
     rmseLog = fit.rmseLog
     r2Log = fit.r2Log
     warnings = fit.warnings
-    var schedule: [String: FitDocument.Scalar]? = nil
-    if let c = d.curve {
-      var s: [String: FitDocument.Scalar] = ["kind": c.options.kind.map { .string($0.rawValue) } ?? .null]
-      for (k, v) in c.options.fields { s[k] = .number(v) }
-      schedule = s
-    }
-    let peakRates = d.peakRateRange(), tokensPerParam = d.tokensPerParamRange
-    data = DataRecord(
-      rowsRead: d.rowsRead,
-      columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value.description) }),
-      derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
-      flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
-      tokensPerParamMin: tokensPerParam?.lowerBound, tokensPerParamMax: tokensPerParam?.upperBound,
-      peakLRMin: peakRates?.lowerBound, peakLRMax: peakRates?.upperBound,
-      planningSchedule: fit.kind == .chinchillaLR
-        ? ScheduleEnd.planning(d).map {
-          DataRecord.PlanningSchedule(
-            run: $0.run, meanRelativeRate: $0.meanRelativeRate, annealing: $0.annealing, peakLR: $0.peakLR, finalLR: $0.finalLR,
-            annealingMax: $0.observedAnnealingMax)
-        } : nil,
-      filters: d.filters.map { DataRecord.Filter(filter: $0.filter, removed: $0.removed) })
+    data = DataRecord(d, law: fit.kind)
     intervals = nil
     bootstrap = nil
     bootstrapSamples = nil
@@ -84,23 +64,7 @@ extension FitDocument.Record {
         derived: b.derived.map { Bootstrap.Derived(name: $0.name, value: $0.value, interval: [$0.interval.0, $0.interval.1]) })
       bootstrapSamples = b.samples.map(named)
     }
-    holdout = fit.holdout.map { h in
-      Holdout(
-        criterion: h.criterion.description, points: h.points, meanAbsRelError: h.meanAbsRelError,
-        maxAbsRelError: h.maxAbsRelError,
-        meanAbsError: fit.kind.isMetricLaw ? h.meanAbsError : nil, maxAbsError: fit.kind.isMetricLaw ? h.maxAbsError : nil,
-        predictions: h.predictions.map { p in
-          Holdout.Point(
-            line: p.line, params: p.params, tokens: p.tokens, flops: p.flops,
-            x: fit.kind.isMetricLaw ? p.x : nil, error: fit.kind.isMetricLaw ? p.error : nil,
-            observed: p.observed, predicted: p.predicted, relError: p.relativeError,
-            interval: p.interval.map { [$0.0, $0.1] })
-        },
-        stalledRuns: h.stalledRuns.isEmpty ? nil : h.stalledRuns,
-        withoutStalledRuns: h.withoutStalledRuns.map { Holdout.Summary(points: $0.points, meanAbsRelError: $0.mean, maxAbsRelError: $0.max) },
-        peakRateRuns: h.peakRates?.runs, peakRateHeldOut: h.peakRates.map { [$0.heldOut.lowerBound, $0.heldOut.upperBound] },
-        peakRateFitted: h.peakRates.map { [$0.fitted.lowerBound, $0.fitted.upperBound] })
-    }
+    holdout = fit.holdout.map { Holdout($0, metric: fit.kind.isMetricLaw) }
     parameterNames = names
   }
 
@@ -108,65 +72,51 @@ extension FitDocument.Record {
   public var json: JSONValue {
     let names = parameterNames.isEmpty ? parameters.keys.sorted() : parameterNames
     let metric = lawName?.kind.isMetricLaw ?? false
-    func num(_ v: Double??) -> JSONValue { .num(v ?? nil) }
-    func dict(_ values: [String: Double?]?) -> JSONValue {
-      guard let values else { return .null }
-      return .object(names.map { ($0, num(values[$0])) })
-    }
-    func matrix(_ m: [String: [String: Double?]]?) -> JSONValue {
-      guard let m else { return .null }
-      return .object(names.map { a in (a, .object(names.map { b in (b, num(m[a]?[b])) })) })
-    }
-    func pair(_ v: [Double?]?) -> JSONValue { v.map { .array($0.map { .num($0) }) } ?? .null }
+    func dict(_ values: [String: Double?]?) -> JSONValue { values.map { JSONValue.named($0, names) } ?? .null }
+    func matrix(_ m: [String: [String: Double?]]?) -> JSONValue { m.map { JSONValue.matrix($0, names) } ?? .null }
 
     var extra: [(String, JSONValue)] = []
     if let b = bootstrap {
-      extra.append(("intervals", .object(names.map { ($0, pair(intervals?[$0])) })))
-      extra.append((
-        "bootstrap",
-        .object([
-          ("resamples", .int(b.resamples ?? 0)), ("seed", .num(b.seed)), ("unit", .string(b.unit ?? "")),
-          ("search", .string(b.search ?? "")), ("confidence", .num(b.confidence)), ("failed", .int(b.failed ?? 0)),
-          ("at_bound", .int(b.atBound ?? 0)), ("outlying", .int(b.outlying ?? 0)),
-          ("stderr", dict(b.stderr)),
-          ("covariance", matrix(b.covariance)),
-          ("derived", .array((b.derived ?? []).map { q in
-            .object([("name", .string(q.name)), ("value", .num(q.value)), ("interval", pair(q.interval))])
-          })),
-        ])))
-      extra.append(("bootstrap_samples", .array((bootstrapSamples ?? []).map { dict($0) })))
+      extra.append(("intervals", .object(names.map { ($0, JSONValue.pair(intervals?[$0])) })))
+      extra.append(("bootstrap", b.json(names: names)))
+      extra.append(("bootstrap_samples", .array((bootstrapSamples ?? []).map { JSONValue.named($0, names) })))
     }
-    if let h = holdout {
-      extra.append((
-        "holdout",
-        .object([
-          ("criterion", .string(h.criterion)),
-          ("points", .int(h.points)),
-          ("mean_abs_rel_error", .num(h.meanAbsRelError)),
-          ("max_abs_rel_error", .num(h.maxAbsRelError)),
-        ] + (metric ? [("mean_abs_error", .num(h.meanAbsError)), ("max_abs_error", .num(h.maxAbsError))] : [])
-          + (h.stalledRuns.map { runs in
-            [("stalled_runs", .array(runs.map { .string($0) })),
-             ("without_stalled_runs", .object([
-               ("points", .int(h.withoutStalledRuns?.points ?? 0)),
-               ("mean_abs_rel_error", .num(h.withoutStalledRuns?.meanAbsRelError)),
-               ("max_abs_rel_error", .num(h.withoutStalledRuns?.maxAbsRelError)),
-             ]))]
-          } ?? []) + (h.peakRateRuns.map { runs in
-            [("peak_lr_outside_runs", .array(runs.map { .string($0) })),
-             ("peak_lr_held_out", .array((h.peakRateHeldOut ?? []).map { .num($0) })),
-             ("peak_lr_fitted", .array((h.peakRateFitted ?? []).map { .num($0) }))]
-          } ?? []) + [
-          ("predictions", .array(h.predictions.map { p in
-            .object([
-              ("line", .int(p.line)), ("params", .num(p.params)), ("tokens", .num(p.tokens)), ("flops", .num(p.flops)),
-            ] + (metric ? [("x", .num(p.x)), ("error", .num(p.error))] : []) + [
-              ("observed", .num(p.observed)), ("predicted", .num(p.predicted)), ("rel_error", .num(p.relError)),
-              ("interval", pair(p.interval)),
-            ])
-          })),
-        ])))
-    }
+    if let h = holdout { extra.append(("holdout", h.json(metric: metric))) }
+    func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    return .object([
+      ("file", string(file)),
+      ("group", string(group)),
+    ] + (name.map { [("name", JSONValue.string($0))] } ?? []) + [
+      ("law", .string(law)),
+      ("formula", string(formula)),
+    ] + lawOptionsJSON(names: names, metric: metric) + [
+      ("points", points.map { .int($0) } ?? .null),
+      ("objective", .num(objective)),
+      ("objective_definition", string(objectiveDefinition)),
+      ("converged", converged.map { .bool($0) } ?? .null),
+      ("termination", string(termination)),
+      ("termination_reason", string(terminationReason)),
+      ("tolerances", string(tolerances)),
+      ("search", string(search)),
+      ("search_note", string(searchNote)),
+      ("starts", starts.map { .int($0) } ?? .null),
+      ("starts_converged", startsConverged.map { .int($0) } ?? .null),
+      ("iterations", iterations.map { .int($0) } ?? .null),
+      ("evaluations", evaluations.map { .int($0) } ?? .null),
+      ("gradient_norm", .num(gradientNorm)),
+      ("parameters", dict(parameters)),
+      ("stderr", dict(stderr)),
+      ("correlation", matrix(correlation)),
+      ("condition_number", .num(conditionNumber)),
+      ("rmse_log", .num(rmseLog)),
+      ("r2_log", .num(r2Log)),
+      ("warnings", .array((warnings ?? []).map { .string($0) })),
+      ("data", data?.json ?? .null),
+    ] + extra)
+  }
+
+  /// The law's settings: fixed and tied parameters, priors, what --auto chose, a sigmoid's y-range.
+  func lawOptionsJSON(names: [String], metric: Bool) -> [(String, JSONValue)] {
     var lawOptions: [(String, JSONValue)] = []
     if let fixed, !fixed.isEmpty {
       lawOptions.append(("fixed", .object(names.compactMap { n in fixed[n].map { (n, .num($0)) } })))
@@ -191,63 +141,7 @@ extension FitDocument.Record {
       lawOptions.append(("y_range", yRange.map { .array($0.map { .num($0) }) } ?? .null))
       if let yRangeScope { lawOptions.append(("y_range_scope", .string(yRangeScope))) }
     }
-    var dataJSON: JSONValue = .null
-    if let d = data {
-      let schedule: [(String, JSONValue)] = d.schedule.map { s in
-        let keys = ["kind"] + ScheduleOptions.fieldKeys.filter { s[$0] != nil }
-        return [("schedule", .object(keys.map { k in (k, s[k].map(\.json) ?? .null) }))]
-      } ?? []
-      dataJSON = .object([
-        ("rows_read", .int(d.rowsRead ?? 0)),
-        ("columns", .object(Quantity.allCases.compactMap { q in d.columns?[q.rawValue].map { (q.rawValue, .string($0)) } })),
-        ("derivations", .array((d.derivations ?? []).map { .string($0) })),
-      ] + schedule + [
-        ("loss_min", .num(d.lossMin)),
-        ("flops_max", .num(d.flopsMax)),
-      ] + (d.tokensPerParamMin.map { lo in
-        [("tokens_per_param_min", .num(lo)), ("tokens_per_param_max", .num(d.tokensPerParamMax ?? .nan))]
-      } ?? []) + (d.peakLRMin.map { lo in
-        [("peak_lr_min", .num(lo)), ("peak_lr_max", .num(d.peakLRMax ?? .nan))]
-      } ?? []) + (d.planningSchedule.map { p in
-        [("planning_schedule", .object([
-          ("run", .string(p.run)), ("mean_relative_rate", .num(p.meanRelativeRate)), ("annealing_limit", .num(p.annealing)),
-          ("peak_lr", .num(p.peakLR)), ("final_lr", .num(p.finalLR)), ("annealing_max_observed", .num(p.annealingMax)),
-        ]))]
-      } ?? []) + [
-        ("filters", .array((d.filters ?? []).map { .object([("filter", .string($0.filter)), ("removed", .int($0.removed))]) })),
-      ])
-    }
-    func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
-    return .object([
-      ("file", string(file)),
-      ("group", string(group)),
-    ] + (name.map { [("name", JSONValue.string($0))] } ?? []) + [
-      ("law", .string(law)),
-      ("formula", string(formula)),
-    ] + lawOptions + [
-      ("points", points.map { .int($0) } ?? .null),
-      ("objective", .num(objective)),
-      ("objective_definition", string(objectiveDefinition)),
-      ("converged", converged.map { .bool($0) } ?? .null),
-      ("termination", string(termination)),
-      ("termination_reason", string(terminationReason)),
-      ("tolerances", string(tolerances)),
-      ("search", string(search)),
-      ("search_note", string(searchNote)),
-      ("starts", starts.map { .int($0) } ?? .null),
-      ("starts_converged", startsConverged.map { .int($0) } ?? .null),
-      ("iterations", iterations.map { .int($0) } ?? .null),
-      ("evaluations", evaluations.map { .int($0) } ?? .null),
-      ("gradient_norm", .num(gradientNorm)),
-      ("parameters", dict(parameters)),
-      ("stderr", dict(stderr)),
-      ("correlation", matrix(correlation)),
-      ("condition_number", .num(conditionNumber)),
-      ("rmse_log", .num(rmseLog)),
-      ("r2_log", .num(r2Log)),
-      ("warnings", .array((warnings ?? []).map { .string($0) })),
-      ("data", dataJSON),
-    ] + extra)
+    return lawOptions
   }
 }
 
@@ -258,5 +152,151 @@ extension FitDocument.Scalar {
     case .number(let v): return .num(v)
     case .null: return .null
     }
+  }
+}
+
+extension FitDocument.Record.DataRecord {
+  /// The `data` object: rows read, columns, derivations, schedule and the fitted data's ranges.
+  var json: JSONValue {
+    let d = self
+    let schedule: [(String, JSONValue)] = d.schedule.map { s in
+      let keys = ["kind"] + ScheduleOptions.fieldKeys.filter { s[$0] != nil }
+      return [("schedule", .object(keys.map { k in (k, s[k].map(\.json) ?? .null) }))]
+    } ?? []
+    return .object([
+      ("rows_read", .int(d.rowsRead ?? 0)),
+      ("columns", .object(Quantity.allCases.compactMap { q in d.columns?[q.rawValue].map { (q.rawValue, .string($0)) } })),
+      ("derivations", .array((d.derivations ?? []).map { .string($0) })),
+    ] + schedule + [
+      ("loss_min", .num(d.lossMin)),
+      ("flops_max", .num(d.flopsMax)),
+    ] + (d.tokensPerParamMin.map { lo in
+      [("tokens_per_param_min", .num(lo)), ("tokens_per_param_max", .num(d.tokensPerParamMax ?? .nan))]
+    } ?? []) + (d.peakLRMin.map { lo in
+      [("peak_lr_min", .num(lo)), ("peak_lr_max", .num(d.peakLRMax ?? .nan))]
+    } ?? []) + (d.planningSchedule.map { p in
+      [("planning_schedule", .object([
+        ("run", .string(p.run)), ("mean_relative_rate", .num(p.meanRelativeRate)), ("annealing_limit", .num(p.annealing)),
+        ("peak_lr", .num(p.peakLR)), ("final_lr", .num(p.finalLR)), ("annealing_max_observed", .num(p.annealingMax)),
+      ]))]
+    } ?? []) + [
+      ("filters", .array((d.filters ?? []).map { .object([("filter", .string($0.filter)), ("removed", .int($0.removed))]) })),
+    ])
+  }
+}
+
+extension FitDocument.Record.Bootstrap {
+  /// The `bootstrap` object, parameters in `names`' order.
+  func json(names: [String]) -> JSONValue {
+    let b = self
+    func dict(_ values: [String: Double?]?) -> JSONValue { values.map { JSONValue.named($0, names) } ?? .null }
+    func matrix(_ m: [String: [String: Double?]]?) -> JSONValue { m.map { JSONValue.matrix($0, names) } ?? .null }
+    return .object([
+      ("resamples", .int(b.resamples ?? 0)), ("seed", .num(b.seed)), ("unit", .string(b.unit ?? "")),
+      ("search", .string(b.search ?? "")), ("confidence", .num(b.confidence)), ("failed", .int(b.failed ?? 0)),
+      ("at_bound", .int(b.atBound ?? 0)), ("outlying", .int(b.outlying ?? 0)),
+      ("stderr", dict(b.stderr)),
+      ("covariance", matrix(b.covariance)),
+      ("derived", .array((b.derived ?? []).map { q in
+        .object([("name", .string(q.name)), ("value", .num(q.value)), ("interval", JSONValue.pair(q.interval))])
+      })),
+    ])
+  }
+}
+
+extension FitDocument.Record.Holdout {
+  /// The `holdout` object; a metric law's errors are in the metric's own units as well.
+  func json(metric: Bool) -> JSONValue {
+    let h = self
+    return .object([
+      ("criterion", .string(h.criterion)),
+      ("points", .int(h.points)),
+      ("mean_abs_rel_error", .num(h.meanAbsRelError)),
+      ("max_abs_rel_error", .num(h.maxAbsRelError)),
+    ] + (metric ? [("mean_abs_error", .num(h.meanAbsError)), ("max_abs_error", .num(h.maxAbsError))] : [])
+      + (h.stalledRuns.map { runs in
+        [("stalled_runs", .array(runs.map { .string($0) })),
+         ("without_stalled_runs", .object([
+           ("points", .int(h.withoutStalledRuns?.points ?? 0)),
+           ("mean_abs_rel_error", .num(h.withoutStalledRuns?.meanAbsRelError)),
+           ("max_abs_rel_error", .num(h.withoutStalledRuns?.maxAbsRelError)),
+         ]))]
+      } ?? []) + (h.peakRateRuns.map { runs in
+        [("peak_lr_outside_runs", .array(runs.map { .string($0) })),
+         ("peak_lr_held_out", .array((h.peakRateHeldOut ?? []).map { .num($0) })),
+         ("peak_lr_fitted", .array((h.peakRateFitted ?? []).map { .num($0) }))]
+      } ?? []) + [
+      ("predictions", .array(h.predictions.map { p in
+        .object([
+          ("line", .int(p.line)), ("params", .num(p.params)), ("tokens", .num(p.tokens)), ("flops", .num(p.flops)),
+        ] + (metric ? [("x", .num(p.x)), ("error", .num(p.error))] : []) + [
+          ("observed", .num(p.observed)), ("predicted", .num(p.predicted)), ("rel_error", .num(p.relError)),
+          ("interval", JSONValue.pair(p.interval)),
+        ])
+      })),
+    ])
+  }
+}
+
+extension JSONValue {
+  /// `values` by name in `names`' order (null where missing or not finite).
+  static func named(_ values: [String: Double?], _ names: [String]) -> JSONValue {
+    .object(names.map { ($0, .num(values[$0] ?? nil)) })
+  }
+
+  /// A matrix by name in `names`' order.
+  static func matrix(_ m: [String: [String: Double?]], _ names: [String]) -> JSONValue {
+    .object(names.map { a in (a, .object(names.map { b in (b, .num(m[a]?[b] ?? nil)) })) })
+  }
+
+  /// A [lo, hi] pair, or null.
+  static func pair(_ v: [Double?]?) -> JSONValue { v.map { .array($0.map { .num($0) }) } ?? .null }
+}
+
+extension FitDocument.Record.DataRecord {
+  /// What the fit file records of the fitted data `d` (a chinchilla-lr fit: its planning schedule too).
+  init(_ d: Dataset, law: LawKind) {
+    var schedule: [String: FitDocument.Scalar]? = nil
+    if let c = d.curve {
+      var s: [String: FitDocument.Scalar] = ["kind": c.options.kind.map { .string($0.rawValue) } ?? .null]
+      for (k, v) in c.options.fields { s[k] = .number(v) }
+      schedule = s
+    }
+    let peakRates = d.peakRateRange(), tokensPerParam = d.tokensPerParamRange
+    self.init(
+      rowsRead: d.rowsRead,
+      columns: Dictionary(uniqueKeysWithValues: d.sources.map { ($0.key.rawValue, $0.value.description) }),
+      derivations: d.derivations, schedule: schedule, lossMin: d.loss.min() ?? .nan,
+      flopsMax: d.flops.filter { $0.isFinite }.max() ?? .nan,
+      tokensPerParamMin: tokensPerParam?.lowerBound, tokensPerParamMax: tokensPerParam?.upperBound,
+      peakLRMin: peakRates?.lowerBound, peakLRMax: peakRates?.upperBound,
+      planningSchedule: law == .chinchillaLR
+        ? ScheduleEnd.planning(d).map {
+          PlanningSchedule(
+            run: $0.run, meanRelativeRate: $0.meanRelativeRate, annealing: $0.annealing, peakLR: $0.peakLR, finalLR: $0.finalLR,
+            annealingMax: $0.observedAnnealingMax)
+        } : nil,
+      filters: d.filters.map { Filter(filter: $0.filter, removed: $0.removed) })
+  }
+}
+
+extension FitDocument.Record.Holdout {
+  /// The record of a holdout; a metric law's errors in the metric's own units as well.
+  init(_ h: HoldoutResult, metric: Bool) {
+    self.init(
+      criterion: h.criterion.description, points: h.points, meanAbsRelError: h.meanAbsRelError,
+      maxAbsRelError: h.maxAbsRelError,
+      meanAbsError: metric ? h.meanAbsError : nil, maxAbsError: metric ? h.maxAbsError : nil,
+      predictions: h.predictions.map { p in
+        Point(
+          line: p.line, params: p.params, tokens: p.tokens, flops: p.flops,
+          x: metric ? p.x : nil, error: metric ? p.error : nil,
+          observed: p.observed, predicted: p.predicted, relError: p.relativeError,
+          interval: p.interval.map { [$0.0, $0.1] })
+      },
+      stalledRuns: h.stalledRuns.isEmpty ? nil : h.stalledRuns,
+      withoutStalledRuns: h.withoutStalledRuns.map { Summary(points: $0.points, meanAbsRelError: $0.mean, maxAbsRelError: $0.max) },
+      peakRateRuns: h.peakRates?.runs, peakRateHeldOut: h.peakRates.map { [$0.heldOut.lowerBound, $0.heldOut.upperBound] },
+      peakRateFitted: h.peakRates.map { [$0.fitted.lowerBound, $0.fitted.upperBound] })
   }
 }

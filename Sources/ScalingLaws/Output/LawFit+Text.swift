@@ -31,6 +31,18 @@ extension LawFit {
       s += "    y-range      = [\(fmt(yRange.lowerBound)), \(fmt(yRange.upperBound))] (\(levelsBounded ? "b and a + b kept inside it: the unbounded curve left it within the data" : "the curve inside it over the data's x range"))\n"
     }
     s += "    cond(J)      = \(conditionNumber.isFinite ? String(format: "%.3g", conditionNumber) : "inf")\n"
+    s += variablesText
+    s += autoBootstrapHoldoutText
+    if !warnings.isEmpty {
+      s += "[[Warnings]]\n"
+      for w in warnings { s += "    - \(w)\n" }
+    }
+    return s
+  }
+
+  /// The [[Variables]] block (values, standard errors, fixed and tied) and [[Correlations]].
+  var variablesText: String {
+    var s = ""
     s += "[[Variables]]\n"
     let width = parameterNames.map { $0.count }.max() ?? 5
     for (i, name) in parameterNames.enumerated() {
@@ -62,6 +74,12 @@ extension LawFit {
         for p in pairs.sorted(by: { $0.0 > $1.0 }) { s += p.1 + "\n" }
       }
     }
+    return s
+  }
+
+  /// The [[Auto]], [[Bootstrap]] and [[Holdout]] blocks, when the fit has them.
+  var autoBootstrapHoldoutText: String {
+    var s = ""
     if let a = auto {
       s += a.rows.isEmpty ? "[[Auto]] chosen: \(a.chosen): \(a.reason)\n" : "[[Auto]] backtest: \(a.design); chosen: \(a.chosen)\n"
       let width = a.rows.map { $0.name.count }.max() ?? 8
@@ -98,10 +116,6 @@ extension LawFit {
         if let iv = p.interval { line += " [\(String(format: "%.4f", iv.0)), \(String(format: "%.4f", iv.1))]" }
         s += line + (kind.isMetricLaw ? String(format: " (%+.4f)", p.error) : String(format: " (%+.2f%%)", 100 * p.relativeError)) + "\n"
       }
-    }
-    if !warnings.isEmpty {
-      s += "[[Warnings]]\n"
-      for w in warnings { s += "    - \(w)\n" }
     }
     return s
   }

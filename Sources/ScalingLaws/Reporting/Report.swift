@@ -40,51 +40,16 @@ public struct Report: Sendable {
 
   /// Renders an analysis: markdown, fit and plan JSON, figure scripts.
   public init(_ analysis: ReportAnalysis, command: String) {
-    let fits = analysis.fits, unfiltered = analysis.unfiltered, budgets = analysis.budgets
-    let backtest = analysis.backtest, planLaw = analysis.planLaw, plan = analysis.plan
+    let fits = analysis.fits, planLaw = analysis.planLaw, plan = analysis.plan
     var figures: [GnuplotScript] = []
     var md = "# Scaling-law report\n\n"
     md += "Made by `\(command)`.\n"
     md += "Same input, same bytes: re-run the command to reproduce every number and figure here.\n\n"
 
-    for (k, fit) in fits.enumerated() {
-      let suffix = fits.count > 1 ? "-\(k + 1)" : ""
-      let heading = fit.group.map { "\(fit.file), group \($0)" } ?? fit.file
-      md += "## \(fits.count > 1 ? "\(k + 1). " : "")\(heading)\n\n"
-      md += Report.dataSection(fit)
-      md += Report.fitSection(fit)
-      if let a = fit.auto { md += Report.autoSection(a, metric: fit.kind.isMetricLaw) }
-      if let h = fit.holdout { md += Report.holdoutSection(h) }
-      md += "### Warnings\n\n"
-      md += fit.warnings.isEmpty ? "None.\n\n" : fit.warnings.map { "- \($0)\n" }.joined() + "\n"
-
-      var figs: [GnuplotScript] = []
-      if ReportFigures.usesNAndD(fit) || fit.kind == .kaplanC {
-        figs.append(ReportFigures.lossVsCompute(fit, name: "loss-vs-compute" + suffix))
-      }
-      if k == 0, let b = backtest { md += b.markdown }
-      if fit.dataset.curve != nil {
-        if let f = ReportFigures.scheduleCurves(fit, name: "checkpoint-curves" + suffix) { figs.append(f) }
-        if let f = ReportFigures.scheduleComparison(fit, name: "schedule-comparison" + suffix) { figs.append(f) }
-      } else if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
-        figs.append(ReportFigures.checkpointCurves(fit, all: k < unfiltered.count ? unfiltered[k] : nil, name: "checkpoint-curves" + suffix))
-      }
-      if let iso = analysis.isoflop[k] {
-        md += "### IsoFLOP check (Approach 2)\n\n"
-        md += "From the budget column: a = \(String(format: "%.4f", iso.a)), b = \(String(format: "%.4f", iso.b)) over \(iso.budgets.filter { $0.used }.count) budgets"
-        if let f = ReportFigures.chinchilla(fit) {
-          md += " (this fit's a = beta/(alpha+beta) = \(String(format: "%.4f", f.a)))"
-        }
-        md += ". " + iso.warnings.joined(separator: " ") + "\n\n"
-        figs.append(ReportFigures.isoflopProfiles(iso, name: "isoflop-profiles" + suffix))
-      }
-      if let f = ReportFigures.optimalAllocation(fit, name: "optimal-allocation" + suffix) { figs.append(f) }
-      figs.append(ReportFigures.residuals(fit, name: "residuals" + suffix))
-      figs.append(ReportFigures.predictedVsObserved(fit, name: "predicted-vs-observed" + suffix))
-      if let f = ReportFigures.bootstrapExponents(fit, name: "bootstrap-exponents" + suffix) { figs.append(f) }
-      md += "### Figures\n\n"
-      for f in figs { md += Report.figureMarkdown(f) }
-      figures += figs
+    for k in fits.indices {
+      let part = Report.fitPart(k, analysis)
+      md += part.markdown
+      figures += part.figures
     }
 
     let downstreamAtPlan = PlanExtras.downstream(analysis.ladders, plan: plan)
@@ -100,6 +65,77 @@ public struct Report: Sendable {
       figures += figs
     }
 
+    let planPart = Report.planPart(analysis)
+    md += planPart.markdown
+    figures += planPart.figures
+
+    if let serving = analysis.serving, case .chinchilla(let c, _) = planLaw {
+      md += Report.servingSection(c, lawName: planLaw.name, serving.configuration, loss: serving.targetLoss, figures: &figures)
+    }
+
+    md += Report.howToRead
+    self.markdown = md
+    self.fitJSON = LawFit.jsonDocument(Report.namedFits(analysis))
+    self.planJSON = JSONValue.object([
+      ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
+      ("fit", analysis.planFit.map { .string($0) } ?? .null),
+      ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),
+    ]).rendered() + "\n"
+    self.figures = figures
+  }
+
+  /// One fit's sections (data, fit, --auto, holdout, warnings, the backtest after the first,
+  /// IsoFLOP check) and figures.
+  static func fitPart(_ k: Int, _ analysis: ReportAnalysis) -> (markdown: String, figures: [GnuplotScript]) {
+    let fits = analysis.fits, unfiltered = analysis.unfiltered, backtest = analysis.backtest
+    let fit = fits[k]
+    var md = ""
+    var figs: [GnuplotScript] = []
+    let suffix = fits.count > 1 ? "-\(k + 1)" : ""
+    let heading = fit.group.map { "\(fit.file), group \($0)" } ?? fit.file
+    md += "## \(fits.count > 1 ? "\(k + 1). " : "")\(heading)\n\n"
+    md += Report.dataSection(fit)
+    md += Report.fitSection(fit)
+    if let a = fit.auto { md += Report.autoSection(a, metric: fit.kind.isMetricLaw) }
+    if let h = fit.holdout { md += Report.holdoutSection(h) }
+    md += "### Warnings\n\n"
+    md += fit.warnings.isEmpty ? "None.\n\n" : fit.warnings.map { "- \($0)\n" }.joined() + "\n"
+
+    if ReportFigures.usesNAndD(fit) || fit.kind == .kaplanC {
+      figs.append(ReportFigures.lossVsCompute(fit, name: "loss-vs-compute" + suffix))
+    }
+    if k == 0, let b = backtest { md += b.markdown }
+    if fit.dataset.curve != nil {
+      if let f = ReportFigures.scheduleCurves(fit, name: "checkpoint-curves" + suffix) { figs.append(f) }
+      if let f = ReportFigures.scheduleComparison(fit, name: "schedule-comparison" + suffix) { figs.append(f) }
+    } else if fit.dataset.run != nil, Set(fit.dataset.run!).count < fit.dataset.count {
+      figs.append(ReportFigures.checkpointCurves(fit, all: k < unfiltered.count ? unfiltered[k] : nil, name: "checkpoint-curves" + suffix))
+    }
+    if let iso = analysis.isoflop[k] {
+      md += "### IsoFLOP check (Approach 2)\n\n"
+      md += "From the budget column: a = \(String(format: "%.4f", iso.a)), b = \(String(format: "%.4f", iso.b)) over \(iso.budgets.filter { $0.used }.count) budgets"
+      if let f = ReportFigures.chinchilla(fit) {
+        md += " (this fit's a = beta/(alpha+beta) = \(String(format: "%.4f", f.a)))"
+      }
+      md += ". " + iso.warnings.joined(separator: " ") + "\n\n"
+      figs.append(ReportFigures.isoflopProfiles(iso, name: "isoflop-profiles" + suffix))
+    }
+    if let f = ReportFigures.optimalAllocation(fit, name: "optimal-allocation" + suffix) { figs.append(f) }
+    figs.append(ReportFigures.residuals(fit, name: "residuals" + suffix))
+    figs.append(ReportFigures.predictedVsObserved(fit, name: "predicted-vs-observed" + suffix))
+    if let f = ReportFigures.bootstrapExponents(fit, name: "bootstrap-exponents" + suffix) { figs.append(f) }
+    md += "### Figures\n\n"
+    for f in figs { md += Report.figureMarkdown(f) }
+  
+    return (md, figs)
+  }
+
+  /// The plan: the table with its intervals and flags, the closed forms, the tokens-per-parameter
+  /// figure and the serving columns.
+  static func planPart(_ analysis: ReportAnalysis) -> (markdown: String, figures: [GnuplotScript]) {
+    let budgets = analysis.budgets, planLaw = analysis.planLaw, plan = analysis.plan
+    var md = ""
+    var figures: [GnuplotScript] = []
     md += "## Plan\n\n\(analysis.planNote) Law: \(planLaw.name) (\(planLaw.source)).\n\n"
     let hasIntervals = plan.contains { !$0.intervals.isEmpty }
     md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
@@ -128,20 +164,7 @@ public struct Report: Sendable {
     md += Report.figureMarkdown(tpp)
     figures.append(tpp)
     md += Report.planServingSection(plan)
-
-    if let serving = analysis.serving, case .chinchilla(let c, _) = planLaw {
-      md += Report.servingSection(c, lawName: planLaw.name, serving.configuration, loss: serving.targetLoss, figures: &figures)
-    }
-
-    md += Report.howToRead
-    self.markdown = md
-    self.fitJSON = LawFit.jsonDocument(Report.namedFits(analysis))
-    self.planJSON = JSONValue.object([
-      ("law", .string(planLaw.name)), ("law_source", .string(planLaw.source)),
-      ("fit", analysis.planFit.map { .string($0) } ?? .null),
-      ("plans", .array(plan.map { $0.json(law: planLaw, hardware: nil) })),
-    ]).rendered() + "\n"
-    self.figures = figures
+    return (md, figures)
   }
 
   /// Every fit of the report, each with a unique name (``LawFit/name``) that `predict --group`

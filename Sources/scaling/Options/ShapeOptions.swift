@@ -100,7 +100,17 @@ struct ShapeOptions: ParsableArguments {
     return given.first { $0.0 }?.1
   }
 
+  /// The flags over `s`, part by part.
   private func overlay(_ s: inout TransformerShape) throws {
+    try overlayDense(&s)
+    try overlayExperts(&s)
+    try overlayLatent(&s)
+    try overlayWindow(&s)
+    try overlayStateSpace(&s)
+  }
+
+  /// The flags of the dense transformer: layers, widths, heads, MLP, vocabulary, embeddings.
+  private func overlayDense(_ s: inout TransformerShape) throws {
     if let v = layers { s.layers = v }
     if let v = dModel { s.dModel = v }
     if let v = heads {
@@ -122,7 +132,10 @@ struct ShapeOptions: ParsableArguments {
     if let v = ffnDim { s.ffnDimension = v }
     if let v = vocab { s.vocab = v }
     if let v = tiedEmbeddings { s.tiedEmbeddings = v }
+  }
 
+  /// The flags of the mixture of experts.
+  private func overlayExperts(_ s: inout TransformerShape) throws {
     if let e = experts {
       guard let k = activeExperts ?? s.experts?.active else {
         throw ValidationError("--experts needs --active-experts (the experts each token uses).")
@@ -151,7 +164,10 @@ struct ShapeOptions: ParsableArguments {
     } else if let flag = moeFlags.first(where: { $0.0 })?.1 {
       throw ValidationError("\(flag) needs --experts (the routed experts per MoE layer).")
     }
+  }
 
+  /// The flags of latent attention.
+  private func overlayLatent(_ s: inout TransformerShape) throws {
     if let r = mlaKvRank {
       var m = s.latentAttention ?? LatentAttention(kvRank: r, ropeDim: 0)
       m.kvRank = r
@@ -164,7 +180,10 @@ struct ShapeOptions: ParsableArguments {
     } else if let flag = [(mlaRopeDim != nil, "--mla-rope-dim"), (mlaQRank != nil, "--mla-q-rank")].first(where: { $0.0 })?.1 {
       throw ValidationError("\(flag) needs --mla-kv-rank (latent attention).")
     }
+  }
 
+  /// The flags of the sliding window and its layer pattern.
+  private func overlayWindow(_ s: inout TransformerShape) throws {
     if globalEvery != nil, layerPattern != nil {
       throw ValidationError("Give --global-every or --layer-pattern, not both.")
     }
@@ -188,7 +207,10 @@ struct ShapeOptions: ParsableArguments {
       win.pattern = p
       s.window = win
     }
+  }
 
+  /// The flags of the state-space layers.
+  private func overlayStateSpace(_ s: inout TransformerShape) throws {
     if let n = ssmLayers {
       var m = s.stateSpace ?? StateSpaceLayers(layers: n)
       m.layers = n
@@ -209,6 +231,7 @@ struct ShapeOptions: ParsableArguments {
     } else if let flag = ssmFlags.first(where: { $0.0 })?.1 {
       throw ValidationError("\(flag) needs --ssm-layers (how many of the --layers are state-space mixers).")
     }
+  
   }
 
   /// The resolved shape's values, each error naming the flag that sets it.
