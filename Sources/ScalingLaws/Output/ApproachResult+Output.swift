@@ -4,6 +4,7 @@ extension ApproachResult {
   public var json: JSONValue {
     func iv(_ k: String) -> JSONValue { intervals[k].map { .array([.num($0.0), .num($0.1)]) } ?? .null }
     var fields: [(String, JSONValue)] = [
+      ("schema_version", .int(FitDocument.schemaVersion)),
       ("file", .string(file)),
       ("group", group.map { .string($0) } ?? .null),
       ("approach", .string(approach.rawValue)),

@@ -13,6 +13,7 @@ extension FitDocument.Record {
       })
     }
     let d = fit.dataset
+    schemaVersion = FitDocument.schemaVersion
     file = fit.file
     group = fit.group
     name = fit.name
@@ -83,7 +84,7 @@ extension FitDocument.Record {
     }
     if let h = holdout { extra.append(("holdout", h.json(metric: metric))) }
     func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
-    return .object([
+    return .object((schemaVersion.map { [("schema_version", JSONValue.int($0))] } ?? []) + [
       ("file", string(file)),
       ("group", string(group)),
     ] + (name.map { [("name", JSONValue.string($0))] } ?? []) + [

@@ -6,6 +6,8 @@ public struct ApproachDocument: Decodable, Sendable {
   public var fits: [Record]
 
   public struct Record: Decodable, Sendable {
+    /// Nil in files written before schema versions (``FitDocument/schemaVersion``).
+    public var schemaVersion: Int?
     public var file: String?
     public var group: String?
     /// "isoflop" or "envelope".
@@ -22,6 +24,7 @@ public struct ApproachDocument: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
       case file, group, approach, vertex, a, b, budgets, warnings
+      case schemaVersion = "schema_version"
       case nOptScale = "n_opt_scale"
       case dOptScale = "d_opt_scale"
       case lossLaw = "loss_law"
@@ -81,7 +84,12 @@ public struct ApproachDocument: Decodable, Sendable {
 
   /// The file in `data`: a {"fits": [...]} document, or JSON Lines (a failed fit's line skipped).
   public static func decode(_ data: Data) throws -> ApproachDocument {
-    try JSONDecoder().decode(ApproachDocument.self, from: jsonLinesAsDocument(data) ?? data)
+    let document = try JSONDecoder().decode(ApproachDocument.self, from: jsonLinesAsDocument(data) ?? data)
+    if let v = document.fits.compactMap(\.schemaVersion).max(), v > FitDocument.schemaVersion {
+      throw FitDocument.ReadError(
+        description: "fit file has schema_version \(v); this scaling reads fit files up to schema_version \(FitDocument.schemaVersion) (a newer scaling wrote it)")
+    }
+    return document
   }
 
   /// JSON Lines of fits (`fit --format jsonl`) as the {"fits": [...]} document they stand for,

@@ -8,10 +8,17 @@ import Foundation
 public struct FitDocument: Decodable, Sendable {
   public var fits: [Record]
 
+  /// The version of the record's keys this build writes (`schema_version`, the first key of every
+  /// record) and the newest it reads. Files written before versions (no key) are version 0 and read
+  /// as they are: version 1 added only the key. A record of a newer version is refused by name.
+  public static let schemaVersion = 1
+
   public init(fits: [Record]) { self.fits = fits }
 
   /// One fit of the file.
   public struct Record: Decodable, Sendable {
+    /// Nil in files written before schema versions.
+    public var schemaVersion: Int?
     public var file: String?
     public var group: String?
     /// The fit's name in a file of several kinds of fit (a report's: `curve`, `final`,
@@ -70,6 +77,7 @@ public struct FitDocument: Decodable, Sendable {
       case file, group, name, law, formula, fixed, tied, priors, auto, points, objective, converged, termination, tolerances, search
       case starts, iterations, evaluations, parameters, stderr, correlation, warnings, data, intervals
       case bootstrap, holdout
+      case schemaVersion = "schema_version"
       case yRange = "y_range"
       case priorScale = "prior_scale"
       case priorTerm = "prior_term"
@@ -319,10 +327,20 @@ public struct FitDocument: Decodable, Sendable {
       throw ReadError(description: "\(path): unexpected value at \(Self.where(context.codingPath))")
     } catch {
       guard let lines = try Self.jsonLines(data, path: path) else { throw notAFitFile }
+      try Self.checkVersions(lines, path: path)
       self.init(fits: lines)
       return
     }
     if fits.isEmpty { throw ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)") }
+    try Self.checkVersions(fits, path: path)
+  }
+
+  /// Refuses records of a schema newer than this build reads.
+  static func checkVersions(_ records: [Record], path: String) throws {
+    if let (i, r) = records.enumerated().first(where: { ($0.element.schemaVersion ?? 0) > schemaVersion }) {
+      throw ReadError(
+        description: "\(path): fit \(i + 1) has schema_version \(r.schemaVersion!); this scaling reads fit files up to schema_version \(schemaVersion) (a newer scaling wrote it)")
+    }
   }
 
   /// The records of a JSON Lines fit file, or nil when the first line that is not blank is not a
