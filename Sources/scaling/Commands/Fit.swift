@@ -34,8 +34,7 @@ extension ScalingTool {
         do { return try Shard(parsing: text) } catch let e as Shard.ParseError { throw ValidationError(e.description) }
       })
     var shard: Shard?
-    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced) instead of standard output.")
-    var output: String?
+    @OptionGroup var destination: OutputOption
     @Option(help: "Write every bootstrap resample's parameters to this CSV file.")
     var bootstrapSamples: String?
 
@@ -53,7 +52,7 @@ extension ScalingTool {
     }
 
     func run() throws {
-      try OutputTarget.check([output, bootstrapSamples], inputs: data.files)
+      try destination.check(inputs: data.files, other: bootstrapSamples)
       if approach != .parametric { return try runApproach() }
       let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required, law: analysis.law)
       let batch = FitBatch(shard: shard)
@@ -71,7 +70,7 @@ extension ScalingTool {
       if let path = bootstrapSamples {
         try AtomicFile.write(LawFit.bootstrapSamplesCSV(fits), to: path)
       }
-      try OutputTarget.emit(text, to: output)
+      try destination.emit(text)
     }
 
     func runApproach() throws {
@@ -102,13 +101,13 @@ extension ScalingTool {
           }.joined(separator: "\n") + "\n"
       case .jsonl: preconditionFailure("streamed above")
       }
-      try OutputTarget.emit(text, to: output)
+      try destination.emit(text)
     }
 
     /// `--format jsonl`: the batch's lines streamed to `--output` (kept only when the batch ends)
     /// or standard output; exit 1 after the last line when any fit failed.
     func stream(_ datasets: [Dataset], _ batch: FitBatch, fit: @Sendable (Dataset) throws -> JSONValue) throws {
-      let out = try AtomicFile.Stream(output ?? "-")
+      let out = try destination.stream()
       let summary = try batch.run(datasets, to: out, fit: fit)
       try out.commit()
       if summary.failed > 0 {

@@ -29,7 +29,7 @@ extension ScalingTool {
     var noAuto = false
 
     @Option(help: "Output format.") var format: OutputFormat = .text
-    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced) instead of standard output.") var output: String?
+    @OptionGroup var destination: OutputOption
 
     func validate() throws {
       try data.requireFiles()
@@ -43,7 +43,7 @@ extension ScalingTool {
     }
 
     func run() throws {
-      try OutputTarget.check([output], inputs: data.files)
+      try destination.check(inputs: data.files)
       let results = try Self.ladders(
         data: data, analysis: analysis, taskLossColumn: taskLossColumn, metricColumn: metricColumn,
         sigmoid: try ladder.sigmoidOptions(search: analysis.search), options: try ladder.ladderOptions(),
@@ -54,7 +54,7 @@ extension ScalingTool {
       case .csv: text = Ladder.Result.csvDocument(results)
       case .json: text = JSONValue.object([("ladders", .array(results.map { $0.json }))]).rendered() + "\n"
       }
-      try OutputTarget.emit(text, to: output)
+      try destination.emit(text)
     }
 
     /// The ladder of every task and (file, group) (``LadderPipeline``), from the flags: step 1

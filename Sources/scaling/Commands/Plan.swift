@@ -25,7 +25,7 @@ extension ScalingTool {
     @OptionGroup var question: PlanOptions
 
     @Option(help: "Output format.") var format: PlanFormat = .text
-    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
+    @OptionGroup var destination: OutputOption
 
     enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
@@ -54,7 +54,7 @@ extension ScalingTool {
         print(PlanningLaw.listing, terminator: "")
         return
       }
-      try OutputTarget.check([output], inputs: [law])
+      try destination.check(inputs: [law])
       let planningLaw = try resolveLaw()
       var planner = Planner(law: planningLaw)
       planner.confidence = 0.95
@@ -71,7 +71,7 @@ extension ScalingTool {
         case .json: text = request.json(answers, moe: moe, shapes: shapes, law: planningLaw).rendered() + "\n"
         case .csv: text = Allocation.csvDocument(answers, law: planningLaw, hardware: request.hardware)
         }
-        try OutputTarget.emit(text, to: output)
+        try destination.emit(text)
       } catch let e as Planner.PlanError {
         throw CommandUsageError(message: e.description)
       } catch let e as FitError {

@@ -26,7 +26,7 @@ extension ScalingTool {
     var then: String?
     @Option(help: "With a --then file holding several fits: the group to use.") var thenGroup: String?
     @Option(help: "Output format.") var format: OutputFormat = .text
-    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
+    @OptionGroup var destination: OutputOption
 
     func validate() throws {
       let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil || x != nil
@@ -41,7 +41,7 @@ extension ScalingTool {
     }
 
     func run() throws {
-      try OutputTarget.check([output], inputs: [fit] + (then.map { [$0] } ?? []) + data.files)
+      try destination.check(inputs: [fit] + (then.map { [$0] } ?? []) + data.files)
       if let bytes = FileManager.default.contents(atPath: fit), ApproachDocument.isApproachFile(bytes) {
         return try frontier()
       }
@@ -62,11 +62,10 @@ extension ScalingTool {
       } else {
         predictions = try request.rows(data.files, loading: data.loadOptions, schedule: data.schedule.isEmpty ? nil : data.schedule.options)
       }
-      try OutputTarget.emit(
+      try destination.emit(
         format == .csv ? Prediction.csvDocument(predictions)
           : format == .text ? predictions.map { $0.text }.joined(separator: "\n")
-          : JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n",
-        to: output)
+          : JSONValue.object([("predictions", .array(predictions.map { $0.json }))]).rendered() + "\n")
     }
 
     /// An Approach 1/2 fit (`fit --approach isoflop|envelope`) predicts the optimum of a budget:
@@ -85,11 +84,10 @@ extension ScalingTool {
         throw CommandUsageError(message: e.description)
       }
       let answer = try Planner(law: law).frontierOptimum(flops: flops?.value, params: params?.value, tokens: tokens?.value)
-      try OutputTarget.emit(
+      try destination.emit(
         format == .csv ? Allocation.csvDocument([answer], law: law, hardware: nil)
           : format == .text ? answer.text(law: law, hardware: nil) + "\n"
-          : JSONValue.object([("predictions", .array([answer.json(law: law, hardware: nil)]))]).rendered() + "\n",
-        to: output)
+          : JSONValue.object([("predictions", .array([answer.json(law: law, hardware: nil)]))]).rendered() + "\n")
     }
 
     func query(_ f: FitFile) throws -> Prediction {

@@ -30,7 +30,7 @@ extension ScalingTool {
     @Option(help: "Compute efficiency of prefill and of compute-bound decode, in (0, 1].") var mfu: RealArgument = RealArgument(0.4)
     @Option(help: "Price per GPU-hour in US dollars.") var usdPerGpuHour: RealArgument?
     @Option(help: "Output format.") var format: Flops.FlopsFormat = .text
-    @Option(help: "Write the output to this file (atomically; a link, FIFO or device is written through, never replaced).") var output: String?
+    @OptionGroup var destination: OutputOption
 
     func validate() throws {
       if shape.listModels { return }
@@ -67,7 +67,7 @@ extension ScalingTool {
 
     func run() throws {
       if shape.listModels {
-        try OutputTarget.emit(ShapeOptions.modelList(json: format == .json), to: output)
+        try destination.emit(ShapeOptions.modelList(json: format == .json))
         return
       }
       let m = try model()
@@ -84,7 +84,7 @@ extension ScalingTool {
       case .json: text = e.json(model: m, configuration: c).rendered() + "\n"
       case .text: text = e.text(model: m, configuration: c)
       }
-      try OutputTarget.emit(text, to: output)
+      try destination.emit(text)
     }
   }
 }
