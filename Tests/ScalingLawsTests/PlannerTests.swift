@@ -68,10 +68,10 @@ final class PlannerTests: XCTestCase {
 
   func testDataConstrainedWarnsBeyondFourEpochs() throws {
     let a = try planner(.muennighoffC4).dataConstrained(flops: 1e22, uniqueTokens: 25e9)
-    XCTAssertTrue(a.notes.contains { $0.hasPrefix("WARNING: 9.5 epochs") }, "\(a.notes)")
+    XCTAssertTrue(a.notes.contains { $0.description.hasPrefix("WARNING: 9.5 epochs") }, "\(a.notes)")
     let fresh = try planner(.muennighoffC4).dataConstrained(flops: 1e20, uniqueTokens: 1e12)
     XCTAssertEqual(fresh.epochs!, fresh.tokens / 1e12)
-    XCTAssertFalse(fresh.notes.contains { $0.hasPrefix("WARNING") })
+    XCTAssertFalse(fresh.notes.contains { $0.description.hasPrefix("WARNING") })
     // With unlimited unique data the constrained optimum is the Chinchilla optimum.
     let c = ChinchillaConstants.muennighoffC4
     assertRel(fresh.params, c.optimalParams(flops: 1e20), 1e-4, "N")

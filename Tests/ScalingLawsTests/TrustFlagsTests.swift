@@ -143,13 +143,16 @@ final class TrustFlagsTests: XCTestCase {
     let planner = Planner(law: .chinchilla(c, samples: []))
     // Epoch's constants (alpha < beta) put 21.6 tokens per parameter at 1e21 FLOPs and 15.2 at 1e27.
     let inside = planner.annotated(planner.allocation(flops: 1e21))
-    XCTAssertFalse(inside.notes.contains { $0.contains("tokens per parameter is outside") }, "\(inside.notes)")
+    XCTAssertFalse(inside.notes.contains { $0.description.contains("tokens per parameter is outside") }, "\(inside.notes)")
     let outside = planner.annotated(planner.allocation(flops: 1e27))
     let ratio = outside.tokens / outside.params
     XCTAssertEqual(ratio, 15.24, accuracy: 0.01)
     XCTAssertTrue(
-      outside.notes.contains(
+      outside.notes.map(\.description).contains(
         "WARNING: D/N = \(String(format: "%.3g", ratio)) tokens per parameter is outside the fitted data's range (18 to 50): the split between N and D extrapolates the fitted exponents (alpha = 0.348, beta = 0.366)"),
       "\(outside.notes)")
+    // Typed: a warning of this answer, not a note or a warning of the fit.
+    XCTAssertEqual(outside.notes.filter { $0.kind == .warning }.map(\.text).first { $0.hasPrefix("D/N = ") }?.isEmpty, false)
+    XCTAssertEqual(outside.budgetWarnings.count, outside.notes.filter { $0.kind == .warning }.count)
   }
 }

@@ -27,7 +27,7 @@ extension Allocation {
       if let h = hardware {
         r += [h.gpuName, String(h.gpus), csvNumber(h.mfu), csvNumber(h.gpuHours(flops: a.flops)), csvNumber(h.days(flops: a.flops)), h.cost(flops: a.flops).map(csvNumber) ?? ""]
       }
-      r.append(a.notes.joined(separator: "; "))
+      r.append(a.notes.map(\.description).joined(separator: "; "))
       out += r.map(csvEscape).joined(separator: ",") + "\n"
     }
     return out

@@ -74,7 +74,7 @@ extension Allocation {
           intervals[k].map { (k, .array([.num($0.0), .num($0.1)])) }
         })))
     }
-    kv.append(("notes", .array(notes.map { .string($0) })))
+    kv.append(("notes", .array(notes.map { .string($0.description) })))
     return .object(kv)
   }
 
@@ -148,14 +148,14 @@ extension Allocation {
   /// The fit's warnings carried by a plan's rows (the same on every row), each once, in order.
   public static func fitWarnings(_ rows: [Allocation]) -> [String] {
     var seen: Set<String> = []
-    return rows.flatMap { $0.notes }.filter { $0.hasPrefix("FIT WARNING") && seen.insert($0).inserted }
+    return rows.flatMap { $0.notes }.filter(\.isFitWarning).map(\.description).filter { seen.insert($0).inserted }
   }
 
   /// The notes about this budget itself (not the fit's warnings).
-  public var budgetNotes: [String] { notes.filter { !$0.hasPrefix("FIT WARNING") } }
+  public var budgetNotes: [String] { notes.filter { !$0.isFitWarning }.map(\.description) }
 
   /// This budget's warnings, without their "WARNING: " prefix.
   public var budgetWarnings: [String] {
-    notes.filter { $0.hasPrefix("WARNING") }.map { $0.replacingOccurrences(of: "WARNING: ", with: "") }
+    notes.filter { $0.kind == .warning }.map(\.text)
   }
 }

@@ -8,7 +8,7 @@ public struct Allocation: Sendable {
   public var loss: Double
   /// Bootstrap intervals by key ("params", "tokens", "loss", "flops"), when the law has samples.
   public var intervals: [String: (Double, Double)] = [:]
-  public var notes: [String] = []
+  public var notes: [PlanNote] = []
   public var inference: InferenceAwarePlanner.Result? = nil
   /// The dollar objective with a serving model (`--serving`).
   public var serving: ServingAwarePlanner.Result? = nil

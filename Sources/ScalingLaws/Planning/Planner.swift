@@ -29,21 +29,21 @@ public struct Planner: Sendable {
     if case .frontier(let f, _) = law { return annotated(a, frontier: f) }
     guard case .chinchilla(let c, _) = law else { return a }
     var out = a
-    var notes: [String] = []
-    for w in c.fitWarnings { notes.append("FIT WARNING (\(c.name)): \(w)") }
+    var notes: [PlanNote] = []
+    for w in c.fitWarnings { notes.append(.fitWarning(w, law: c.name)) }
     if let lo = c.observedLossMin, a.loss < lo {
       notes.append(
-        "WARNING: the predicted loss \(String(format: "%.4f", a.loss)) is below the lowest loss observed in the fitted data (\(String(format: "%.4f", lo))): an extrapolation")
+        .warning("the predicted loss \(String(format: "%.4f", a.loss)) is below the lowest loss observed in the fitted data (\(String(format: "%.4f", lo))): an extrapolation"))
     }
     if let hi = c.observedFlopsMax, hi > 0, a.flops > 100 * hi {
       notes.append(
-        "WARNING: \(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / hi))) decades of compute beyond the fitted data (largest \(String(format: "%.3g", hi)) FLOPs)")
+        .warning("\(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / hi))) decades of compute beyond the fitted data (largest \(String(format: "%.3g", hi)) FLOPs)"))
     }
     if let r = c.observedTokensPerParam, a.params > 0 {
       let ratio = a.tokens / a.params
       if !r.contains(ratio) {
         notes.append(
-          "WARNING: D/N = \(String(format: "%.3g", ratio)) tokens per parameter is outside the fitted data's range (\(String(format: "%.3g", r.lowerBound)) to \(String(format: "%.3g", r.upperBound))): the split between N and D extrapolates the fitted exponents (alpha = \(String(format: "%.3g", c.alpha)), beta = \(String(format: "%.3g", c.beta)))")
+          .warning("D/N = \(String(format: "%.3g", ratio)) tokens per parameter is outside the fitted data's range (\(String(format: "%.3g", r.lowerBound)) to \(String(format: "%.3g", r.upperBound))): the split between N and D extrapolates the fitted exponents (alpha = \(String(format: "%.3g", c.alpha)), beta = \(String(format: "%.3g", c.beta)))"))
       }
     }
     out.notes = notes + out.notes
@@ -213,10 +213,10 @@ public struct Planner: Sendable {
   /// beyond the fitted ones.
   func annotated(_ a: Allocation, frontier f: AllocationFrontier) -> Allocation {
     var out = a
-    var notes = f.fitWarnings.map { "FIT WARNING (\(f.name)): \($0)" }
+    var notes = f.fitWarnings.map { PlanNote.fitWarning($0, law: f.name) }
     if let r = f.fittedFlops, a.flops > 100 * r.upperBound {
       notes.append(
-        "WARNING: \(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / r.upperBound))) decades of compute beyond the fitted budgets (largest \(String(format: "%.3g", r.upperBound)))")
+        .warning("\(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / r.upperBound))) decades of compute beyond the fitted budgets (largest \(String(format: "%.3g", r.upperBound)))"))
     }
     out.notes = notes + out.notes
     return out
@@ -322,7 +322,7 @@ public struct Planner: Sendable {
     let epochs = r.tokens / U
     a.notes.append("data-constrained (Muennighoff et al. 2023, R_D* = \(DataConstrainedLaw.rDStar), R_N* = \(DataConstrainedLaw.rNStar)): \(String(format: "%.2f", epochs)) epochs over \(shortCount(U)) unique tokens")
     if epochs > 4 {
-      a.notes.append("WARNING: \(String(format: "%.1f", epochs)) epochs; beyond about 4 epochs repeated tokens are worth markedly less than fresh ones (Muennighoff et al. 2023)")
+      a.notes.append(.warning("\(String(format: "%.1f", epochs)) epochs; beyond about 4 epochs repeated tokens are worth markedly less than fresh ones (Muennighoff et al. 2023)"))
     }
     if c.name != ChinchillaConstants.muennighoffC4.name {
       a.notes.append("R_D* and R_N* were fitted with the muennighoff-c4 constants; combining them with \(c.name) is an approximation")
