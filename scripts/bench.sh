@@ -274,6 +274,27 @@ add "ladder: 9 OLMo tasks, chinchilla step 1 (finals) + sigmoid, 1,000 paired re
 measure $BIN ladder "${OLMO[@]}" --law chinchilla-lr --lr-column lr --peak-lr-column lr_peak
 add "ladder: 9 OLMo tasks, chinchilla-lr step 1 (every checkpoint) + sigmoid, 1,000 paired resamples (2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
+# 8. batch fits (issue 25): 10,000 groups of 15 runs (150,000 rows, seeded), every group a Chinchilla
+# fit streamed as JSON Lines on 2 cores, and one of 4 shards (each shard reads the whole file).
+if [ ! -f "$OUT/batch_10k.csv" ]; then
+  python3 - "$OUT/batch_10k.csv" <<'PY'
+import math, random, sys
+random.seed(11)
+with open(sys.argv[1], "w") as f:
+    f.write("group,params,tokens,loss\n")
+    for g in range(10000):
+        E = 1.7 + 0.1 * random.random()
+        for n in [1e7, 3e7, 1e8, 3e8, 1e9]:
+            for r in [5, 20, 80]:
+                L = (E + 406.4 / n ** 0.34 + 410.7 / (n * r) ** 0.28) * math.exp(random.gauss(0, 0.003))
+                f.write(f"g{g},{n:.0f},{n * r:.0f},{L:.5f}\n")
+PY
+fi
+measure $BIN fit "$OUT/batch_10k.csv" --group-column group --format jsonl --output "$OUT/batch.jsonl"
+add "batch: 10,000 Chinchilla fits (150,000 rows) as JSON Lines (2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+measure $BIN fit "$OUT/batch_10k.csv" --group-column group --format jsonl --shard 2/4 --output "$OUT/batch-2.jsonl"
+add "batch: shard 2/4 of the same (2,500 fits; 2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+
 # 5. make demo after the build: the OLMo-ladder report (1,000 run-level resamples of the curve
 # law, nine downstream ladders with 200 paired resamples each, 24 figures rendered), and the
 # small demo (mini-Pythia, make demo-small)

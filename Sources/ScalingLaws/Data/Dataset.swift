@@ -95,9 +95,15 @@ public struct Dataset: Sendable {
 public struct FilterReport: Sendable, Equatable, Codable {
   public var filter: String
   public var removed: Int
+  /// Rows skipped because the law cannot take them (`skipOutOfDomain`: `predict` counts them in
+  /// its notes), not removed by a filter the user asked for.
+  public var outOfDomain = false
 
-  public init(filter: String, removed: Int) {
+  enum CodingKeys: String, CodingKey { case filter, removed }
+
+  public init(filter: String, removed: Int, outOfDomain: Bool = false) {
     self.filter = filter
     self.removed = removed
+    self.outOfDomain = outOfDomain
   }
 }

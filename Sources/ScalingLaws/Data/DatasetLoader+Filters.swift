@@ -85,7 +85,7 @@ extension DatasetLoader {
     let keptSet = Set(keep)
     let first = bad.filter { keptSet.contains($0.row) }.min { ($0.row, $0.error.column ?? 0) < ($1.row, $1.error.column ?? 0) }
     let reason = first.map { $0.error.message } ?? "a value outside the law's domain"
-    return (kept, FilterReport(filter: "outside the law's domain, skipped (first: line \(first.map { String($0.error.line ?? 0) } ?? "?"): \(reason))", removed: keep.count - kept.count))
+    return (kept, FilterReport(filter: "outside the law's domain, skipped (first: line \(first.map { String($0.error.line ?? 0) } ?? "?"): \(reason))", removed: keep.count - kept.count, outOfDomain: true))
   }
 
   var relevantQuantities: Set<Quantity> {

@@ -120,7 +120,7 @@ public struct Prediction: Sendable {
     // rates, sparse checkpoints, an lr column that disagrees with the spec) bears on every
     // prediction from them.
     notes += d.warnings
-    for f in d.filters where f.filter.hasPrefix("outside the law's domain") && f.removed > 0 {
+    for f in d.filters where f.outOfDomain && f.removed > 0 {
       notes.append("\(f.removed) row\(f.removed == 1 ? "" : "s") \(f.filter)")
     }
     let nonFinite = rows.filter { !$0.predicted.isFinite }
