@@ -49,52 +49,12 @@ extension DatasetLoader {
 
     var schedules: [RunSchedule] = []
     var indexOf: [String: Int] = [:]
-    var mismatches: [(run: String, step: Int, line: Int, lr: Double, spec: Double)] = []
-    var checkedAgainstSpec = 0
-    var sparse: [(run: String, gap: Int, fraction: Double)] = []
-    var thin: [(run: String, count: Int)] = []
-    var interpolatedRuns = 0, specRuns = 0
-    var tpsWarnings: [String] = []
+    var scan = ScheduleScan()
     for run in order where needed.contains(run) {
       let rows = rowsOfRun[run]!
       let first = rows[0]
       let line0 = input.lines[first]
-      // Whole, increasing steps.
-      var runSteps: [Int] = []
-      for (k, row) in rows.enumerated() {
-        let s = steps[row]
-        guard s == s.rounded() else {
-          throw CSVError(file: file, line: input.lines[row], "\(col(.step)): \(formatCount(s)) is not a whole step")
-        }
-        guard s <= Double(Self.maxScheduleSteps) else {
-          throw CSVError(
-            file: file, line: input.lines[row],
-            "\(col(.step)): step \(formatCount(s)) is beyond the \(formatCount(Double(Self.maxScheduleSteps))) steps a learning-rate schedule is expanded to")
-        }
-        if k > 0, Int(s) <= runSteps[k - 1] {
-          throw CSVError(
-            file: file, line: input.lines[row],
-            "step \(Int(s)) of run '\(run)' does not come after step \(runSteps[k - 1]) (line \(input.lines[rows[k - 1]])): a run's checkpoints must be in increasing step order")
-        }
-        runSteps.append(Int(s))
-      }
-      // One schedule per run: the per-run columns must not change within it.
-      for q in [Quantity.peakLR, .totalSteps, .warmupSteps] {
-        guard let v = input.numeric[q] else { continue }
-        if let row = rows.first(where: { v[$0] != v[first] }) {
-          throw CSVError(
-            file: file, line: input.lines[row],
-            "\(col(q)): \(formatCount(v[row])) differs from \(formatCount(v[first])) on line \(line0) of the same run '\(run)' (a run has one schedule)")
-        }
-      }
-      for q in [Quantity.schedule, .scheduleArgs] {
-        guard let v = input.labels[q] else { continue }
-        if let row = rows.first(where: { v[$0] != v[first] }) {
-          throw CSVError(
-            file: file, line: input.lines[row],
-            "\(col(q)): '\(clipped(v[row]))' differs from '\(clipped(v[first]))' on line \(line0) of the same run '\(run)' (a run has one schedule)")
-        }
-      }
+      let runSteps = try validatedSteps(input, rows: rows, run: run, steps: steps)
       func perRun(_ q: Quantity) -> Int? {
         guard let v = input.numeric[q] else { return nil }
         return Int(v[first])
@@ -104,7 +64,7 @@ extension DatasetLoader {
         throw CSVError(file: file, line: line0, "\(col(.lr)): every learning rate of run '\(run)' is 0")
       }
       let peak = input.numeric[.peakLR]?[first] ?? opts.peakLR ?? lrColumn?.max()
-      let tps = try tokensPerStep(input, rows: rows, steps: runSteps, run: run, warnings: &tpsWarnings)
+      let tps = try tokensPerStep(input, rows: rows, steps: runSteps, run: run, warnings: &scan.tpsWarnings)
       let lastStep = runSteps.last!
       let kindText = input.labels[.schedule]?[first].trimmingCharacters(in: .whitespaces)
       let fromColumns = (kindText?.isEmpty == false) || input.numeric[.totalSteps] != nil
@@ -116,76 +76,22 @@ extension DatasetLoader {
       }
       let schedule: RunSchedule
       if let kind {
-        let whereSpec = fromColumns ? "run '\(run)'" : "\(OptionName.schedule) \(kind.rawValue)"
-        guard let total = perRun(.totalSteps) ?? opts.totalSteps else {
-          throw CSVError(
-            file: file, line: line0,
-            "run '\(run)': a \(kind.rawValue) schedule needs its length: a total_steps column or \(OptionName.totalSteps)")
-        }
-        guard let peak else {
-          throw CSVError(
-            file: file, line: line0,
-            "run '\(run)': the schedule needs a peak learning rate: a peak_lr column, \(OptionName.peakLR), or an lr column")
-        }
-        let fromFraction: Int? = opts.warmupFraction.map { Int((Double(total) * $0).rounded()) }
-        let warmup: Int = perRun(.warmupSteps) ?? opts.warmupSteps ?? fromFraction ?? 0
-        let args: LearningRateSchedule.Arguments
-        do {
-          args = try LearningRateSchedule.Arguments(input.labels[.scheduleArgs]?[first] ?? "")
-        } catch {
-          throw CSVError(file: file, line: line0, "\(col(.scheduleArgs)): \(error)")
-        }
-        let spec: LearningRateSchedule
-        do {
-          spec = try LearningRateSchedule(
-            kind: kind, totalSteps: total, warmupSteps: warmup, peakLR: peak,
-            finalLRFraction: args.finalLRFraction ?? opts.finalLRFraction ?? 0.1,
-            decayStart: args.decayStart ?? opts.decayStart, stageStart: args.stageStart ?? opts.stageStart,
-            stageLR: args.stageLR ?? opts.stageLR)
-        } catch {
-          var message = "\(error)"
-          if kind == .twoStage, args.stageStart == nil && opts.stageStart == nil || args.stageLR == nil && opts.stageLR == nil {
-            message = "a two-stage schedule needs its stage start and stage rate: \(OptionName.stageStart) and \(OptionName.stageLR), or stage_start=...;stage_lr=... in a schedule_args column"
-          } else if kind == .wsdExp || kind == .wsdLinear, args.decayStart == nil && opts.decayStart == nil {
-            message = "a \(kind.rawValue) schedule needs its decay start: \(OptionName.decayStart), or decay_start=... in a schedule_args column"
-          }
-          throw CSVError(file: file, line: line0, "\(whereSpec): \(message)")
-        }
-        guard total <= Self.maxScheduleSteps else {
-          throw CSVError(
-            file: file, line: line0,
-            "\(whereSpec): \(total) total steps is beyond the \(formatCount(Double(Self.maxScheduleSteps))) steps a learning-rate schedule is expanded to")
-        }
-        if lastStep > total {
-          let row = rows[runSteps.firstIndex { $0 > total }!]
-          throw CSVError(
-            file: file, line: input.lines[row],
-            "step \(runSteps.first { $0 > total }!) of run '\(run)' is past the end of its schedule (\(total) total steps, from \(input.numeric[.totalSteps] != nil ? col(.totalSteps) : "\(OptionName.totalSteps)"))")
-        }
-        schedule = RunSchedule(run: run, spec: spec, through: lastStep, tokensPerStep: tps)
-        specRuns += 1
-        if let lrs = lrColumn {
-          for (k, s) in runSteps.enumerated() {
-            checkedAgainstSpec += 1
-            let a = lrs[k], b = spec.lr(at: s)
-            if abs(a - b) > 0.01 * max(a, b) && abs(a - b) > 1e-3 * peak {
-              mismatches.append((run, s, input.lines[rows[k]], a, b))
-            }
-          }
-        }
+        schedule = try specSchedule(
+          input, rows: rows, runSteps: runSteps, run: run, kind: kind, fromColumns: fromColumns, peak: peak,
+          lrColumn: lrColumn, tokensPerStep: tps, scan: &scan)
       } else if let lrs = lrColumn {
         schedule = RunSchedule.interpolated(
           run: run, steps: runSteps, lrs: lrs, peakLR: peak, warmupSteps: perRun(.warmupSteps) ?? opts.warmupSteps,
           through: lastStep, tokensPerStep: tps)
-        interpolatedRuns += 1
-        if runSteps.count < Self.fewestInterpolatedCheckpoints { thin.append((run, runSteps.count)) }
+        scan.interpolatedRuns += 1
+        if runSteps.count < Self.fewestInterpolatedCheckpoints { scan.thin.append((run, runSteps.count)) }
         var gap = runSteps[0], prev = runSteps[0]
         for s in runSteps.dropFirst() {
           gap = max(gap, s - prev)
           prev = s
         }
         if lastStep > 0, Double(gap) > 0.05 * Double(lastStep) {
-          sparse.append((run, gap, Double(gap) / Double(lastStep)))
+          scan.sparse.append((run, gap, Double(gap) / Double(lastStep)))
         }
       } else {
         throw CSVError(
@@ -196,26 +102,158 @@ extension DatasetLoader {
       schedules.append(schedule)
     }
 
-    // Features of every kept row.
-    var runIndex = [Int](repeating: -1, count: rowCount)
-    var stepOf = [Int](repeating: 0, count: rowCount)
-    var lr = [Double](repeating: .nan, count: rowCount)
-    var area = [Double](repeating: .nan, count: rowCount)
-    var tokenArea = [Double](repeating: .nan, count: rowCount)
-    var annealing = [Double](repeating: .nan, count: rowCount)
-    for (index, schedule) in schedules.enumerated() {
-      let rows = rowsOfRun[schedule.run]!
-      let s = rows.map { Int(steps[$0]) }
-      let a = schedule.areas(at: s, annealingDecay: opts.annealingDecay)
-      for (k, row) in rows.enumerated() {
-        runIndex[row] = index
-        stepOf[row] = s[k]
-        lr[row] = schedule.rates[s[k]]
-        area[row] = a.area[k]
-        tokenArea[row] = a.tokenArea[k]
-        annealing[row] = a.annealing[k]
+    let features = rowFeatures(schedules, rowsOfRun: rowsOfRun, steps: steps, rowCount: rowCount, options: opts)
+    let (notes, warnings) = scheduleReport(scan, input, opts)
+    return (features, notes, warnings)
+  }
+
+  /// A run's checkpoints as whole, increasing steps, its per-run schedule columns the same on
+  /// every row (a run has one schedule).
+  func validatedSteps(_ input: ScheduleInputs, rows: [Int], run: String, steps: [Double]) throws -> [Int] {
+    let file = input.file, first = rows[0], line0 = input.lines[rows[0]]
+    func col(_ q: Quantity) -> String { Self.column(input, q) }
+    var runSteps: [Int] = []
+    for (k, row) in rows.enumerated() {
+      let s = steps[row]
+      guard s == s.rounded() else {
+        throw CSVError(file: file, line: input.lines[row], "\(col(.step)): \(formatCount(s)) is not a whole step")
+      }
+      guard s <= Double(Self.maxScheduleSteps) else {
+        throw CSVError(
+          file: file, line: input.lines[row],
+          "\(col(.step)): step \(formatCount(s)) is beyond the \(formatCount(Double(Self.maxScheduleSteps))) steps a learning-rate schedule is expanded to")
+      }
+      if k > 0, Int(s) <= runSteps[k - 1] {
+        throw CSVError(
+          file: file, line: input.lines[row],
+          "step \(Int(s)) of run '\(run)' does not come after step \(runSteps[k - 1]) (line \(input.lines[rows[k - 1]])): a run's checkpoints must be in increasing step order")
+      }
+      runSteps.append(Int(s))
+    }
+    // One schedule per run: the per-run columns must not change within it.
+    for q in [Quantity.peakLR, .totalSteps, .warmupSteps] {
+      guard let v = input.numeric[q] else { continue }
+      if let row = rows.first(where: { v[$0] != v[first] }) {
+        throw CSVError(
+          file: file, line: input.lines[row],
+          "\(col(q)): \(formatCount(v[row])) differs from \(formatCount(v[first])) on line \(line0) of the same run '\(run)' (a run has one schedule)")
       }
     }
+    for q in [Quantity.schedule, .scheduleArgs] {
+      guard let v = input.labels[q] else { continue }
+      if let row = rows.first(where: { v[$0] != v[first] }) {
+        throw CSVError(
+          file: file, line: input.lines[row],
+          "\(col(q)): '\(clipped(v[row]))' differs from '\(clipped(v[first]))' on line \(line0) of the same run '\(run)' (a run has one schedule)")
+      }
+    }
+    return runSteps
+  }
+
+  /// The exact schedule of a run from its spec (columns or flags), its lr column checked
+  /// against it.
+  func specSchedule(
+    _ input: ScheduleInputs, rows: [Int], runSteps: [Int], run: String, kind: LearningRateSchedule.Kind, fromColumns: Bool,
+    peak: Double?, lrColumn: [Double]?, tokensPerStep tps: Double?, scan: inout ScheduleScan
+  ) throws -> RunSchedule {
+    let opts = options.schedule ?? ScheduleOptions()
+    let file = input.file, first = rows[0], line0 = input.lines[rows[0]], lastStep = runSteps.last!
+    func col(_ q: Quantity) -> String { Self.column(input, q) }
+    func perRun(_ q: Quantity) -> Int? { input.numeric[q].map { Int($0[first]) } }
+    let whereSpec = fromColumns ? "run '\(run)'" : "\(OptionName.schedule) \(kind.rawValue)"
+    guard let total = perRun(.totalSteps) ?? opts.totalSteps else {
+      throw CSVError(
+        file: file, line: line0,
+        "run '\(run)': a \(kind.rawValue) schedule needs its length: a total_steps column or \(OptionName.totalSteps)")
+    }
+    guard let peak else {
+      throw CSVError(
+        file: file, line: line0,
+        "run '\(run)': the schedule needs a peak learning rate: a peak_lr column, \(OptionName.peakLR), or an lr column")
+    }
+    let fromFraction: Int? = opts.warmupFraction.map { Int((Double(total) * $0).rounded()) }
+    let warmup: Int = perRun(.warmupSteps) ?? opts.warmupSteps ?? fromFraction ?? 0
+    let args: LearningRateSchedule.Arguments
+    do {
+      args = try LearningRateSchedule.Arguments(input.labels[.scheduleArgs]?[first] ?? "")
+    } catch {
+      throw CSVError(file: file, line: line0, "\(col(.scheduleArgs)): \(error)")
+    }
+    let spec: LearningRateSchedule
+    do {
+      spec = try LearningRateSchedule(
+        kind: kind, totalSteps: total, warmupSteps: warmup, peakLR: peak,
+        finalLRFraction: args.finalLRFraction ?? opts.finalLRFraction ?? 0.1,
+        decayStart: args.decayStart ?? opts.decayStart, stageStart: args.stageStart ?? opts.stageStart,
+        stageLR: args.stageLR ?? opts.stageLR)
+    } catch {
+      var message = "\(error)"
+      if kind == .twoStage, args.stageStart == nil && opts.stageStart == nil || args.stageLR == nil && opts.stageLR == nil {
+        message = "a two-stage schedule needs its stage start and stage rate: \(OptionName.stageStart) and \(OptionName.stageLR), or stage_start=...;stage_lr=... in a schedule_args column"
+      } else if kind == .wsdExp || kind == .wsdLinear, args.decayStart == nil && opts.decayStart == nil {
+        message = "a \(kind.rawValue) schedule needs its decay start: \(OptionName.decayStart), or decay_start=... in a schedule_args column"
+      }
+      throw CSVError(file: file, line: line0, "\(whereSpec): \(message)")
+    }
+    guard total <= Self.maxScheduleSteps else {
+      throw CSVError(
+        file: file, line: line0,
+        "\(whereSpec): \(total) total steps is beyond the \(formatCount(Double(Self.maxScheduleSteps))) steps a learning-rate schedule is expanded to")
+    }
+    if lastStep > total {
+      let row = rows[runSteps.firstIndex { $0 > total }!]
+      throw CSVError(
+        file: file, line: input.lines[row],
+        "step \(runSteps.first { $0 > total }!) of run '\(run)' is past the end of its schedule (\(total) total steps, from \(input.numeric[.totalSteps] != nil ? col(.totalSteps) : "\(OptionName.totalSteps)"))")
+    }
+    let schedule = RunSchedule(run: run, spec: spec, through: lastStep, tokensPerStep: tps)
+    scan.specRuns += 1
+    if let lrs = lrColumn {
+      for (k, s) in runSteps.enumerated() {
+        scan.checkedAgainstSpec += 1
+        let a = lrs[k], b = spec.lr(at: s)
+        if abs(a - b) > 0.01 * max(a, b) && abs(a - b) > 1e-3 * peak {
+          scan.mismatches.append((run, s, input.lines[rows[k]], a, b))
+        }
+      }
+    }
+    return schedule
+  }
+
+  /// Each kept row's run, step, learning rate and areas (rows outside the runs get run index −1).
+  func rowFeatures(
+    _ schedules: [RunSchedule], rowsOfRun: [String: [Int]], steps: [Double], rowCount: Int, options opts: ScheduleOptions
+  ) -> CurveFeatures {
+  // Features of every kept row.
+  var runIndex = [Int](repeating: -1, count: rowCount)
+  var stepOf = [Int](repeating: 0, count: rowCount)
+  var lr = [Double](repeating: .nan, count: rowCount)
+  var area = [Double](repeating: .nan, count: rowCount)
+  var tokenArea = [Double](repeating: .nan, count: rowCount)
+  var annealing = [Double](repeating: .nan, count: rowCount)
+  for (index, schedule) in schedules.enumerated() {
+    let rows = rowsOfRun[schedule.run]!
+    let s = rows.map { Int(steps[$0]) }
+    let a = schedule.areas(at: s, annealingDecay: opts.annealingDecay)
+    for (k, row) in rows.enumerated() {
+      runIndex[row] = index
+      stepOf[row] = s[k]
+      lr[row] = schedule.rates[s[k]]
+      area[row] = a.area[k]
+      tokenArea[row] = a.tokenArea[k]
+      annealing[row] = a.annealing[k]
+    }
+  }
+    return CurveFeatures(
+      schedules: schedules, runIndex: runIndex, step: stepOf, lr: lr, area: area, tokenArea: tokenArea,
+      annealing: annealing, annealingDecay: opts.annealingDecay, options: opts)
+  }
+
+  /// How the schedules were found (notes) and what the user should check (warnings).
+  func scheduleReport(_ scan: ScheduleScan, _ input: ScheduleInputs, _ opts: ScheduleOptions) -> (notes: [String], warnings: [String]) {
+    func col(_ q: Quantity) -> String { Self.column(input, q) }
+    var sparse = scan.sparse
+    let (thin, mismatches, specRuns, interpolatedRuns, checkedAgainstSpec) = (scan.thin, scan.mismatches, scan.specRuns, scan.interpolatedRuns, scan.checkedAgainstSpec)
     var notes: [String] = []
     if specRuns > 0 {
       notes.append("learning rate: the exact schedule of \(specRuns) run\(specRuns == 1 ? "" : "s") from its spec (\(specSource(input, opts)))")
@@ -224,7 +262,7 @@ extension DatasetLoader {
       notes.append("learning rate: interpolated linearly between the checkpoints' \(col(.lr)) for \(interpolatedRuns) run\(interpolatedRuns == 1 ? "" : "s") (a linear rise from 0 before the first)")
     }
     notes.append("annealing momentum lambda = \(opts.annealingDecay)")
-    var warnings = tpsWarnings
+    var warnings = scan.tpsWarnings
     if let first = thin.first {
       // A history from one or two logged rates is a guess: the areas S1 and S2 a curve law reads
       // come from a straight line between them (from 0 before the first).
@@ -240,10 +278,12 @@ extension DatasetLoader {
       warnings.append(
         "the \(col(.lr)) differs from the schedule spec by more than 1% at \(mismatches.count) of \(checkedAgainstSpec) checkpoints (worst: run '\(worst.run)' step \(worst.step), line \(worst.line): lr \(String(format: "%.6g", worst.lr)), spec \(String(format: "%.6g", worst.spec))); the spec is used")
     }
-    let features = CurveFeatures(
-      schedules: schedules, runIndex: runIndex, step: stepOf, lr: lr, area: area, tokenArea: tokenArea,
-      annealing: annealing, annealingDecay: opts.annealingDecay, options: opts)
-    return (features, notes, warnings)
+    return (notes, warnings)
+  }
+
+  /// How messages name a quantity's column: "column 'NAME'", or the option that sets it.
+  static func column(_ input: ScheduleInputs, _ q: Quantity) -> String {
+    input.columnName[q].map { "column '\($0)'" } ?? q.columnOption
   }
 
   /// Tokens per step of a run: --tokens-per-step, else tokens/step at its last checkpoint (with a
@@ -277,4 +317,14 @@ extension DatasetLoader {
     if let f = opts.finalLRFraction { parts.append("\(OptionName.finalLRFraction) \(f)") }
     return parts.joined(separator: ", ")
   }
+}
+
+/// What reading the runs' schedules found, for the notes and warnings (``DatasetLoader/scheduleReport``).
+struct ScheduleScan {
+  var mismatches: [(run: String, step: Int, line: Int, lr: Double, spec: Double)] = []
+  var checkedAgainstSpec = 0
+  var sparse: [(run: String, gap: Int, fraction: Double)] = []
+  var thin: [(run: String, count: Int)] = []
+  var interpolatedRuns = 0, specRuns = 0
+  var tpsWarnings: [String] = []
 }

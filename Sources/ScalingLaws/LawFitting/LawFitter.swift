@@ -358,6 +358,114 @@ public struct LawFitter: Sendable {
     return (final, law, iterations, evaluations)
   }
 
+  /// What the optimum's parameters say: an ill-conditioned Jacobian, a flat valley (|corr| >
+  /// 0.99), an exponent at the edge of the search or a parameter at its bound, E driven to ~0, a
+  /// sigmoid's level at the y-range.
+  static func parameterWarnings(
+    _ law: any ScalingLaw, _ params: [Double], correlation corr: Matrix?, condition cond: Double, lossMin: Double
+  ) -> [String] {
+    var warnings: [String] = []
+    let names = law.parameterNames
+    let k = law.parameterCount
+    if cond > 1e10 && cond.isFinite {
+      warnings.append(
+        "ill-conditioned: the scaled Jacobian's condition number is \(fmt(cond)); some parameters are barely identifiable")
+    }
+    if let corr {
+      var pairs: [String] = []
+      for a in 0..<k {
+        for b in (a + 1)..<max(a + 1, k) where abs(corr[a, b]) > 0.99 {
+          pairs.append("corr(\(names[a]), \(names[b])) = \(String(format: "%.4f", corr[a, b]))")
+        }
+      }
+      if !pairs.isEmpty {
+        warnings.append("flat valley: \(pairs.joined(separator: ", ")); these parameters trade off against each other")
+      }
+    }
+    for (i, nm) in names.enumerated() {
+      if law.exponentNames.contains(nm) {
+        let v = params[i]
+        if (v < 0.005 || v > 3) && law.parameterBounds[nm] == nil {
+          warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")
+        }
+      }
+      if let range = law.parameterBounds[nm], !law.kind.isMetricLaw, ParameterSet.isAtBound(params[i], range) {
+        warnings.append(
+          "\(nm) = \(fmt(params[i])) is at a bound of its range [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]: the data do not determine it (one learning-rate schedule alone rarely does; fit several)")
+      }
+      if nm == "E", Self.isDrivenToZero(params[i], lossMin: lossMin) {
+        warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
+      }
+    }
+    if let r = SigmoidLaw.yRange(of: law) {
+      warnings += Self.levelBoundWarnings(LawFitter.fullReported(params, law), range: r)
+    }
+    return warnings
+  }
+
+  /// What the data say about the law: mid-schedule checkpoints in a final-loss law, stalled runs,
+  /// one model size or token count, losses that do not fall with N, N and D collinear.
+  static func dataWarnings(_ law: any ScalingLaw, _ data: LogData, _ dataset: Dataset) -> [String] {
+    var warnings: [String] = []
+    let n = data.count
+    if law.kind.isFinalLossLaw, let runs = dataset.run {
+      let perRun = runs.groupedIndices().map { $0.count }
+      let curves = perRun.filter { $0 > 1 }.count
+      if curves > 0 {
+        let mid = perRun.reduce(0) { $0 + max(0, $1 - 1) }
+        warnings.append(
+          "\(curves) of \(perRun.count) runs contribute \(mid) mid-schedule checkpoint\(mid == 1 ? "" : "s") to a final-loss law: a checkpoint before the end of a decaying learning-rate schedule is not a point on this law (Hoffmann et al. fitted the final losses of runs whose schedule matched their length), so the fit mixes curves with finals")
+      }
+    }
+    let usesN = law.required.contains(.params), usesD = law.required.contains(.tokens)
+    if usesN && !law.kind.isMetricLaw { warnings += dataset.stalledRuns.map { $0.description } }
+    if usesN && Set(dataset.params).count < 2 {
+      warnings.append("only one model size: the N exponent and scale are not identifiable")
+    }
+    if usesD && Set(dataset.tokens).count < 2 {
+      warnings.append("only one token count: the D exponent and scale are not identifiable")
+    }
+    if usesN && Set(dataset.params).count >= 2 {
+      // Do losses fall with model size? The slope of log L on log N (holding log D when the law
+      // uses it), by linear least squares.
+      // Filled in place (an array of n small row arrays cost ~100 bytes a point).
+      var design = Matrix(rows: n, columns: usesD ? 3 : 2)
+      for i in 0..<n {
+        design[i, 0] = 1
+        design[i, 1] = data.logParams[i]
+        if usesD { design[i, 2] = data.logTokens[i] }
+      }
+      if let slope = try? design.leastSquares(data.logLoss).solution[1], slope >= 0 {
+        warnings.append(
+          "losses do not fall with model size (slope of log L on log N\(usesD ? " at fixed D" : "") = \(String(format: "%+.3g", slope))): the N term of the law is not supported by these data")
+      }
+    }
+    if usesN && usesD && Set(dataset.params).count >= 2 {
+      let r = correlation(data.logParams, data.logTokens)
+      if abs(r) > 0.999 {
+        warnings.append(
+          "N and D are collinear (one tokens-per-parameter ratio; corr(log N, log D) = \(String(format: "%.4f", r))): alpha and beta are not separately identifiable; with checkpoint curves, fit every checkpoint with the learning-rate-aware law (\(OptionName.law) chinchilla-lr and the schedule: \(OptionName.schedule) ... or an lr column)")
+      }
+    }
+    return warnings
+  }
+
+  /// The stopping rules of the starts, the Newton polish and its L-BFGS fallback, in words.
+  func toleranceText(_ law: any ScalingLaw) -> String {
+    let tol = LawFitter.polishOptions
+    let nt = NewtonRefinement.Options()
+    // The starts' own L-BFGS rules when they are not the polish's (the Hoffmann grid runs SciPy's;
+    // a law may stop its starts early and leave the last digits to Newton).
+    let startTol: LBFGS.Options? = options.search == .hoffmann ? .scipyDefaults : law.startOptions
+    let polishText = "gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
+    let lbfgsText = startTol.map { s in
+      let ftol = s.functionScaleFloor == 1 ? "ftol \(fmt(s.functionTolerance)) against max(|f|, 1)" : "relative ftol \(fmt(s.functionTolerance))"
+      return "L-BFGS m=\(s.memory) starts: gtol \(fmt(s.gradientTolerance)), \(ftol), max \(s.maxIterations) iterations; L-BFGS m=\(tol.memory) where Newton does not converge: \(polishText)"
+    } ?? "L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): \(polishText)"
+    return
+      "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); \(lbfgsText)"
+  }
+
   /// The lowest objective among converged runs; if none converged, the lowest overall.
   static func best(_ results: [MinimizationResult]) -> MinimizationResult? {
     let finite = results.filter { $0.objective.isFinite }
@@ -422,90 +530,9 @@ public struct LawFitter: Sendable {
       warnings.append("standard errors not available: the Jacobian is not finite at the optimum")
     }
     let names = law.parameterNames
-    if cond > 1e10 && cond.isFinite {
-      warnings.append(
-        "ill-conditioned: the scaled Jacobian's condition number is \(fmt(cond)); some parameters are barely identifiable")
-    }
-    if let corr {
-      var pairs: [String] = []
-      for a in 0..<k {
-        for b in (a + 1)..<max(a + 1, k) where abs(corr[a, b]) > 0.99 {
-          pairs.append("corr(\(names[a]), \(names[b])) = \(String(format: "%.4f", corr[a, b]))")
-        }
-      }
-      if !pairs.isEmpty {
-        warnings.append("flat valley: \(pairs.joined(separator: ", ")); these parameters trade off against each other")
-      }
-    }
-    for (i, nm) in names.enumerated() {
-      if law.exponentNames.contains(nm) {
-        let v = params[i]
-        if (v < 0.005 || v > 3) && law.parameterBounds[nm] == nil {
-          warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")
-        }
-      }
-      if let range = law.parameterBounds[nm], !law.kind.isMetricLaw, ParameterSet.isAtBound(params[i], range) {
-        warnings.append(
-          "\(nm) = \(fmt(params[i])) is at a bound of its range [\(fmt(range.lowerBound)), \(fmt(range.upperBound))]: the data do not determine it (one learning-rate schedule alone rarely does; fit several)")
-      }
-      if nm == "E", Self.isDrivenToZero(params[i], lossMin: data.loss.min() ?? 1) {
-        warnings.append("E was driven to ~0 (\(fmt(params[i]))): the data show no irreducible loss floor")
-      }
-    }
-    if let r = SigmoidLaw.yRange(of: law) {
-      warnings += Self.levelBoundWarnings(LawFitter.fullReported(params, law), range: r)
-    }
-    if law.kind.isFinalLossLaw, let runs = dataset.run {
-      let perRun = runs.groupedIndices().map { $0.count }
-      let curves = perRun.filter { $0 > 1 }.count
-      if curves > 0 {
-        let mid = perRun.reduce(0) { $0 + max(0, $1 - 1) }
-        warnings.append(
-          "\(curves) of \(perRun.count) runs contribute \(mid) mid-schedule checkpoint\(mid == 1 ? "" : "s") to a final-loss law: a checkpoint before the end of a decaying learning-rate schedule is not a point on this law (Hoffmann et al. fitted the final losses of runs whose schedule matched their length), so the fit mixes curves with finals")
-      }
-    }
-    let usesN = law.required.contains(.params), usesD = law.required.contains(.tokens)
-    if usesN && !law.kind.isMetricLaw { warnings += dataset.stalledRuns.map { $0.description } }
-    if usesN && Set(dataset.params).count < 2 {
-      warnings.append("only one model size: the N exponent and scale are not identifiable")
-    }
-    if usesD && Set(dataset.tokens).count < 2 {
-      warnings.append("only one token count: the D exponent and scale are not identifiable")
-    }
-    if usesN && Set(dataset.params).count >= 2 {
-      // Do losses fall with model size? The slope of log L on log N (holding log D when the law
-      // uses it), by linear least squares.
-      // Filled in place (an array of n small row arrays cost ~100 bytes a point).
-      var design = Matrix(rows: n, columns: usesD ? 3 : 2)
-      for i in 0..<n {
-        design[i, 0] = 1
-        design[i, 1] = data.logParams[i]
-        if usesD { design[i, 2] = data.logTokens[i] }
-      }
-      if let slope = try? design.leastSquares(data.logLoss).solution[1], slope >= 0 {
-        warnings.append(
-          "losses do not fall with model size (slope of log L on log N\(usesD ? " at fixed D" : "") = \(String(format: "%+.3g", slope))): the N term of the law is not supported by these data")
-      }
-    }
-    if usesN && usesD && Set(dataset.params).count >= 2 {
-      let r = correlation(data.logParams, data.logTokens)
-      if abs(r) > 0.999 {
-        warnings.append(
-          "N and D are collinear (one tokens-per-parameter ratio; corr(log N, log D) = \(String(format: "%.4f", r))): alpha and beta are not separately identifiable; with checkpoint curves, fit every checkpoint with the learning-rate-aware law (\(OptionName.law) chinchilla-lr and the schedule: \(OptionName.schedule) ... or an lr column)")
-      }
-    }
-    let tol = LawFitter.polishOptions
-    let nt = NewtonRefinement.Options()
-    // The starts' own L-BFGS rules when they are not the polish's (the Hoffmann grid runs SciPy's;
-    // a law may stop its starts early and leave the last digits to Newton).
-    let startTol: LBFGS.Options? = options.search == .hoffmann ? .scipyDefaults : law.startOptions
-    let polishText = "gtol \(fmt(tol.gradientTolerance)), relative ftol \(fmt(tol.functionTolerance)), stall gtol \(fmt(tol.stallGradientTolerance)), max \(tol.maxIterations) iterations"
-    let lbfgsText = startTol.map { s in
-      let ftol = s.functionScaleFloor == 1 ? "ftol \(fmt(s.functionTolerance)) against max(|f|, 1)" : "relative ftol \(fmt(s.functionTolerance))"
-      return "L-BFGS m=\(s.memory) starts: gtol \(fmt(s.gradientTolerance)), \(ftol), max \(s.maxIterations) iterations; L-BFGS m=\(tol.memory) where Newton does not converge: \(polishText)"
-    } ?? "L-BFGS m=\(tol.memory) (starts, and where Newton does not converge): \(polishText)"
-    let tolerances =
-      "damped Newton (difference Hessian, SVD): decrement ftol \(fmt(nt.functionTolerance)) relative, gtol \(fmt(nt.gradientTolerance)); \(lbfgsText)"
+    warnings += Self.parameterWarnings(law, params, correlation: corr, condition: cond, lossMin: data.loss.min() ?? 1)
+    warnings += Self.dataWarnings(law, data, dataset)
+    let tolerances = toleranceText(law)
     return LawFit(
       file: dataset.file, group: dataset.group, kind: law.kind, irreducible: law.hasIrreducibleTerm, formula: law.formula, points: n,
       objectiveDefinition: objectiveDefinition, objective: result.objective,
