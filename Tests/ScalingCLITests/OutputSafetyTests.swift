@@ -153,4 +153,25 @@ final class OutputSafetyTests: XCTestCase {
     XCTAssertTrue(fm.fileExists(atPath: out + "/fit.json"))
     XCTAssertEqual(try fm.contentsOfDirectory(atPath: w.dir).filter { $0.contains(".tmp-") }, [])
   }
+
+  /// flops and inspect take --output too: the same bytes as standard output, and an input refused.
+  func testFlopsAndInspectWriteTheirOutputByTheSameRules() throws {
+    let dir = try temporaryDirectory(self)
+    for args in [["flops", "--model", "llama-3-8b"], ["flops", "--model", "mixtral-8x7b", "--format", "json"], ["inspect", fixture("small.csv")]] {
+      let printed = try CLI.run(args)
+      XCTAssertEqual(printed.status, 0, printed.stderr)
+      let path = dir + "/out.txt"
+      let written = try CLI.run(args + ["--output", path])
+      XCTAssertEqual(written.status, 0, written.stderr)
+      XCTAssertEqual(written.stdout, "")
+      XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), printed.stdout, "\(args)")
+    }
+    let input = dir + "/small.csv"
+    try FileManager.default.copyItem(atPath: fixture("small.csv"), toPath: input)
+    let before = try Data(contentsOf: URL(fileURLWithPath: input))
+    let refused = try CLI.run(["inspect", input, "--output", input])
+    XCTAssertEqual(refused.status, 2)
+    XCTAssertEqual(refused.stderr, "error: --output \(input) is an input file of this command; refusing to overwrite it\n")
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: input)), before)
+  }
 }

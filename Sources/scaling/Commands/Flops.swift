@@ -18,6 +18,7 @@ extension ScalingTool {
     @OptionGroup var shapeOptions: ShapeOptions
     @Option(help: "Context length n_ctx of the FLOPs count (a preset's maximum context is not used).") var context: Int = 2048
     @Option(help: "Output format.") var format: FlopsFormat = .text
+    @OptionGroup var destination: OutputOption
 
     enum FlopsFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -35,7 +36,7 @@ extension ScalingTool {
 
     func run() throws {
       if shapeOptions.listModels {
-        print(ShapeOptions.modelList(json: format == .json), terminator: "")
+        try destination.emit(ShapeOptions.modelList(json: format == .json))
         return
       }
       let s = try shape()
@@ -57,7 +58,7 @@ extension ScalingTool {
           ("inference_flops_per_token_kaplan", .num(s.kaplanInferenceFlopsPerToken)),
           ("inference_flops_per_token_chinchilla_app_f", .num(s.chinchillaForwardFlopsPerToken)),
         ])
-        print(v.rendered())
+        try destination.emit(v.rendered() + "\n")
       case .text:
         var head = "[[Shape]] \(shapeOptions.model.map { "\($0): " } ?? "")\(s.layers) layers, d_model \(s.dModel)"
         if s.attentionLayers > 0 { head += ", \(s.heads) heads (\(s.kvHeads) kv)" }
@@ -81,7 +82,7 @@ extension ScalingTool {
                 params (active)        = \(g(s.activeParams)) (\(shortCount(s.activeParams))); non-embedding \(g(s.activeNonEmbeddingParams))
             """
         }
-        print("""
+        try destination.emit("""
           \(head)
               params (non-embedding) = \(g(s.nonEmbeddingParams)) (\(shortCount(s.nonEmbeddingParams)))
               params (embeddings)    = \(g(s.embeddingParams))
@@ -96,6 +97,7 @@ extension ScalingTool {
           [[Inference FLOPs per token]]
               Kaplan 2N + 2 L n_ctx d = \(g(s.kaplanInferenceFlopsPerToken))
               Chinchilla App. F       = \(g(s.chinchillaForwardFlopsPerToken))
+
           """)
       }
     }

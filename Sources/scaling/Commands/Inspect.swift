@@ -8,13 +8,15 @@ extension ScalingTool {
       abstract: "Read CSV files and summarise what a fit would use (columns, derivations, filters, ranges).")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var destination: OutputOption
 
     func validate() throws { try data.requireFiles() }
 
     func run() throws {
       // Only the loss is required here; everything else is summarised if present.
+      try destination.check(inputs: data.files)
       let datasets = try data.loadDatasets(required: [.loss])
-      print(datasets.map { DataSummary($0).text }.joined(separator: "\n"), terminator: "")
+      try destination.emit(datasets.map { DataSummary($0).text }.joined(separator: "\n"))
     }
   }
 }
