@@ -11,10 +11,11 @@ final class MultiPowerFitTests: XCTestCase {
     "100m": [2.6514477, 0.60115152, 0.45295811, 437.9464276, 2.13245612, 0.59785199, 0.65523644],
   ]
 
-  func load(_ model: String, runs: [String] = []) throws -> Dataset {
+  func load(_ model: String, runs: [String] = [], warmupTransient: Double? = nil) throws -> Dataset {
     var o = LoadOptions()
     o.schedule = ScheduleOptions()
     o.includeRuns = runs
+    o.warmupTransient = warmupTransient
     return try DatasetLoader(options: o, required: [.step, .loss]).load(path: datasetsFolder() + "/lr-schedules/mpl_\(model).csv")[0]
   }
 
@@ -54,22 +55,69 @@ extension MultiPowerFitTests {
     return perRun.values.map { $0.reduce(0, +) / Double($0.count) }.reduce(0, +) / 8
   }
 
-  /// issue 23: with its default settings (the published-fit priors on beta, gamma and log10 C,
+  /// issue 23: with its default settings (the checkpoints before 1.5x the warm-up dropped, the
+  /// end-of-warm-up transient, and the published-fit priors on beta, gamma and log10 C,
   /// `PriorSet.multiPower`) the law fitted to `cosine_24000` alone predicts the other eight
-  /// schedules with 0.18% (100M; 0.29% without the priors) and 0.43% (25M; 0.41% without);
-  /// bounds 0.20% and 0.45%. The 25M fit no longer sits at a bound of beta.
-  func testDefaultPriorsOnOneCosineCurve() throws {
+  /// schedules with 0.19% (100M) and 0.27% (25M): the issue's 0.30%. The power-law exponent
+  /// comes out at the authors' (fitted on several schedules): 0.448 / 0.509 against 0.453 /
+  /// 0.508; with every checkpoint it is 0.43 / 0.60 and the 25M error 0.43%.
+  func testDefaultSettingsOnOneCosineCurve() throws {
+    for model in ["100m", "25m"] {
+      var o = FitOptions()
+      o.law = .multiPower
+      let data = try load(model, runs: ["cosine_24000"], warmupTransient: LoadOptions.defaultWarmupTransient)
+      XCTAssertEqual(data.filters.last?.removed, 9, model)  // steps 2160 ... 3184 (< 3240)
+      XCTAssertEqual(data.step?.min(), 3312, model)
+      let fit = try LawFitter(options: o).fit(data)
+      XCTAssertTrue(fit.converged, model)
+      XCTAssertEqual(fit.priors, PriorSet.multiPower.priors)
+      XCTAssertGreaterThan(fit.priorTerm, 0)
+      let mean = try heldOutScheduleError(model, fit)
+      XCTAssertLessThan(mean, 0.0030, model)
+      let alpha = fit.parameters[fit.parameterNames.firstIndex(of: "alpha")!]
+      XCTAssertEqual(alpha, Self.published[model]![2], accuracy: 0.01, model)
+      print("multi-power \(model) cosine_24000 alone, default settings -> other eight schedules: mean |error| \(mean), alpha \(alpha)")
+    }
+  }
+
+  /// The same priors on every checkpoint (the transient kept): 0.18% (100M) but 0.43% (25M),
+  /// whose cosine run starts 0.4% below its sibling runs just after warm-up (a seed offset that
+  /// has gone by twice the warm-up) and pulls alpha to 0.60.
+  func testPriorsWithTheTransientKept() throws {
     for (model, bound) in [("100m", 0.0020), ("25m", 0.0045)] {
       var o = FitOptions()
       o.law = .multiPower
       let fit = try LawFitter(options: o).fit(try load(model, runs: ["cosine_24000"]))
       XCTAssertTrue(fit.converged, model)
-      XCTAssertEqual(fit.priors, PriorSet.multiPower.priors)
-      XCTAssertGreaterThan(fit.priorTerm, 0)
       let mean = try heldOutScheduleError(model, fit)
       XCTAssertLessThan(mean, bound, model)
-      if model == "25m" { XCTAssertFalse(fit.parameterSet["beta"]!.isAtBound) }
-      print("multi-power \(model) cosine_24000 alone, default priors -> other eight schedules: mean |error| \(mean)")
+      if model == "25m" {
+        XCTAssertGreaterThan(mean, 0.0035)
+        XCTAssertFalse(fit.parameterSet["beta"]!.isAtBound)
+      }
+    }
+  }
+
+  /// Why 1.5x the warm-up (`LoadOptions.defaultWarmupTransient`): in both models
+  /// `constant_24000` and `constant_72000` follow the same schedule for 24,000 steps with
+  /// different seeds. Their losses differ by 0.49-0.53% (mean |relative difference|) in the first
+  /// quarter warm-up after it ends (steps 2160-2700), by 0.18-0.21% between 1.5x and 2x the
+  /// warm-up and by 0.05% from 1.5x on (the checkpoints' own scatter).
+  func testSeedSpreadAfterWarmUp() throws {
+    for model in ["25m", "100m"] {
+      let d = try load(model, runs: ["constant_24000", "constant_72000"])
+      var loss: [String: [Double: Double]] = [:]
+      for i in 0..<d.count { loss[d.run![i], default: [:]][d.step![i]] = d.loss[i] }
+      let a = loss["constant_24000"]!, b = loss["constant_72000"]!
+      func spread(_ range: Range<Double>) -> Double {
+        let steps = a.keys.filter { range.contains($0) && b[$0] != nil }
+        XCTAssertGreaterThan(steps.count, 3)
+        return steps.map { abs(b[$0]! / a[$0]! - 1) }.reduce(0, +) / Double(steps.count)
+      }
+      let early = spread(2160..<2700), after = spread(3240..<24000)
+      XCTAssertGreaterThan(early, 0.004, model)
+      XCTAssertLessThan(after, 0.001, model)
+      print("seed spread \(model): \(early) in [W, 1.25W), \(after) from 1.5W")
     }
   }
 

@@ -41,6 +41,39 @@ final class ScheduleLoadingTests: XCTestCase {
     XCTAssertTrue(d.derivations.contains { $0.hasPrefix("learning rate: the exact schedule of 1 run from its spec") })
   }
 
+  /// The end-of-warm-up transient (`warmupTransient`): each run loses its checkpoints before
+  /// 1.5x its own warm-up (W = the first step at the peak rate + 1), a run inside it entirely
+  /// keeps all of them, a run without warm-up loses nothing, and `minStep` replaces the rule.
+  func testWarmupTransientIsDroppedPerRun() throws {
+    // Run a: warm-up 10 steps (the rate peaks at step 9, W = 10), checkpoints 9, 14, 15, 30:
+    // drops 9 and 14 (< 15). Run b: checkpoints 1 (on the ramp), 25, 29: the interpolated rate
+    // peaks at 25 (W = 26), every checkpoint is inside 39, the run keeps them all. Run c: at its
+    // peak from step 0, no warm-up, loses nothing. Run d: W = 20, checkpoints 19, 25, 40: drops
+    // 19 and 25 (< 30).
+    var csv = "run,step,lr,loss\n"
+    for (run, rises, steps) in [("a", 9, [9, 14, 15, 30]), ("b", 19, [1, 25, 29]), ("c", 0, [0, 40]), ("d", 19, [19, 25, 40])] {
+      for t in steps {
+        let lr = rises > 0 && t < rises ? 0.01 * Double(t) / Double(rises) : 0.01
+        csv += "\(run),\(t),\(lr),\(3 - 0.01 * Double(t))\n"
+      }
+    }
+    let d = try load(csv) { $0.warmupTransient = 1.5 }
+    XCTAssertEqual(
+      zip(d.run!, d.step!).map { "\($0)\(Int($1))" }, ["a15", "a30", "b1", "b25", "b29", "c0", "c40", "d40"])
+    XCTAssertEqual(
+      d.filters.last,
+      FilterReport(
+        filter: "checkpoints before 1.5× their run's warm-up (W = 10–20 steps), the end-of-warm-up transient (the default of a learning-rate-aware law; min_step sets the first step instead)",
+        removed: 4))
+    let explicit = try load(csv) {
+      $0.warmupTransient = 1.5
+      $0.minStep = 1
+    }
+    XCTAssertEqual(explicit.count, 11)
+    XCTAssertEqual(explicit.filters.map { $0.filter }, ["min_step 1"])
+    XCTAssertEqual(try load(csv).count, 12)
+  }
+
   /// A linear decay 1 → 0.1 over 10 steps with λ = 0: m_i is the single-step drop, so S2(t) is
   /// the total drop η_0 − η_t; with λ = 0.5 the recursion is summed by hand.
   func testAnnealingAreaFollowsTheMomentumRecursion() throws {

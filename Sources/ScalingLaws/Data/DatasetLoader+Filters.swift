@@ -73,6 +73,30 @@ extension DatasetLoader {
     return (keep, filters)
   }
 
+  /// The kept rows without the checkpoints before `multiple` × their run's warm-up W (W = the
+  /// first step at the run's peak rate + 1; a run without warm-up loses nothing), and the filter
+  /// line that counts them (nil when none is dropped). A run whose every kept checkpoint falls
+  /// inside keeps them all: the rule trims a curve, it never removes a run.
+  static func droppingWarmupTransient(_ keep: [Int], curve: CurveFeatures, multiple k: Double) -> (keep: [Int], report: FilterReport?) {
+    func inside(_ row: Int) -> Bool {
+      let w = curve.schedules[curve.runIndex[row]].warmupEnd
+      return w > 0 && Double(curve.step[row]) < k * Double(w + 1)
+    }
+    var survivors: Set<Int> = []
+    for row in keep where !inside(row) { survivors.insert(curve.runIndex[row]) }
+    let kept = keep.filter { !inside($0) || !survivors.contains(curve.runIndex[$0]) }
+    guard kept.count < keep.count else { return (keep, nil) }
+    let dropped = Set(keep).subtracting(kept)
+    let warmups = Set(dropped.map { curve.schedules[curve.runIndex[$0]].warmupEnd + 1 })
+    let lo = warmups.min() ?? 0, hi = warmups.max() ?? 0
+    let w = lo == hi ? formatCount(Double(lo)) : "\(formatCount(Double(lo)))–\(formatCount(Double(hi)))"
+    return (
+      kept,
+      FilterReport(
+        filter: "checkpoints before \(String(format: "%g", k))× their run's warm-up (W = \(w) steps), the end-of-warm-up transient (the default of a learning-rate-aware law; \(OptionName.minStep) sets the first step instead)",
+        removed: keep.count - kept.count))
+  }
+
   /// With ``LoadOptions/skipOutOfDomain``: the kept rows without a sign failure in a quantity the
   /// analysis uses, and the filter line that counts the others (with the first one's reason).
   func droppingOutOfDomain(_ table: DatasetTable, keep: [Int]) -> (keep: [Int], report: FilterReport?) {

@@ -56,6 +56,11 @@ public struct DatasetLoader: Sendable {
       full.curve = built.features
       full.derivations += built.notes
       full.warnings += built.warnings
+      if let k = options.warmupTransient, options.minStep == nil {
+        let transient = Self.droppingWarmupTransient(keep, curve: built.features, multiple: k)
+        keep = transient.keep
+        if let r = transient.report { full.filters.append(r) }
+      }
     }
     return Self.splitByGroup(full, keep: keep, groups: table.labels[.group])
   }

@@ -30,7 +30,8 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Tokens per step, to derive D = step x this when there is no tokens column (Pythia: 2097152).")
   var tokensPerStep: Count?
 
-  @Option(help: "Drop checkpoints before this step (warm-up).")
+  @Option(
+    help: "Drop checkpoints before this step (warm-up). Default of the learning-rate-aware laws: each run's checkpoints before 1.5x its warm-up (the end-of-warm-up transient); 0 keeps every one.")
   var minStep: RealArgument?
   @Option(help: "Drop points with fewer tokens (e.g. 1e8 or 100M).")
   var minTokens: Count?
@@ -87,11 +88,15 @@ struct DataOptions: ParsableArguments {
 
   /// The load options for fitting `law`: a final-loss law (Chinchilla, Kaplan's N, D, C and N-D
   /// laws) uses the last checkpoint of each run unless `--checkpoints all`; curve laws over
-  /// steps keep every checkpoint.
+  /// steps keep every checkpoint, and the learning-rate-aware ones drop the end-of-warm-up
+  /// transient unless `--min-step` is given.
   func loadOptions(forLaw law: LawKind) -> LoadOptions {
     var o = loadOptions
     o.finalByDefault = law.isFinalLossLaw && checkpoints != .all
-    if law.modelsSchedule { o.schedule = schedule.options }
+    if law.modelsSchedule {
+      o.schedule = schedule.options
+      o.warmupTransient = LoadOptions.defaultWarmupTransient
+    }
     o.metric = law.isMetricLaw
     return o
   }
