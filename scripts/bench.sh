@@ -176,6 +176,11 @@ if [ -f datasets/lr-schedules/mpl_100m.csv ]; then
   run $BIN fit datasets/lr-schedules/mpl_100m.csv --law multi-power --include-run cosine_24000 --format json
   cp "$OUT/last.out" "$OUT/mpl.json"
   add "multi-power fit, one 24,000-step curve (171 checkpoints)" "${WALL}s" "-" "-" "$(objective_of "$OUT/mpl.json")" "-" "${RSS} KB"
+  # the MAP fit (the default priors) against the plain fit of the same points: target <= 1.5x
+  repeat 5 $BIN fit datasets/lr-schedules/mpl_100m.csv --law multi-power --include-run cosine_24000 --format json
+  read -r MAPMED _ _ <<<"$MED $MIN $MAX"
+  repeat 5 $BIN fit datasets/lr-schedules/mpl_100m.csv --law multi-power --include-run cosine_24000 --prior none --format json
+  add "multi-power MAP fit (default priors) / plain fit (--prior none), medians of 5 (target <= 1.5x)" "${MAPMED}s / ${MED}s" "-" "$(python3 -c "print('%.2fx' % ($MAPMED / $MED))")" "-" "-" "${RSS} KB"
 fi
 if [ ! -f "$OUT/curves_2000.csv" ]; then
   python3 - "$OUT/curves_2000.csv" <<'PY'
