@@ -107,6 +107,34 @@ final class CurveCommandTests: XCTestCase {
     XCTAssertFalse((plan["notes"] as! [String]).contains { $0.contains("annealing area") }, "\(plan["notes"]!)")
   }
 
+  /// A learning-rate-aware fit drops the end-of-warm-up transient by default and says so in a
+  /// filter line; `--min-step 0` keeps every checkpoint; `predict` predicts every row.
+  func testTheWarmupTransientIsAFilterLine() throws {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    let file = url.appendingPathComponent("datasets/lr-schedules/mpl_25m.csv").path
+    let dir = try temporaryDirectory(self)
+    func fit(_ extra: [String]) throws -> [String: Any] {
+      let out = dir + "/fit\(extra.count).json"
+      let r = try CLI.run(["fit", file, "--law", "multi-power", "--include-run", "cosine_24000", "--format", "json", "--output", out] + extra)
+      XCTAssertEqual(r.status, 0, r.stderr)
+      let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as! [String: Any]
+      return (json["fits"] as! [[String: Any]])[0]
+    }
+    let byDefault = try fit([])
+    XCTAssertEqual(byDefault["points"] as? Int, 162)
+    let filters = (byDefault["data"] as! [String: Any])["filters"] as! [[String: Any]]
+    XCTAssertEqual(
+      filters.last?["filter"] as? String,
+      "checkpoints before 1.5× their run's warm-up (W = 2160 steps), the end-of-warm-up transient (the default of a learning-rate-aware law; --min-step sets the first step instead)")
+    XCTAssertEqual(filters.last?["removed"] as? Int, 9)
+    let every = try fit(["--min-step", "0"])
+    XCTAssertEqual(every["points"] as? Int, 171)
+    let p = try CLI.run(["predict", "--fit", dir + "/fit0.json", file, "--format", "csv"])
+    XCTAssertEqual(p.status, 0, p.stderr)
+    XCTAssertEqual(p.stdout.split(separator: "\n").count, 1 + 2059)
+  }
+
   func testScheduleFlagErrors() throws {
     let a = try CLI.run(["fit", demoFile, "--law", "chinchilla-lr", "--schedule", "two-stage"])
     XCTAssertEqual(a.status, 2)
