@@ -83,6 +83,23 @@ final class FitDocumentTests: XCTestCase {
     XCTAssertThrowsError(try FitFile(path: unknown, group: nil)) {
       XCTAssertEqual("\($0)", "\(unknown): unknown law 'gpt'")
     }
+    // JSON Lines (`fit --format jsonl`): blank lines and failed fits' lines skipped, errors name
+    // the line (blank lines counted), the Approach reader sharing the same splitter.
+    let failed = "{\"file\": \"x.csv\", \"group\": \"b\", \"error\": \"too few points\"}"
+    let good = "{\"law\": \"chinchilla\", \"group\": \"a\", \"parameters\": {\"E\": 1}}"
+    let lines = try write(good + "\n\n" + failed + "\n  \r\n" + good.replacingOccurrences(of: "\"a\"", with: "\"c\"") + "\n")
+    XCTAssertEqual(try FitDocument(path: lines).fits.map { $0.group }, ["a", "c"])
+    XCTAssertFalse(ApproachDocument.isApproachFile(try Data(contentsOf: URL(fileURLWithPath: lines))))
+    let lacking = try write(good + "\n" + failed + "\n\n{\"group\": \"d\", \"parameters\": {}}\n")
+    XCTAssertThrowsError(try FitDocument(path: lacking)) { XCTAssertEqual("\($0)", "\(lacking):4: a fit lacks 'law'") }
+    let broken = try write(good + "\n{\"law\": \n")
+    XCTAssertThrowsError(try FitDocument(path: broken)) { XCTAssertEqual("\($0)", "\(broken):2: not a JSON object") }
+    let allFailed = try write(failed + "\n" + failed + "\n")
+    XCTAssertThrowsError(try FitDocument(path: allFailed)) {
+      XCTAssertEqual("\($0)", "\(allFailed): every line is a failed fit (2 lines with \"error\")")
+    }
+    let approach = try write("{\"approach\": \"isoflop\", \"a\": 0.5, \"b\": 0.5}\n" + failed + "\n")
+    XCTAssertTrue(ApproachDocument.isApproachFile(try Data(contentsOf: URL(fileURLWithPath: approach))))
     let groups = try write("{\"fits\": [{\"law\": \"chinchilla\", \"group\": \"a\", \"parameters\": {}}, {\"law\": \"chinchilla\", \"group\": \"b\", \"parameters\": {}}]}")
     XCTAssertThrowsError(try FitFile(path: groups, group: nil)) {
       XCTAssertEqual("\($0)", "\(groups): 2 fits; pick one with group (groups: a, b)")

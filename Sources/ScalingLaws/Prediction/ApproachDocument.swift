@@ -100,12 +100,10 @@ public struct ApproachDocument: Decodable, Sendable {
       return nil
     }
     var kept: [Data] = []
-    for line in data.split(separator: UInt8(ascii: "\n")) {
-      let bytes = Data(line)
-      guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-      guard let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else { return nil }
-      if object["error"] != nil && object["approach"] == nil { continue }
-      kept.append(bytes)
+    for line in JSONLines(data) {
+      guard line.object != nil else { return nil }
+      if line.isFailure(recordKey: "approach") { continue }
+      kept.append(line.bytes)
     }
     guard !kept.isEmpty else { return nil }
     return Data("{\"fits\": [".utf8) + kept.joined(separator: Data(",".utf8)) + Data("]}".utf8)

@@ -349,27 +349,25 @@ public struct FitDocument: Decodable, Sendable {
     var records: [Record] = []
     var failed = 0
     var sawLine = false
-    for (k, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-      let bytes = Data(line)
-      guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-      let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
+    for line in JSONLines(data) {
       if !sawLine {
-        guard let object, object["law"] != nil || object["error"] != nil else { return nil }
+        guard let object = line.object, object["law"] != nil || object["error"] != nil else { return nil }
         sawLine = true
       }
-      if let object, object["law"] == nil, object["error"] != nil {
+      if line.isFailure(recordKey: "law") {
         failed += 1
         continue
       }
+      let k = line.number
       do {
-        records.append(try JSONDecoder().decode(Record.self, from: bytes))
+        records.append(try JSONDecoder().decode(Record.self, from: line.bytes))
       } catch let DecodingError.keyNotFound(key, context) {
         let at = context.codingPath.isEmpty ? "" : " (at \(Self.where(context.codingPath)))"
-        throw ReadError(description: "\(path):\(k + 1): a fit lacks '\(key.stringValue)'\(at)")
+        throw ReadError(description: "\(path):\(k): a fit lacks '\(key.stringValue)'\(at)")
       } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-        throw ReadError(description: "\(path):\(k + 1): unexpected value at \(Self.where(context.codingPath))")
+        throw ReadError(description: "\(path):\(k): unexpected value at \(Self.where(context.codingPath))")
       } catch {
-        throw ReadError(description: "\(path):\(k + 1): not a JSON object")
+        throw ReadError(description: "\(path):\(k): not a JSON object")
       }
     }
     if records.isEmpty && failed > 0 {
