@@ -45,6 +45,27 @@ final class ShardTests: XCTestCase {
     XCTAssertEqual(seen.value, Array(0..<200))
   }
 
+  /// The window bounds what waits: with index 0 slow, no index i ≥ consumed + window starts (the
+  /// other cores wait instead of computing ahead), and the results still come in order.
+  func testOrderedLoopHoldsAtMostTheWindow() throws {
+    let consumed = Locked(0)
+    let worst = Locked(Int.min)
+    try parallelForEachInOrder(300, window: 5) { i -> Int in
+      let ahead = i - consumed.value
+      worst.mutate { $0 = max($0, ahead) }
+      if i % 50 == 0 { usleep(20_000) }
+      return i
+    } consume: { i, v in
+      XCTAssertEqual(v, i)
+      consumed.mutate { $0 += 1 }
+    }
+    XCTAssertEqual(consumed.value, 300)
+    XCTAssertLessThan(worst.value, 5)
+    if ProcessInfo.processInfo.activeProcessorCount > 1 {
+      XCTAssertEqual(worst.value, 4)  // the window is used: indices 1-4 run while index 0 sleeps
+    }
+  }
+
   func testOrderedLoopStopsAtTheFirstConsumerError() {
     struct Stop: Error {}
     let seen = Locked<[Int]>([])
