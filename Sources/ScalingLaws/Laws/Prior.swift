@@ -80,19 +80,26 @@ public struct PriorSet: Sendable {
 
   /// The published multi-power fits (Luo et al. 2025, arXiv 2503.12811; the authors' 25M and
   /// 100M fits in `datasets/lr-schedules/README.md`): β 0.583 / 0.598, γ 0.641 / 0.655,
-  /// C 2.066 / 2.132. Means at the two fits' mean. The SDs (β, γ ± 0.2, C within a factor 2.5
-  /// at one SD) were chosen by the held-out-schedule backtest on both models (one cosine curve
-  /// fitted, the other eight predicted; mean of the two models' errors): SD 0.015 (the published
-  /// spread) 0.42%, 0.1 0.36%, 0.2 0.30%, 0.3 0.30%, 0.5 0.30%, no prior 0.35%; 0.2 is the
-  /// tightest of the best, so one curve that cannot determine the decay term leaves it near the
-  /// published shape rather than at a bound (β = 0.1 or 3), and several curves that can move it.
-  /// The law's default.
+  /// C 2.066 / 2.132, B 363.8 / 437.9 (at a peak rate of 3e-4: B·η_peak, the loss a full anneal
+  /// can remove, 0.11 / 0.13 nats). Means at the two fits' mean (log10 for C and B). The SDs
+  /// were chosen by the held-out-schedule backtest on both models (one curve fitted from 1.5×
+  /// its warm-up, the other eight schedules predicted): β, γ ± 0.2 and log10 C ± 0.4 on
+  /// `cosine_24000` (25M / 100M: SD 0.015, the published spread, 0.48% / 0.47%; 0.1 0.31% /
+  /// 0.26%; 0.2 0.27% / 0.19%; 0.3 0.25% / 0.20%; 0.5 0.23% / 0.27%; none 0.22% / 0.51%);
+  /// log10 B ± 0.3 (a factor 2) on every single run as the one fitted: one constant-rate run
+  /// cannot determine B at all (it trades with L0) and predicted the decays with 2.6% / 3.1%
+  /// without it, 0.43% / 0.14% with it (SD 0.2: 0.46% / 0.15%, 0.5: 0.60% / 0.12%), the other
+  /// runs unchanged within 0.03 points. A curve that can determine the decay term moves it; one
+  /// that cannot leaves it near the published shape rather than at a corner (β = 0.1 or 3,
+  /// C → 0). B and C are in the units of the learning rate (these runs: peak 3e-4). The law's
+  /// default.
   public static let multiPower = PriorSet(
     name: "multi-power", laws: [.multiPower],
     priors: [
       Prior(parameter: "beta", mean: 0.590, sd: 0.2),
       Prior(parameter: "gamma", mean: 0.648, sd: 0.2),
       Prior(parameter: "C", scale: .log10, mean: 0.32, sd: 0.4),
+      Prior(parameter: "B", scale: .log10, mean: 2.60, sd: 0.3),
     ],
     source: "Luo et al. 2025 (arXiv 2503.12811), published 25M and 100M fits", isDefault: true)
 
