@@ -45,21 +45,16 @@ final class ScheduleLoadingTests: XCTestCase {
   /// 1.5x its own warm-up (W = the first step at the peak rate + 1), a run inside it entirely
   /// keeps all of them, a run without warm-up loses nothing, and `minStep` replaces the rule.
   func testWarmupTransientIsDroppedPerRun() throws {
-    // Run a: warm-up 10 steps (the rate peaks at step 9, W = 10), checkpoints 9, 14, 15, 30:
-    // drops 9 and 14 (< 15). Run b: checkpoints 1 (on the ramp), 25, 29: the interpolated rate
-    // peaks at 25 (W = 26), every checkpoint is inside 39, the run keeps them all. Run c: at its
-    // peak from step 0, no warm-up, loses nothing. Run d: W = 20, checkpoints 19, 25, 40: drops
-    // 19 and 25 (< 30).
-    var csv = "run,step,lr,loss\n"
-    for (run, rises, steps) in [("a", 9, [9, 14, 15, 30]), ("b", 19, [1, 25, 29]), ("c", 0, [0, 40]), ("d", 19, [19, 25, 40])] {
-      for t in steps {
-        let lr = rises > 0 && t < rises ? 0.01 * Double(t) / Double(rises) : 0.01
-        csv += "\(run),\(t),\(lr),\(3 - 0.01 * Double(t))\n"
-      }
+    // Constant schedules of 100 steps. Run a: W = 10, checkpoints 9, 14, 15, 30: drops 9 and 14
+    // (< 15). Run b: W = 20, checkpoints 5, 25, 29: every one inside 30, the run keeps them all.
+    // Run c: no warm-up, loses nothing. Run d: W = 20, checkpoints 19, 25, 40: drops 19 and 25.
+    var csv = "run,schedule,total_steps,warmup_steps,peak_lr,step,loss\n"
+    for (run, w, steps) in [("a", 10, [9, 14, 15, 30]), ("b", 20, [5, 25, 29]), ("c", 0, [1, 40]), ("d", 20, [19, 25, 40])] {
+      for t in steps { csv += "\(run),constant,100,\(w),0.01,\(t),\(3 - 0.01 * Double(t))\n" }
     }
     let d = try load(csv) { $0.warmupTransient = 1.5 }
     XCTAssertEqual(
-      zip(d.run!, d.step!).map { "\($0)\(Int($1))" }, ["a15", "a30", "b1", "b25", "b29", "c0", "c40", "d40"])
+      zip(d.run!, d.step!).map { "\($0)\(Int($1))" }, ["a15", "a30", "b5", "b25", "b29", "c1", "c40", "d40"])
     XCTAssertEqual(
       d.filters.last,
       FilterReport(
@@ -67,11 +62,24 @@ final class ScheduleLoadingTests: XCTestCase {
         removed: 4))
     let explicit = try load(csv) {
       $0.warmupTransient = 1.5
-      $0.minStep = 1
+      $0.minStep = 2
     }
     XCTAssertEqual(explicit.count, 11)
-    XCTAssertEqual(explicit.filters.map { $0.filter }, ["min_step 1"])
+    XCTAssertEqual(explicit.filters.map { $0.filter }, ["min_step 2"])
     XCTAssertEqual(try load(csv).count, 12)
+  }
+
+  /// W is robust to a logged rate's last-digit noise, and a rate that climbs for over a quarter of
+  /// the schedule is not a warm-up (the transient rule leaves the run alone).
+  func testWarmupLength() {
+    func w(_ rates: [Double]) -> Int? { RunSchedule(run: "r", rates: rates, peakLR: 1, tokensPerStep: nil, spec: nil).warmupLength }
+    let ramp = (0..<10).map { Double($0) / 9 }
+    XCTAssertEqual(w(ramp + [Double](repeating: 1, count: 90)), 10)
+    XCTAssertEqual(w(ramp + [1, 1, 1 + 5e-5, 1] + [Double](repeating: 1, count: 86)), 10)  // noise
+    XCTAssertEqual(w(ramp + [Double](repeating: 1, count: 30)), 10)  // 4 x 10 <= 40
+    XCTAssertNil(w(ramp + [Double](repeating: 1, count: 29)))  // 4 x 10 > 39
+    XCTAssertNil(w((0..<100).map { Double($0) }))  // rising throughout
+    XCTAssertNil(w([Double](repeating: 1, count: 50)))  // no warm-up
   }
 
   /// A linear decay 1 → 0.1 over 10 steps with λ = 0: m_i is the single-step drop, so S2(t) is

@@ -73,21 +73,22 @@ extension DatasetLoader {
     return (keep, filters)
   }
 
-  /// The kept rows without the checkpoints before `multiple` × their run's warm-up W (W = the
-  /// first step at the run's peak rate + 1; a run without warm-up loses nothing), and the filter
-  /// line that counts them (nil when none is dropped). A run whose every kept checkpoint falls
-  /// inside keeps them all: the rule trims a curve, it never removes a run.
+  /// The kept rows without the checkpoints before `multiple` × their run's warm-up W
+  /// (``RunSchedule/warmupLength``; a run without a warm-up loses nothing), and the filter line
+  /// that counts them (nil when none is dropped). A run whose every kept checkpoint falls inside
+  /// keeps them all: the rule trims a curve, it never removes a run.
   static func droppingWarmupTransient(_ keep: [Int], curve: CurveFeatures, multiple k: Double) -> (keep: [Int], report: FilterReport?) {
+    let warmup = curve.schedules.map { $0.warmupLength }
     func inside(_ row: Int) -> Bool {
-      let w = curve.schedules[curve.runIndex[row]].warmupEnd
-      return w > 0 && Double(curve.step[row]) < k * Double(w + 1)
+      guard let w = warmup[curve.runIndex[row]] else { return false }
+      return Double(curve.step[row]) < k * Double(w)
     }
     var survivors: Set<Int> = []
     for row in keep where !inside(row) { survivors.insert(curve.runIndex[row]) }
     let kept = keep.filter { !inside($0) || !survivors.contains(curve.runIndex[$0]) }
     guard kept.count < keep.count else { return (keep, nil) }
     let dropped = Set(keep).subtracting(kept)
-    let warmups = Set(dropped.map { curve.schedules[curve.runIndex[$0]].warmupEnd + 1 })
+    let warmups = Set(dropped.compactMap { warmup[curve.runIndex[$0]] })
     let lo = warmups.min() ?? 0, hi = warmups.max() ?? 0
     let w = lo == hi ? formatCount(Double(lo)) : "\(formatCount(Double(lo)))–\(formatCount(Double(hi)))"
     return (

@@ -25,6 +25,17 @@ public struct RunSchedule: Sendable {
     warmupEnd = rates.firstIndex(of: top) ?? 0
   }
 
+  /// The warm-up's length in steps, W: the first step at which the rate is within 1e-4 (relative)
+  /// of its largest, + 1 (a logged rate's last-digit noise in a stable phase does not move it).
+  /// Nil without a warm-up (the rate starts at its peak) and when W would exceed a quarter of
+  /// the schedule: a rate that climbs that long is not a warm-up (a rising or restarted
+  /// schedule), and the end-of-warm-up transient rule leaves such a run alone.
+  public var warmupLength: Int? {
+    let top = rates.max() ?? 0
+    guard top > 0, let first = rates.firstIndex(where: { $0 >= top * (1 - 1e-4) }), first > 0 else { return nil }
+    return 4 * (first + 1) <= rates.count ? first + 1 : nil
+  }
+
   /// The rates of an exact schedule through step `last`.
   public init(run: String, spec: LearningRateSchedule, through last: Int, tokensPerStep: Double?) {
     self.init(
