@@ -67,6 +67,10 @@ final class ScheduleLoadingTests: XCTestCase {
     XCTAssertEqual(explicit.count, 11)
     XCTAssertEqual(explicit.filters.map { $0.filter }, ["min_step 2"])
     XCTAssertEqual(try load(csv).count, 12)
+    // A bad value in a row the rule drops is not an error, as for any filter.
+    let bad = csv.replacingOccurrences(of: "a,constant,100,10,0.01,9,2.91", with: "a,constant,100,10,0.01,9,0")
+    XCTAssertEqual(try load(bad) { $0.warmupTransient = 1.5 }.count, 8)
+    XCTAssertEqual(error(bad), "s.csv:2:26: column 'loss': 0 is not positive")
   }
 
   /// W is robust to a logged rate's last-digit noise, and a rate that climbs for over a quarter of

@@ -27,9 +27,25 @@ public struct DatasetLoader: Sendable {
     let domain = droppingOutOfDomain(table, keep: keep)
     keep = domain.keep
     if let r = domain.report { filters.append(r) }
+    let name = table.file
+    // The schedules come before the value checks so that the transient rule, a filter, drops
+    // its rows first: a bad value in a row no filter keeps is not an error.
+    var built: (features: CurveFeatures, notes: [String], warnings: [String])?
+    if options.schedule != nil {
+      let features = try curveFeatures(
+        ScheduleInputs(
+          file: name, numeric: table.numeric, labels: table.labels, columnName: table.columnNames,
+          lines: table.lines, tokens: derived.tokens),
+        keep: keep, rowCount: table.rowCount)
+      built = features
+      if let k = options.warmupTransient, options.minStep == nil {
+        let transient = Self.droppingWarmupTransient(keep, curve: features.features, multiple: k)
+        keep = transient.keep
+        if let r = transient.report { filters.append(r) }
+      }
+    }
     try reportPending(table, keep: keep)
 
-    let name = table.file
     let nan = [Double](repeating: .nan, count: table.rowCount)
     var full = Dataset(
       file: name, group: nil, params: table.numeric[.params] ?? nan, tokens: derived.tokens ?? nan,
@@ -47,20 +63,10 @@ public struct DatasetLoader: Sendable {
         full.derivations.append("x = log10(C), from the compute column or C = 6ND")
       }
     }
-    if options.schedule != nil {
-      let built = try curveFeatures(
-        ScheduleInputs(
-          file: name, numeric: table.numeric, labels: table.labels, columnName: table.columnNames,
-          lines: table.lines, tokens: derived.tokens),
-        keep: keep, rowCount: table.rowCount)
+    if let built {
       full.curve = built.features
       full.derivations += built.notes
       full.warnings += built.warnings
-      if let k = options.warmupTransient, options.minStep == nil {
-        let transient = Self.droppingWarmupTransient(keep, curve: built.features, multiple: k)
-        keep = transient.keep
-        if let r = transient.report { full.filters.append(r) }
-      }
     }
     return Self.splitByGroup(full, keep: keep, groups: table.labels[.group])
   }

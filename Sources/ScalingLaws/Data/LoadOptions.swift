@@ -21,14 +21,14 @@ public struct LoadOptions: Sendable, Equatable {
   /// schedule is built from them and these defaults. Nil: schedule columns are not read.
   public var schedule: ScheduleOptions? = nil
   /// With a schedule and no `minStep`: drop each run's checkpoints before this multiple of its
-  /// warm-up (W steps, the schedule's first step at its peak rate + 1), the end-of-warm-up
-  /// transient that no curve law describes. Nil: keep them. `scaling fit` and the report set
+  /// warm-up (``RunSchedule/warmupLength``), the end-of-warm-up transient that no curve law
+  /// describes. Nil: keep them. `scaling fit`, `report` and `ladder` set
   /// ``defaultWarmupTransient`` for the learning-rate-aware laws; `predict` keeps every row.
   public var warmupTransient: Double? = nil
-  /// 1.5: runs of the same model and schedule that differ only in their seed differ by 0.5–0.7%
-  /// in the first quarter-warm-up after it and by under 0.1% from twice the warm-up on (the 25M
-  /// and 100M runs of `datasets/lr-schedules`); chosen by the held-out-schedule backtest there
-  /// (`MultiPowerFitTests`, `README.md`).
+  /// 1.5: runs of one model and schedule that differ only in their seed differ by about 0.5% in
+  /// the first quarter warm-up after it and by 0.05% (the checkpoints' scatter) from 1.5× the
+  /// warm-up on (the 25M and 100M runs of `datasets/lr-schedules`); chosen by backtest over
+  /// 1.25–3× on those runs and the OLMo ladder (`MultiPowerFitTests`, `README.md`).
   public static let defaultWarmupTransient = 1.5
   /// Set for a metric law (`--law sigmoid`): the `x` and `y` columns are read (any finite
   /// numbers) and y takes the place of the loss. Unset: those columns are not read.
