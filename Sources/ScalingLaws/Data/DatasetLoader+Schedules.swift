@@ -45,7 +45,7 @@ extension DatasetLoader {
       rowsOfRun[r, default: []].append(row)
     }
     let needed = Set(keep.map(runName))
-    func col(_ q: Quantity) -> String { input.columnName[q].map { "column '\($0)'" } ?? q.columnOption }
+    func col(_ q: Quantity) -> String { Self.column(input, q) }
 
     var schedules: [RunSchedule] = []
     var indexOf: [String: Int] = [:]
@@ -224,26 +224,25 @@ extension DatasetLoader {
   func rowFeatures(
     _ schedules: [RunSchedule], rowsOfRun: [String: [Int]], steps: [Double], rowCount: Int, options opts: ScheduleOptions
   ) -> CurveFeatures {
-  // Features of every kept row.
-  var runIndex = [Int](repeating: -1, count: rowCount)
-  var stepOf = [Int](repeating: 0, count: rowCount)
-  var lr = [Double](repeating: .nan, count: rowCount)
-  var area = [Double](repeating: .nan, count: rowCount)
-  var tokenArea = [Double](repeating: .nan, count: rowCount)
-  var annealing = [Double](repeating: .nan, count: rowCount)
-  for (index, schedule) in schedules.enumerated() {
-    let rows = rowsOfRun[schedule.run]!
-    let s = rows.map { Int(steps[$0]) }
-    let a = schedule.areas(at: s, annealingDecay: opts.annealingDecay)
-    for (k, row) in rows.enumerated() {
-      runIndex[row] = index
-      stepOf[row] = s[k]
-      lr[row] = schedule.rates[s[k]]
-      area[row] = a.area[k]
-      tokenArea[row] = a.tokenArea[k]
-      annealing[row] = a.annealing[k]
+    var runIndex = [Int](repeating: -1, count: rowCount)
+    var stepOf = [Int](repeating: 0, count: rowCount)
+    var lr = [Double](repeating: .nan, count: rowCount)
+    var area = [Double](repeating: .nan, count: rowCount)
+    var tokenArea = [Double](repeating: .nan, count: rowCount)
+    var annealing = [Double](repeating: .nan, count: rowCount)
+    for (index, schedule) in schedules.enumerated() {
+      let rows = rowsOfRun[schedule.run]!
+      let s = rows.map { Int(steps[$0]) }
+      let a = schedule.areas(at: s, annealingDecay: opts.annealingDecay)
+      for (k, row) in rows.enumerated() {
+        runIndex[row] = index
+        stepOf[row] = s[k]
+        lr[row] = schedule.rates[s[k]]
+        area[row] = a.area[k]
+        tokenArea[row] = a.tokenArea[k]
+        annealing[row] = a.annealing[k]
+      }
     }
-  }
     return CurveFeatures(
       schedules: schedules, runIndex: runIndex, step: stepOf, lr: lr, area: area, tokenArea: tokenArea,
       annealing: annealing, annealingDecay: opts.annealingDecay, options: opts)

@@ -73,9 +73,6 @@ extension FitDocument.Record {
   public var json: JSONValue {
     let names = parameterNames.isEmpty ? parameters.keys.sorted() : parameterNames
     let metric = lawName?.kind.isMetricLaw ?? false
-    func dict(_ values: [String: Double?]?) -> JSONValue { values.map { JSONValue.named($0, names) } ?? .null }
-    func matrix(_ m: [String: [String: Double?]]?) -> JSONValue { m.map { JSONValue.matrix($0, names) } ?? .null }
-
     var extra: [(String, JSONValue)] = []
     if let b = bootstrap {
       extra.append(("intervals", .object(names.map { ($0, JSONValue.pair(intervals?[$0])) })))
@@ -105,9 +102,9 @@ extension FitDocument.Record {
       ("iterations", iterations.map { .int($0) } ?? .null),
       ("evaluations", evaluations.map { .int($0) } ?? .null),
       ("gradient_norm", .num(gradientNorm)),
-      ("parameters", dict(parameters)),
-      ("stderr", dict(stderr)),
-      ("correlation", matrix(correlation)),
+      ("parameters", JSONValue.named(parameters, names)),
+      ("stderr", JSONValue.named(stderr, names)),
+      ("correlation", JSONValue.matrix(correlation, names)),
       ("condition_number", .num(conditionNumber)),
       ("rmse_log", .num(rmseLog)),
       ("r2_log", .num(r2Log)),
@@ -190,14 +187,12 @@ extension FitDocument.Record.Bootstrap {
   /// The `bootstrap` object, parameters in `names`' order.
   func json(names: [String]) -> JSONValue {
     let b = self
-    func dict(_ values: [String: Double?]?) -> JSONValue { values.map { JSONValue.named($0, names) } ?? .null }
-    func matrix(_ m: [String: [String: Double?]]?) -> JSONValue { m.map { JSONValue.matrix($0, names) } ?? .null }
     return .object([
       ("resamples", .int(b.resamples ?? 0)), ("seed", .num(b.seed)), ("unit", .string(b.unit ?? "")),
       ("search", .string(b.search ?? "")), ("confidence", .num(b.confidence)), ("failed", .int(b.failed ?? 0)),
       ("at_bound", .int(b.atBound ?? 0)), ("outlying", .int(b.outlying ?? 0)),
-      ("stderr", dict(b.stderr)),
-      ("covariance", matrix(b.covariance)),
+      ("stderr", JSONValue.named(b.stderr, names)),
+      ("covariance", JSONValue.matrix(b.covariance, names)),
       ("derived", .array((b.derived ?? []).map { q in
         .object([("name", .string(q.name)), ("value", .num(q.value)), ("interval", JSONValue.pair(q.interval))])
       })),
@@ -240,14 +235,16 @@ extension FitDocument.Record.Holdout {
 }
 
 extension JSONValue {
-  /// `values` by name in `names`' order (null where missing or not finite).
-  static func named(_ values: [String: Double?], _ names: [String]) -> JSONValue {
-    .object(names.map { ($0, .num(values[$0] ?? nil)) })
+  /// `values` by name in `names`' order (null where missing or not finite; null for no values).
+  static func named(_ values: [String: Double?]?, _ names: [String]) -> JSONValue {
+    guard let values else { return .null }
+    return .object(names.map { ($0, .num(values[$0] ?? nil)) })
   }
 
-  /// A matrix by name in `names`' order.
-  static func matrix(_ m: [String: [String: Double?]], _ names: [String]) -> JSONValue {
-    .object(names.map { a in (a, .object(names.map { b in (b, .num(m[a]?[b] ?? nil)) })) })
+  /// A matrix by name in `names`' order (null for no matrix).
+  static func matrix(_ m: [String: [String: Double?]]?, _ names: [String]) -> JSONValue {
+    guard let m else { return .null }
+    return .object(names.map { a in (a, .object(names.map { b in (b, .num(m[a]?[b] ?? nil)) })) })
   }
 
   /// A [lo, hi] pair, or null.

@@ -74,12 +74,18 @@ public struct ApproachDocument: Decodable, Sendable {
 
   /// Whether the JSON at `data` is an Approach file (its first fit has an "approach" key), as a
   /// {"fits": [...]} document or as `--format jsonl` lines.
+  /// Only the first record is read (of JSON Lines, the first line that is not a failed fit's):
+  /// `predict` and `plan` ask this of every fit file before reading it in full.
   public static func isApproachFile(_ data: Data) -> Bool {
-    let document = jsonLinesAsDocument(data) ?? data
-    guard let root = try? JSONSerialization.jsonObject(with: document) as? [String: Any],
-      let fits = root["fits"] as? [[String: Any]], let first = fits.first
-    else { return false }
-    return first["approach"] != nil
+    if let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let fits = root["fits"] {
+      return (fits as? [[String: Any]])?.first?["approach"] != nil
+    }
+    for line in JSONLines(data) {
+      guard let object = line.object else { return false }
+      if line.isFailure(recordKey: "approach") { continue }
+      return object["approach"] != nil
+    }
+    return false
   }
 
   /// The file in `data`: a {"fits": [...]} document, or JSON Lines (a failed fit's line skipped).
@@ -87,7 +93,7 @@ public struct ApproachDocument: Decodable, Sendable {
     let document = try JSONDecoder().decode(ApproachDocument.self, from: jsonLinesAsDocument(data) ?? data)
     if let v = document.fits.compactMap(\.schemaVersion).max(), v > FitDocument.schemaVersion {
       throw FitDocument.ReadError(
-        description: "fit file has schema_version \(v); this scaling reads fit files up to schema_version \(FitDocument.schemaVersion) (a newer scaling wrote it)")
+        description: "fit file \(FitDocument.newerSchema(v))")
     }
     return document
   }

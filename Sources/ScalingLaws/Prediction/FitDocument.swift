@@ -339,8 +339,13 @@ public struct FitDocument: Decodable, Sendable {
   static func checkVersions(_ records: [Record], path: String) throws {
     if let (i, r) = records.enumerated().first(where: { ($0.element.schemaVersion ?? 0) > schemaVersion }) {
       throw ReadError(
-        description: "\(path): fit \(i + 1) has schema_version \(r.schemaVersion!); this scaling reads fit files up to schema_version \(schemaVersion) (a newer scaling wrote it)")
+        description: "\(path): fit \(i + 1) \(newerSchema(r.schemaVersion!))")
     }
+  }
+
+  /// The refusal of a record newer than this build: "has schema_version v; this scaling reads …".
+  static func newerSchema(_ version: Int) -> String {
+    "has schema_version \(version); this scaling reads fit files up to schema_version \(schemaVersion) (a newer scaling wrote it)"
   }
 
   /// The records of a JSON Lines fit file, or nil when the first line that is not blank is not a
