@@ -74,14 +74,24 @@ public enum AnalysisConfig {
   static let maxNodes = 10_000
 
   public static func arguments(fromFile path: String) throws -> [String] {
+    try parse(fromFile: path).arguments
+  }
+
+  /// The config at `path` as command-line arguments, with the key each flag came from.
+  public static func parse(fromFile path: String) throws -> ConfigArguments {
     guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
       throw ConfigError("--config \(path): cannot read the file")
     }
-    return try arguments(fromText: text, path: path)
+    return try parse(fromText: text, path: path)
   }
 
   /// The command-line arguments of the config `text` (read from `path`, named in errors).
   public static func arguments(fromText text: String, path: String) throws -> [String] {
+    try parse(fromText: text, path: path).arguments
+  }
+
+  /// The config `text` (read from `path`) as command-line arguments, with their origins.
+  public static func parse(fromText text: String, path: String) throws -> ConfigArguments {
     // A config is a few hundred bytes: a large file, or aliases that expand to more nodes than
     // any config needs (an alias bomb ran to 14 GB in Yams' load), is refused before it is built.
     guard text.utf8.count <= maxBytes else {
@@ -100,7 +110,11 @@ public enum AnalysisConfig {
     guard let root = Constructor.default.any(from: composed) as? [String: Any] else {
       throw ConfigError("--config \(path): the top level must be a mapping of settings")
     }
-    return try ConfigReader(path: path, root: root, lines: lines).arguments()
+    let reader = ConfigReader(path: path, root: root, lines: lines)
+    let arguments = try reader.arguments()
+    return ConfigArguments(
+      path: path, arguments: arguments,
+      origins: reader.origins.mapValues { ConfigArguments.Origin(key: $0, line: lines[$0]) })
   }
 
   /// The line of each key ("schedule.kind"), counting the nodes with aliases expanded and

@@ -15,6 +15,24 @@ import Testing
       ffnMultiplier: swiglu ? 8.0 / 3.0 : 4, swiglu: swiglu, context: 4096)
   }
 
+  /// Issue 34, item 3: one shape rule for every size. For any N from 1M to 100T (log-uniform),
+  /// dense or SwiGLU, the first proposal's matched count is within 3% of N, its aspect ratio
+  /// within the rule's range, and its heads divide d_model; the count is total parameters unless
+  /// the note says the vocabulary's embeddings leave no room.
+  @Test func theProposedShapeIsWithinThreePercentAtEverySize() async throws {
+    await propertyCheck(count: 400, input: Gen.double(in: 6...14), Gen.bool()) { log10N, swiglu in
+      let n = pow(10, log10N)
+      let p = TransformerShape.matching(n, swiglu: swiglu)
+      let s = p.shapes[0]
+      let matched = p.count == .total ? s.totalParams : s.nonEmbeddingParams
+      #expect(abs(matched / n - 1) <= 0.03, "N = \(n): \(s.layers) x \(s.dModel) has \(matched)")
+      #expect(TransformerShape.aspectRange.contains(Double(s.dModel) / Double(s.layers)))
+      #expect(s.dModel % s.heads == 0)
+      #expect((p.count == .nonEmbedding) == (p.note != nil))
+      if n >= 2e7 { #expect(p.count == .total, "N = \(n)") }
+    }
+  }
+
   @Test func moreActiveExpertsNeverLowerTheCost() async throws {
     await propertyCheck(count: 200, input: Self.base, Gen.int(in: 2...128), Gen.int(in: 1...127), Gen.int(in: 1...256)) { s, e, k, batch in
       guard k < e else { return }

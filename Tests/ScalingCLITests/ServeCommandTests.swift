@@ -163,3 +163,52 @@ final class ServeCommandTests: XCTestCase {
     XCTAssertTrue(r.stdout.contains("note         = the sliding window (4096 tokens) is not shorter than the context (2048)"), r.stdout)
   }
 }
+
+/// Issue 34, item 3: shapes and prefill that hold at every size.
+final class ShapeAtEverySizeTests: XCTestCase {
+  /// `plan --params N --shape` at every decade from 1M to 100T: the first shape's matched count
+  /// (stated in `shapes_match`) within 3% of N.
+  func testPlanShapeIsWithinThreePercentAtEveryDecade() throws {
+    for e in 6...14 {
+      let n = pow(10.0, Double(e))
+      let r = try CLI.run(["plan", "--params", "1e\(e)", "--shape", "--format", "json"])
+      XCTAssertEqual(r.status, 0, r.stderr)
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+      let match = json["shapes_match"] as! String
+      let first = (json["shapes"] as! [[String: Any]])[0]
+      let count = first[match == "total" ? "params_total" : "params_non_embedding"] as! Double
+      XCTAssertEqual(count / n, 1, accuracy: 0.03, "1e\(e): \(first)")
+      XCTAssertEqual(match, e >= 8 ? "total" : "non-embedding", "1e\(e)")
+      let layers = first["layers"] as! Int, width = first["d_model"] as! Int
+      XCTAssertTrue((16.0...512).contains(Double(width) / Double(layers)), "1e\(e): \(layers) x \(width)")
+    }
+    // Kaplan's N is non-embedding parameters.
+    let k = try CLI.run(["plan", "--law", "kaplan", "--params", "7B", "--shape"])
+    XCTAssertTrue(k.stdout.contains("    shapes match = N as non-embedding parameters\n"), k.stdout)
+  }
+
+  /// `serve --params 5T` on the same rule: hundreds of layers, not a 2-layer fallback.
+  func testServeAtFiveTrillionHasARealShape() throws {
+    let r = try CLI.run(["serve", "--params", "5T", "--gpus", "512", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let kv = json["kv_cache_bytes_per_token"] as! Double
+    XCTAssertGreaterThan(kv, 1e7, "\(json)")
+  }
+
+  /// Prefill attends over the prompt's positions: the prefill time does not depend on --context,
+  /// and it grows with the prompt.
+  func testPrefillFollowsThePromptNotTheContext() throws {
+    func prefill(_ args: [String]) throws -> Double {
+      let r = try CLI.run(["serve", "--model", "llama-3-8b", "--format", "json"] + args)
+      XCTAssertEqual(r.status, 0, r.stderr)
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+      return json["prefill_seconds"] as! Double
+    }
+    let short = try prefill(["--context", "4096", "--prompt-tokens", "1024", "--batch", "1"])
+    let long = try prefill(["--context", "131072", "--prompt-tokens", "1024", "--batch", "1"])
+    XCTAssertEqual(short, long, accuracy: short * 1e-12)
+    let bigger = try prefill(["--context", "131072", "--prompt-tokens", "65536", "--batch", "1"])
+    XCTAssertGreaterThan(bigger / 64, short * 1.5, "attention's share grows with the prompt")
+  }
+}

@@ -172,47 +172,109 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
   /// The 6N shortcut with N the active non-embedding parameters (Kaplan's convention).
   public var sixNNonEmbedding: Double { 6 * activeNonEmbeddingParams }
 
-  /// The closest proposal near `target` (a minimal 2-layer shape when none satisfies the
-  /// aspect-ratio rule, i.e. for targets below about a million parameters).
-  public static func proposal(near target: Double, swiglu: Bool = false) -> TransformerShape {
-    proposals(near: target, swiglu: swiglu, count: 1).first ?? TransformerShape(layers: 2, dModel: 128, heads: 1)
+  /// Which of a shape's parameter counts a proposal matches to the target.
+  public enum ParameterCount: String, Sendable, Equatable {
+    /// Every weight, embeddings included (Chinchilla's N, the count of model names).
+    case total
+    /// Without the token embedding and unembedding (Kaplan's N).
+    case nonEmbedding = "non-embedding"
   }
 
-  /// Shapes near a target size: for each depth, the d_model (a multiple of 128, heads of
-  /// dimension 128 where possible) whose total parameters come closest, keeping the aspect ratio
-  /// d_model / n_layer between 32 and 256. Best first: among the shapes within 3% of the target,
-  /// the aspect ratio closest to 100 (Llama-2 7B 128, 70B 102; Kaplan et al. found the loss flat
-  /// over a wide range of it), then the rest by closeness. One rule for `serve --params`,
-  /// `plan --shape` and the report's serving numbers; a tiny change of the target no longer flips
-  /// between a shallow and a deep shape of the same size (29.4B: 52 x 6784 in both).
+  /// Proposals near a target and the count they match (``matching(_:count:vocab:context:swiglu:limit:)``).
+  public struct Proposals: Sendable, Equatable {
+    public var count: ParameterCount
+    /// Best first.
+    public var shapes: [TransformerShape]
+    /// Why the count differs from the one asked for (a target too small for the vocabulary's embeddings).
+    public var note: String?
+  }
+
+  /// The closest proposal near `target` total parameters (non-embedding when the target is too
+  /// small to hold the vocabulary's embeddings; see ``matching(_:count:vocab:context:swiglu:limit:)``).
+  public static func proposal(near target: Double, swiglu: Bool = false) -> TransformerShape {
+    matching(target, swiglu: swiglu, limit: 1).shapes[0]
+  }
+
+  /// Shapes near `target` total parameters, best first (``matching(_:count:vocab:context:swiglu:limit:)``).
   public static func proposals(
     near target: Double, vocab: Int = 50_304, context: Int = 2048, swiglu: Bool = false, count: Int = 3
   ) -> [TransformerShape] {
-    var found: [(Double, TransformerShape)] = []
-    for layers in stride(from: 2, through: 160, by: 2) {
-      // About 12 d² per layer either way: 4d² attention + 8d² MLP (2 × 4d or 3 × 8d/3 with SwiGLU).
-      let dEstimate = (target / (12 * Double(layers))).squareRoot()
-      for dm in [floor(dEstimate / 128) * 128, ceil(dEstimate / 128) * 128] where dm >= 128 {
-        let ratio = dm / Double(layers)
-        guard ratio >= 32 && ratio <= 256 else { continue }
-        let heads = max(1, Int(dm) / 128)
-        let s = TransformerShape(
-          layers: layers, dModel: Int(dm), heads: heads, ffnMultiplier: swiglu ? 8.0 / 3.0 : 4, swiglu: swiglu,
-          vocab: vocab, context: context)
-        found.append((abs(log(s.totalParams / target)), s))
-      }
+    matching(target, vocab: vocab, context: context, swiglu: swiglu, limit: count).shapes
+  }
+
+  /// The aspect ratios d_model / n_layer a proposal may have, and the one preferred.
+  public static let aspectRange: ClosedRange<Double> = 16...512
+  public static let preferredAspect = 100.0
+
+  /// Shapes whose `count` of parameters is near `target`, for any size from 1M to 100T: one rule
+  /// for `serve --params`, `plan --shape`, the serving-aware planner and the report.
+  ///
+  /// - Width d_model: a multiple of 64 up to 2,048 (heads of dimension 64), of 128 above (heads of
+  ///   dimension 128), as GPT-3, Pythia, Llama and OLMo are built.
+  /// - Depth: for each width, the layer counts (1 and up, no upper limit) whose parameters come
+  ///   closest to the target, kept when the aspect ratio d_model / n_layer is within 16–512.
+  /// - Best first: among the shapes within 3% of the target, the aspect ratio closest to 100
+  ///   (Llama-2 7B 128, 70B 102, Chinchilla 70B 102, GPT-3 175B 128; Kaplan et al. 2020 found the
+  ///   loss within a few percent over ratios 20–200), then the rest by closeness. Ties go to fewer
+  ///   layers, so a tiny change of the target does not flip between a shallow and a deep shape.
+  /// - The count: `.total` (embeddings included) unless the target is too small for the
+  ///   vocabulary's embeddings (no shape within 3% of it: below about 7M total parameters with a
+  ///   50,304-token vocabulary); then the shapes match `.nonEmbedding` parameters and `note` says so.
+  public static func matching(
+    _ target: Double, count: ParameterCount = .total, vocab: Int = 50_304, context: Int = 2048,
+    swiglu: Bool = false, limit: Int = 3
+  ) -> Proposals {
+    let n = target.isFinite && target > 0 ? target : 1
+    let found = candidates(n, count: count, vocab: vocab, context: context, swiglu: swiglu)
+    if count == .total && !found.contains(where: { $0.0 <= log(1.03) }) {
+      var p = matching(n, count: .nonEmbedding, vocab: vocab, context: context, swiglu: swiglu, limit: limit)
+      p.note =
+        "\(shortCount(n)) parameters cannot hold a \(vocab)-token vocabulary's embeddings and a model within 3%; the shapes match \(shortCount(n)) non-embedding parameters"
+      return p
     }
     func key(_ c: (Double, TransformerShape)) -> (Int, Double, Int) {
       let close = c.0 <= log(1.03)
-      let aspect = abs(log(Double(c.1.dModel) / Double(c.1.layers) / 100))
+      let aspect = abs(log(Double(c.1.dModel) / Double(c.1.layers) / preferredAspect))
       return (close ? 0 : 1, close ? aspect : c.0, c.1.layers)
     }
-    found.sort { key($0) < key($1) }
     var out: [TransformerShape] = []
-    for (_, s) in found where !out.contains(s) {
+    for (_, s) in found.sorted(by: { key($0) < key($1) }) where !out.contains(s) {
       out.append(s)
-      if out.count == count { break }
+      if out.count == limit { break }
     }
-    return out
+    return Proposals(count: count, shapes: out, note: nil)
+  }
+
+  /// (|log(count / target)|, shape) for every width and its nearest depths within the aspect range.
+  static func candidates(
+    _ target: Double, count: ParameterCount, vocab: Int, context: Int, swiglu: Bool
+  ) -> [(Double, TransformerShape)] {
+    func shape(_ layers: Int, _ dm: Int) -> TransformerShape {
+      TransformerShape(
+        layers: layers, dModel: dm, heads: max(1, dm / (dm <= 2048 ? 64 : 128)), ffnMultiplier: swiglu ? 8.0 / 3.0 : 4,
+        swiglu: swiglu, vocab: vocab, context: context)
+    }
+    func params(_ s: TransformerShape) -> Double { count == .total ? s.totalParams : s.nonEmbeddingParams }
+    var found: [(Double, TransformerShape)] = []
+    var dm = 64
+    while true {
+      let one = shape(1, dm)
+      let fixed = count == .total ? one.embeddingParams : 0
+      let perLayer = one.nonEmbeddingParams
+      // Wider than the target (one layer overshoots by 3% or more): no wider width can come closer.
+      if fixed + perLayer > target * 1.03 && dm > 64 { break }
+      let layers = (target - fixed) / perLayer
+      // Wider still only raises d_model / n_layer further past the range.
+      if Double(dm) / max(layers, 1) > aspectRange.upperBound * 1.5 && !found.isEmpty { break }
+      for l in Set([max(1, Int(layers.rounded(.down))), max(1, Int(layers.rounded(.up)))]) {
+        let ratio = Double(dm) / Double(l)
+        guard aspectRange.contains(ratio) else { continue }
+        let s = shape(l, dm)
+        found.append((abs(log(params(s) / target)), s))
+      }
+      dm += dm < 2048 ? 64 : 128
+    }
+    if found.isEmpty { found.append((abs(log(params(shape(1, 64)) / target)), shape(1, 64))) }
+    return found
   }
 }

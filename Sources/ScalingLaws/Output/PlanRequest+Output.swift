@@ -5,7 +5,7 @@ import Foundation
 /// beside the dense ones with the sentence comparing them.
 extension PlanRequest {
   public func text(
-    _ answers: [Allocation], moe: [Allocation]?, template: ExpertTemplate?, shapes: [TransformerShape], law: PlanningLaw
+    _ answers: [Allocation], moe: [Allocation]?, template: ExpertTemplate?, shapes: TransformerShape.Proposals?, law: PlanningLaw
   ) -> String {
     func block(_ a: [Allocation]) -> String {
       isSweep
@@ -13,8 +13,12 @@ extension PlanRequest {
         : a.map { $0.text(law: law, hardware: hardware) }.joined(separator: "\n")
     }
     var text = block(answers)
-    for s in shapes {
+    for s in shapes?.shapes ?? [] {
       text += "    shape        = \(s.layers) layers x d_model \(s.dModel), \(s.heads) heads, d_ff \(Int(s.dFF)), vocab \(s.vocab): \(shortCount(s.totalParams)) params total, \(shortCount(s.nonEmbeddingParams)) non-embedding\n"
+    }
+    if let shapes {
+      text += "    shapes match = N as \(shapes.count.rawValue) parameters\n"
+      if let note = shapes.note { text += "    note: \(note)\n" }
     }
     if let moe, let t = template {
       text += "\n[[Mixture of experts]] \(t.label), the law's N = \(t.lawParams.rawValue) parameters\n"
@@ -24,17 +28,19 @@ extension PlanRequest {
     return text
   }
 
-  public func json(_ answers: [Allocation], moe: [Allocation]?, shapes: [TransformerShape], law: PlanningLaw) -> JSONValue {
+  public func json(_ answers: [Allocation], moe: [Allocation]?, shapes: TransformerShape.Proposals?, law: PlanningLaw) -> JSONValue {
     func value(_ a: [Allocation]) -> JSONValue {
       isSweep
         ? .object([("law", .string(law.name)), ("law_source", .string(law.source)), ("plans", .array(a.map { $0.json(law: law, hardware: hardware) }))])
         : a[0].json(law: law, hardware: hardware)
     }
     var v = value(answers)
-    if !shapes.isEmpty, case .object(var kv) = v {
+    if let shapes, case .object(var kv) = v {
+      kv.append(("shapes_match", .string(shapes.count.rawValue)))
+      if let note = shapes.note { kv.append(("shapes_note", .string(note))) }
       kv.append((
         "shapes",
-        .array(shapes.map { s in
+        .array(shapes.shapes.map { s in
           .object([
             ("layers", .int(s.layers)), ("d_model", .int(s.dModel)), ("heads", .int(s.heads)),
             ("d_ff", .num(s.dFF)), ("vocab", .int(s.vocab)), ("params_total", .num(s.totalParams)),

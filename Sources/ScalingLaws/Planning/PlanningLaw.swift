@@ -24,6 +24,13 @@ public enum PlanningLaw: Sendable {
     }
   }
 
+  /// What the law's N counts: non-embedding parameters for Kaplan's frontier (Kaplan et al. 2020),
+  /// every parameter for the Chinchilla-form laws (Hoffmann et al. 2022 count embeddings too).
+  public var parameterCount: TransformerShape.ParameterCount {
+    if case .kaplan = self { return .nonEmbedding }
+    return .total
+  }
+
   /// Named laws: the `--law` values of `scaling plan` (default `chinchilla-epoch`).
   public static let namedLaws: [String] = ChinchillaConstants.named.map { $0.name } + ["kaplan"]
 

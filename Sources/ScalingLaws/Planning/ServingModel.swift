@@ -127,7 +127,17 @@ public struct ServingModel: Sendable {
   public func forwardFlops(positions L: Double) -> Double {
     2 * matmulParams + 2 * shape.attendedPositions(tokens: L) * shape.attentionWidth + shape.scanFlopsPerToken
   }
-  public func prefillFlopsPerToken(_ c: Configuration) -> Double { forwardFlops(positions: Double(c.context)) }
+  /// Forward FLOPs per prompt token of prefilling one prompt of `c.promptTokens`: causal
+  /// attention, so the i-th prompt token attends to i positions (a windowed layer to at most its
+  /// window), averaged over the prompt. The context length bounds the cache, not this cost.
+  public func prefillFlopsPerToken(_ c: Configuration) -> Double {
+    let P = Double(max(c.promptTokens, 1))
+    let W = Double(shape.window?.window ?? Int.max)
+    let globalMean = (P + 1) / 2
+    let localMean = P <= W ? globalMean : (W * (W + 1) / 2 + (P - W) * W) / P
+    let positions = Double(shape.localAttentionLayers) * localMean + Double(shape.globalAttentionLayers) * globalMean
+    return 2 * matmulParams + 2 * positions * shape.attentionWidth + shape.scanFlopsPerToken
+  }
   /// Tokens in each sequence's cache, on average over the generated tokens.
   public func meanCacheLength(_ c: Configuration) -> Double {
     Double(c.promptTokens) + Double(c.outputTokens) / 2

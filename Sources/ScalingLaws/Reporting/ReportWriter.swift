@@ -13,8 +13,14 @@ import Foundation
 /// 3. the files are renamed into the folder, `report.md` last, and the figures an earlier report
 ///    left and this one does not draw are removed.
 /// An interrupted run leaves the previous report as it was (at worst with some of the new
-/// figures beside it) and never a `report.md` that links images not yet drawn. Files in the folder
-/// that this tool did not write are left alone.
+/// figures beside it) and never a `report.md` that links images not yet drawn.
+///
+/// Nothing a user owns is replaced: an input file that is one of the files the report would
+/// write (`report.md`, `fit.json`, `plan.json`, a figure's `.gp`, `.png` or `.svg`) is refused
+/// before any work (``checkInputs(_:folder:)``) and again, exactly, before writing; a file of one
+/// of those names in the folder that this tool did not write (recognised by its first bytes: the
+/// report's title, the fit and plan documents' first key, a figure script's header) is refused too
+/// (``ProtectedFile``), and the run writes nothing. Other files in the folder are left alone.
 public struct ReportWriter: Sendable {
   public var gnuplot = Gnuplot()
 
@@ -32,11 +38,83 @@ public struct ReportWriter: Sendable {
     }
   }
 
-  /// Writes every text file, then renders each figure unless `render` is false.
+  /// A file the report would write is an input of the run, or a file in the folder that this
+  /// tool did not write: the run is refused before anything is written.
+  public struct ProtectedFile: Error, CustomStringConvertible {
+    public let path: String
+    public let input: String?
+    public var description: String {
+      if let input {
+        return input == path
+          ? "\(path) is an input file of this report and one it would write; refusing to overwrite it (choose another --out folder)"
+          : "\(path) is the input file \(input) (the same file through a link) and one the report would write; refusing to overwrite it (choose another --out folder)"
+      }
+      return "\(path) exists and was not written by `scaling report`; refusing to replace it (move it away or choose another --out folder)"
+    }
+  }
+
+  /// The fixed files of every report, with the first bytes this tool writes them with.
+  static let fixedFiles: [(name: String, head: String)] = [
+    ("report.md", "# Scaling-law report\n"), ("fit.json", "{\n  \"fits\": ["), ("plan.json", "{\n  \"law\": "),
+  ]
+  /// Endings of the figure files (the script and its two renderings).
+  static let figureEndings = [".gp", ".png", ".svg"]
+
+  /// Before any work: refuses an input that is (or links to) a file a report into `folder` may
+  /// write — one of the fixed files or a figure file (`.gp`, `.png`, `.svg`) in that folder — and
+  /// a fixed file in the folder that this tool did not write.
+  public static func checkInputs(_ inputs: [String], folder: String) throws {
+    for (name, _) in fixedFiles {
+      try checkNotInput(folder + "/" + name, inputs: inputs)
+    }
+    if let folderID = AtomicFile.identity(folder) {
+      for input in inputs where figureEndings.contains(where: { input.hasSuffix($0) }) {
+        let parent = URL(fileURLWithPath: input).deletingLastPathComponent().path
+        if AtomicFile.identity(parent) == folderID { throw ProtectedFile(path: input, input: input) }
+      }
+    }
+    for (name, head) in fixedFiles { try checkOwned(folder + "/" + name, head: head) }
+  }
+
+  /// Every path `report` writes into `folder`, by name: its text files and each figure's images.
+  static func outputNames(_ report: Report, render: Bool) -> [String] {
+    report.files.map { $0.0 } + (render ? report.figures.flatMap { [$0.name + ".png", $0.name + ".svg"] } : [])
+  }
+
+  private static func checkNotInput(_ path: String, inputs: [String]) throws {
+    guard let id = AtomicFile.identity(path) else { return }
+    for input in inputs where AtomicFile.identity(input) == id {
+      throw ProtectedFile(path: path, input: input)
+    }
+  }
+
+  /// Refuses an existing file at `path` whose first bytes are not `head` (a user's own file).
+  private static func checkOwned(_ path: String, head: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else { return }
+    let prefix = FileManager.default.contents(atPath: path).map { String(decoding: $0.prefix(head.utf8.count), as: UTF8.self) }
+    if prefix != head { throw ProtectedFile(path: path, input: nil) }
+  }
+
+  /// Writes every text file, then renders each figure unless `render` is false. Refuses (with
+  /// ``ProtectedFile``, nothing written) a file it would write that is one of `inputs` or that a
+  /// user owns (see the type's summary).
   /// Throws ``Gnuplot/GnuplotError`` after moving the files in when gnuplot is missing or fails
   /// (the scripts are there to render by hand).
-  public func write(_ report: Report, to folder: String, render: Bool) throws {
+  public func write(_ report: Report, to folder: String, render: Bool, inputs: [String] = []) throws {
     let fm = FileManager.default
+    try Self.checkInputs(inputs, folder: folder)
+    for name in Self.outputNames(report, render: render) {
+      try Self.checkNotInput(folder + "/" + name, inputs: inputs)
+    }
+    for figure in report.figures {
+      let base = folder + "/" + figure.name
+      try Self.checkOwned(base + ".gp", head: GnuplotScript.header(figure.name))
+      if !fm.fileExists(atPath: base + ".gp") {
+        for ext in [".png", ".svg"] where fm.fileExists(atPath: base + ext) {
+          throw ProtectedFile(path: base + ext, input: nil)
+        }
+      }
+    }
     do {
       try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {

@@ -64,7 +64,9 @@ extension ScalingTool {
         let template = question.template
         let answers = try request.answers(planner)
         let moe = try template.map { try request.answers(planner, template: $0) }
-        let shapes = question.shape && !request.isSweep ? TransformerShape.proposals(near: answers[0].params) : []
+        let shapes =
+          question.shape && !request.isSweep
+          ? TransformerShape.matching(answers[0].params, count: planningLaw.parameterCount) : nil
         let text: String
         switch format {
         case .text: text = request.text(answers, moe: moe, template: template, shapes: shapes, law: planningLaw)

@@ -82,18 +82,50 @@ extension ScalingTool {
         return
       }
       if let config {
-        // The YAML becomes the equivalent command line, parsed and validated like one.
-        let args: [String]
+        // The YAML becomes the equivalent command line (one `--flag=value` token per setting),
+        // parsed and validated like one; a check of a value names the key and line it came from.
+        let parsed: ConfigArguments
         do {
-          args = try AnalysisConfig.arguments(fromFile: config)
+          parsed = try AnalysisConfig.parse(fromFile: config)
         } catch let e as ConfigError {
-          throw ValidationError(e.message)
+          throw CommandUsageError(message: e.message)
         }
-        let extra = CommandLine.arguments.dropFirst(2).filter { $0 != "--config" && $0 != config }
-        let command = try Report.parse(ScalingTool.joiningNegativeValues(args + extra))
-        try command.validate()
-        try command.run()
+        var extra: [String] = []
+        var rest = Array(CommandLine.arguments.dropFirst(2))
+        while !rest.isEmpty {
+          let a = rest.removeFirst()
+          if a == "--config" { if !rest.isEmpty { rest.removeFirst() }; continue }
+          if a.hasPrefix("--config=") { continue }
+          extra.append(a)
+        }
+        let command: Report
+        do {
+          command = try Report.parse(parsed.arguments + ScalingTool.joiningNegativeValues(extra))
+          try command.validate()
+        } catch {
+          if let located = parsed.located(Report.message(for: error)) { throw CommandUsageError(message: located) }
+          throw error
+        }
+        do {
+          try command.execute(configFile: config)
+        } catch let e as CommandUsageError {
+          throw parsed.located(e.message).map { CommandUsageError(message: $0) } ?? e
+        } catch let e as UserFacingError {
+          throw parsed.located(e.description).map { LocatedFailure(message: $0) } ?? e
+        }
         return
+      }
+      try execute(configFile: nil)
+    }
+
+    /// The report of the parsed flags (`configFile`: the config they came from, an input too).
+    func execute(configFile: String?) throws {
+      let folder = out!
+      let inputs = data.files + (configFile.map { [$0] } ?? [])
+      do {
+        try ReportWriter.checkInputs(inputs, folder: folder)
+      } catch let e as ReportWriter.ProtectedFile {
+        throw CommandUsageError(message: e.description)
       }
       // Each file is parsed once; the fit, the faded unfiltered points, the backtest and the
       // ladder each read the parsed documents with their own column and filter options.
@@ -133,11 +165,12 @@ extension ScalingTool {
           )
         }, finalOnly: fitted.finalOnly, ladders: ladders)
       let report = ScalingLaws.Report(analysisResult, command: command)
-      let folder = out!
       do {
-        try ReportWriter().write(report, to: folder, render: !scriptsOnly)
+        try ReportWriter().write(report, to: folder, render: !scriptsOnly, inputs: inputs)
       } catch let e as Gnuplot.GnuplotError {
         throw ReportFailure(message: e.description)
+      } catch let e as ReportWriter.ProtectedFile {
+        throw CommandUsageError(message: e.description)
       }
       print(report.summary(fitted.fits, folder: folder, scriptsOnly: scriptsOnly), terminator: "")
     }
