@@ -52,7 +52,25 @@ final class PlannerTests: XCTestCase {
     let a = Planner(law: .kaplan(KaplanFrontier())).allocation(flops: 1e23)
     assertRel(a.params, 2.24e11, 0.005, "N")
     assertRel(a.tokens, 1.34e11, 0.005, "D")
-    XCTAssertEqual(a.loss, 1.868, accuracy: 0.0005)
+    // The loss is Kaplan's L(N, D) at that N and D (one loss for one (N, D), issue 34); the
+    // frontier's own L(C_min) = 1.868 (eq. 1.3) is in the note.
+    XCTAssertEqual(a.loss, KaplanFrontier().loss(params: a.params, tokens: a.tokens), accuracy: 1e-12)
+    XCTAssertEqual(a.loss, 1.725, accuracy: 0.0005)
+    XCTAssertTrue(a.notes.contains { $0.text.hasSuffix("gives 1.8680 at this budget") }, "\(a.notes)")
+  }
+
+  /// Issue 34, item 4: however the question is asked, one (N, D) has one loss under Kaplan.
+  func testKaplanGivesOneLossForOneRun() throws {
+    let p = Planner(law: .kaplan(KaplanFrontier()))
+    let byParams = try p.allocation(params: 7e9)
+    let byRun = try p.allocation(params: 7e9, tokens: byParams.tokens)
+    XCTAssertEqual(byParams.loss, byRun.loss, accuracy: 1e-12)
+    let byBudget = p.allocation(flops: byParams.flops)
+    XCTAssertEqual(byBudget.loss, byParams.loss, accuracy: 1e-12)
+    let byTokens = p.allocation(tokens: byParams.tokens)
+    XCTAssertEqual(byTokens.loss, byParams.loss, accuracy: 1e-9)
+    let byLoss = try p.allocation(targetLoss: byParams.loss)
+    XCTAssertEqual(byLoss.params / 7e9, 1, accuracy: 1e-9)
   }
 
   func testMuennighoffREADMEValues() {

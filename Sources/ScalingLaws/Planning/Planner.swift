@@ -62,8 +62,9 @@ public struct Planner: Sendable {
     case .kaplan(let k):
       var a = Allocation(
         query: "flops", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C),
-        loss: k.optimalLoss(flops: C))
+        loss: k.frontierLoss(flops: C))
       a.notes.append("Kaplan's N is non-embedding and his frontier does not satisfy C = 6ND exactly (6ND/C = \(String(format: "%.3g", 6 * a.params * a.tokens / C)))")
+      a.notes.append(Self.kaplanLossNote(k, flops: C))
       return a
     case .frontier(let f, let samples):
       return frontierAllocation(query: "flops", C, f, samples) { _ in C }
@@ -86,9 +87,12 @@ public struct Planner: Sendable {
       }
       return a
     case .kaplan(let k):
-      guard L > 0 else { throw PlanError("\(OptionName.targetLoss) must be positive") }
-      let C = k.flops(forLoss: L)
-      return Allocation(query: "target-loss", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C), loss: L)
+      guard L > 0, let C = k.flops(forFrontierLoss: L) else {
+        throw PlanError("\(OptionName.targetLoss) must be positive (and reachable under Kaplan's L(N, D) along his frontier)")
+      }
+      var a = Allocation(query: "target-loss", flops: C, params: k.optimalParams(flops: C), tokens: k.optimalTokens(flops: C), loss: L)
+      a.notes.append(Self.kaplanLossNote(k, flops: C))
+      return a
     case .frontier(let f, let samples):
       guard let l = f.lossLaw else {
         throw PlanError("\(OptionName.targetLoss) needs the frontier's optimal-loss law L*(C), which this fit has none of (fewer than 3 used budgets)")
@@ -133,8 +137,9 @@ public struct Planner: Sendable {
         return a
       }
       let C = k.flops(forParams: N)
-      var a = Allocation(query: "params", flops: C, params: N, tokens: k.optimalTokens(flops: C), loss: k.optimalLoss(flops: C))
+      var a = Allocation(query: "params", flops: C, params: N, tokens: k.optimalTokens(flops: C), loss: k.frontierLoss(flops: C))
       a.notes.append("C from inverting Kaplan's N_opt(C); Kaplan's frontier does not satisfy C = 6ND exactly")
+      a.notes.append(Self.kaplanLossNote(k, flops: C))
       return a
     case .frontier(let f, let samples):
       if targetLoss != nil { throw Self.needsLossOfND(f, "--params with \(OptionName.targetLoss)") }
@@ -159,9 +164,8 @@ public struct Planner: Sendable {
         "the compute-optimal split of the same \(String(format: "%.3g", C)) FLOPs under this law: N = \(shortCount(n)), D = \(shortCount(d)) (D/N = \(ratioText(d / n))), loss \(String(format: "%.4f", c.loss(params: n, tokens: d)))")
       addIntervals(&a, samples) { s in (C, N, D, s.loss(params: N, tokens: D)) }
       return a
-    case .kaplan:
-      // Kaplan's joint law L(N, D) (Table 2 fit: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13).
-      let L = pow(pow(6.4e13 / N, 0.076 / 0.103) + 1.8e13 / D, 0.103)
+    case .kaplan(let k):
+      let L = k.loss(params: N, tokens: D)
       var a = Allocation(query: "params+tokens", flops: C, params: N, tokens: D, loss: L)
       a.notes.append("loss from Kaplan's joint L(N, D) fit (Table 2: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13)")
       return a
@@ -177,13 +181,22 @@ public struct Planner: Sendable {
       return allocation(query: "tokens", c, samples) { ($0.optimalParams(tokens: D), D) }
     case .kaplan(let k):
       let C = k.flops(forTokens: D)
-      return Allocation(query: "tokens", flops: C, params: k.optimalParams(flops: C), tokens: D, loss: k.optimalLoss(flops: C))
+      var a = Allocation(query: "tokens", flops: C, params: k.optimalParams(flops: C), tokens: D, loss: k.frontierLoss(flops: C))
+      a.notes.append(Self.kaplanLossNote(k, flops: C))
+      return a
     case .frontier(let f, let samples):
       var a = frontierAllocation(query: "tokens", f.flops(forTokens: D), f, samples) { $0.flops(forTokens: D) }
       a.tokens = D
       a.intervals["tokens"] = nil
       return a
     }
+  }
+
+  /// Which of Kaplan's fits gave the loss, and what the frontier's own L(C_min) says.
+  static func kaplanLossNote(_ k: KaplanFrontier, flops C: Double) -> PlanNote {
+    PlanNote(
+      .note,
+      "loss from Kaplan's joint L(N, D) fit (Table 2: alpha_N 0.076, alpha_D 0.103, Nc 6.4e13, Dc 1.8e13), as for every (N, D); the frontier's own L(C_min) (eq. 1.3, a separate fit) gives \(String(format: "%.4f", k.optimalLoss(flops: C))) at this budget")
   }
 
   /// The error for a question a frontier cannot answer (it has no loss of an arbitrary N and D).
@@ -240,6 +253,21 @@ public struct Planner: Sendable {
       return a
     }
     let r = try InferenceAwarePlanner(constants: c).plan(loss: base.loss, inferenceTokens: T)
+    if base.query == "params+tokens" {
+      // The user fixed the run: inference adds its cost, N and D stay; the inference-optimal
+      // model of the same loss is advice in a note.
+      var fixed = r
+      fixed.params = base.params
+      fixed.tokens = base.tokens
+      fixed.trainingFlops = base.flops
+      fixed.inferenceFlops = 2 * base.params * T
+      var a = base
+      a.query = base.query + "+inference"
+      a.inference = fixed
+      a.notes.append(
+        "inference-aware (Sardana & Frankle 2023): \(shortCount(T)) inference tokens add 2·N·T = \(String(format: "%.4g", fixed.inferenceFlops)) FLOPs to this run's \(String(format: "%.4g", base.flops)) (lifetime \(String(format: "%.4g", fixed.totalFlops))); the cheapest model over that lifetime at the same loss \(String(format: "%.4f", base.loss)) would be \(shortCount(r.params)) params on \(shortCount(r.tokens)) tokens, lifetime \(String(format: "%.4g", r.totalFlops)) FLOPs (\(String(format: "%.1f", 100 * (fixed.totalFlops - r.totalFlops) / fixed.totalFlops))% less)")
+      return a
+    }
     var a = Allocation(query: base.query + "+inference", flops: r.trainingFlops, params: r.params, tokens: r.tokens, loss: base.loss)
     a.inference = r
     a.notes.append(
@@ -298,8 +326,25 @@ public struct Planner: Sendable {
     var planner = ServingAwarePlanner(constants: c, training: training, serving: serving)
     planner.swiglu = swiglu
     planner.template = template
-    let r = try planner.plan(loss: base.loss, outputTokens: T)
-    var a = Allocation(query: base.query + "+serving", flops: r.best.trainingFlops, params: r.best.params, tokens: r.best.tokens, loss: base.loss)
+    var r = try planner.plan(loss: base.loss, outputTokens: T)
+    let cheapest = r.best
+    let fixedRun = base.query == "params+tokens"
+    if fixedRun {
+      // The user fixed the run: serving adds its cost, N and D stay.
+      guard let o = planner.option(params: base.params, loss: base.loss, outputTokens: T) else {
+        throw PlanError("the fixed run (\(shortCount(base.params)) params) cannot be served with these serving settings")
+      }
+      r.best = o
+    }
+    var a = Allocation(
+      query: base.query + "+serving", flops: fixedRun ? base.flops : r.best.trainingFlops, params: fixedRun ? base.params : r.best.params,
+      tokens: fixedRun ? base.tokens : r.best.tokens, loss: base.loss)
+    if fixedRun {
+      a.notes = base.notes
+      a.intervals = base.intervals
+      a.notes.append(
+        "the run is held as given; the cheapest model over the same lifetime at loss \(String(format: "%.4f", base.loss)) would be \(shortCount(cheapest.params)) params on \(shortCount(cheapest.tokens)) tokens, lifetime $\(String(format: "%.4g", cheapest.totalUSD))")
+    }
     a.serving = r
     if let t = template {
       a.experts = ExpertAllocation(template: t, shape: r.best.shape, paramsTotal: r.best.totalParams, paramsActive: r.best.activeParams)
