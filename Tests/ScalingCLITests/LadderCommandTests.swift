@@ -149,3 +149,38 @@ final class LadderCommandTests: XCTestCase {
     }
   }
 }
+
+/// Issue 34, item 4: a ladder reports what it fitted: no step 1 for the direct method, and a CSV
+/// of several tasks whose rows say which task and what their x is.
+final class LadderOutputTests: XCTestCase {
+  let olmo = datasetsFolder() + "/olmo-ladder/olmo_ladder_1b.csv"
+  let common = ["--params-column", "params", "--run-column", "run", "--holdout-above-params", "1e9", "--bootstrap", "0"]
+
+  func testTheDirectMethodReportsNoStepOne() throws {
+    let r = try CLI.run(["ladder", olmo, "--task-loss-column", "piqa_bpb", "--metric-column", "piqa_acc", "--method", "direct"] + common)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertFalse(r.stdout.contains("step 1 alone"), r.stdout)
+    XCTAssertFalse(r.stdout.contains("step 2 alone  |error|"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("\n      direct        |error| from N and D: mean "), r.stdout)
+    let j = try CLI.run(["ladder", olmo, "--task-loss-column", "piqa_bpb", "--metric-column", "piqa_acc", "--method", "direct", "--format", "json"] + common)
+    let doc = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+    let errors = doc["errors"] as! [String: Any]
+    XCTAssertTrue(errors["step1"] is NSNull)
+    XCTAssertTrue(errors["step2_alone"] is NSNull)
+    XCTAssertNotNil(errors["chained"] as? [String: Any])
+  }
+
+  func testACSVOfSeveralTasksNamesTheTaskAndTheX() throws {
+    let r = try CLI.run(["ladder", olmo, "--task-loss-column", "*_bpb", "--metric-column", "*_acc", "--format", "csv", "--method", "direct"] + common)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let rows = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    XCTAssertEqual(Array(rows[0].prefix(3)), ["task", "x_quantity", "file"])
+    let tasks = Set(rows.dropFirst().map { $0[0] })
+    XCTAssertEqual(tasks.count, 9, "\(tasks)")
+    XCTAssertTrue(rows.dropFirst().allSatisfy { $0[1] == "log10(C)" })
+    let two = try CLI.run(["ladder", olmo, "--task-loss-column", "piqa_bpb", "--metric-column", "piqa_acc", "--format", "csv", "--method", "two-step"] + common)
+    XCTAssertEqual(two.status, 0, two.stderr)
+    let first = two.stdout.split(separator: "\n")[1]
+    XCTAssertTrue(first.hasPrefix("piqa_acc,piqa_bpb,"), String(first))
+  }
+}

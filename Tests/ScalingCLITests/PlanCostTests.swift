@@ -68,3 +68,31 @@ final class PlanCostTests: XCTestCase {
     XCTAssertTrue(small.stdout.contains("    tokens/param = 0.0143\n"), small.stdout)
   }
 }
+
+/// Issue 34, item 4: a fixed run stays fixed whatever else is asked.
+final class FixedRunTests: XCTestCase {
+  func testInferenceAddsCostAndNeverMovesTheRun() throws {
+    let r = try CLI.run(["plan", "--params", "7B", "--tokens", "2T", "--inference-tokens", "1T", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(doc["params"] as! Double, 7e9)
+    XCTAssertEqual(doc["tokens"] as! Double, 2e12)
+    XCTAssertEqual(doc["flops"] as! Double, 6 * 7e9 * 2e12, accuracy: 1e9)
+    let inference = doc["inference"] as! [String: Any]
+    XCTAssertEqual(inference["inference_flops"] as! Double, 2 * 7e9 * 1e12, accuracy: 1e6)
+    let plain = try CLI.run(["plan", "--params", "7B", "--tokens", "2T", "--format", "json"])
+    let p = try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: Any]
+    XCTAssertEqual(doc["loss"] as! Double, p["loss"] as! Double)
+  }
+
+  func testKaplanGivesOneLossForOneRunFromTheCommandLine() throws {
+    func loss(_ args: [String]) throws -> Double {
+      let r = try CLI.run(["plan", "--law", "kaplan", "--format", "json"] + args)
+      XCTAssertEqual(r.status, 0, r.stderr)
+      return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["loss"] as! Double
+    }
+    let r = try CLI.run(["plan", "--law", "kaplan", "--params", "7B", "--format", "json"])
+    let tokens = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["tokens"] as! Double
+    XCTAssertEqual(try loss(["--params", "7B"]), try loss(["--params", "7B", "--tokens", String(tokens)]), accuracy: 1e-12)
+  }
+}

@@ -70,3 +70,22 @@ final class PlanExpertsTests: XCTestCase {
     }
   }
 }
+
+/// Issue 34, item 4: the dense-or-mixture summary speaks of the law's own count.
+final class ExpertSummaryCountTests: XCTestCase {
+  func testTotalCountSummaryComparesTheMixturesOwnCompute() throws {
+    let r = try CLI.run(["plan", "--params", "7B", "--experts", "8", "--active-experts", "2", "--moe-law-params", "total", "--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let comparison = doc["comparison"] as! String
+    XCTAssertFalse(comparison.contains("active count"), comparison)
+    XCTAssertTrue(comparison.contains("the law's N is the total count"), comparison)
+    let dense = (doc["dense"] as! [String: Any])["flops"] as! Double
+    let moe = (doc["moe"] as! [String: Any])["flops"] as! Double
+    XCTAssertLessThan(moe, dense)
+    XCTAssertTrue(comparison.contains(String(format: "%.4g", moe)) && comparison.contains(String(format: "%.4g", dense)), comparison)
+    let active = try CLI.run(["plan", "--params", "7B", "--experts", "8", "--active-experts", "2", "--format", "json"])
+    let a = try JSONSerialization.jsonObject(with: Data(active.stdout.utf8)) as! [String: Any]
+    XCTAssertTrue((a["comparison"] as! String).contains("(the law's N is the active count)"))
+  }
+}

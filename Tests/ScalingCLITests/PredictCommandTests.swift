@@ -70,3 +70,63 @@ final class PredictCommandTests: XCTestCase {
     XCTAssertTrue(noTokens.stderr.contains("The chinchilla law needs --tokens for a query."), noTokens.stderr)
   }
 }
+
+/// Issue 34, item 4: `predict --group G` predicts group G's rows, and every block, JSON object and
+/// CSV row names its group; a fit of two files is picked by its file.
+final class PredictGroupTests: XCTestCase {
+  func groupsFile(_ dir: String) throws -> String {
+    var rows = ["group,N,D,loss"]
+    for (g, e) in [("g01", 1.8), ("g02", 1.9), ("g03", 2.0)] {
+      for n in [1e8, 3e8, 1e9, 3e9] {
+        for d in [2e9, 6e9, 2e10, 6e10] {
+          rows.append("\(g),\(n),\(d),\(e + 400 / pow(n, 0.34) + 410 / pow(d, 0.28))")
+        }
+      }
+    }
+    let path = dir + "/groups.csv"
+    try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  func testAGroupsFitPredictsThatGroupsRowsAndNamesIt() throws {
+    let dir = try temporaryDirectory(self)
+    let csv = try groupsFile(dir), fits = dir + "/all.jsonl"
+    XCTAssertEqual(try CLI.run(["fit", csv, "--group-column", "group", "--format", "jsonl", "--output", fits]).status, 0)
+    let text = try CLI.run(["predict", "--fit", fits, csv, "--group", "g03"])
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertEqual(text.stdout.components(separatedBy: "[[Predict]]").count, 2, "one block: \(text.stdout)")
+    XCTAssertTrue(text.stdout.hasPrefix("[[Predict]] \(csv), group g03, with chinchilla from \(fits) (group g03)\n"), text.stdout)
+    let csvOut = try CLI.run(["predict", "--fit", fits, csv, "--group", "g03", "--format", "csv"])
+    let lines = csvOut.stdout.split(separator: "\n")
+    XCTAssertEqual(lines[0], "file,line,run,step,params,tokens,flops,observed,predicted,lower,upper,rel_error,lr,group")
+    XCTAssertEqual(lines.count, 17)
+    XCTAssertTrue(lines.dropFirst().allSatisfy { $0.hasSuffix(",g03") })
+    let json = try CLI.run(["predict", "--fit", fits, csv, "--group", "g03", "--format", "json"])
+    let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    let predictions = doc["predictions"] as! [[String: Any]]
+    XCTAssertEqual(predictions.map { $0["group"] as? String }, ["g03"])
+    // The fit of g03 predicts g03's rows to the noise-free law (a fit of another group would not).
+    let overall = predictions[0]["overall"] as! [String: Any]
+    XCTAssertLessThan(overall["mean_abs_rel_error"] as! Double, 1e-4)
+    let missing = try CLI.run(["predict", "--fit", fits, fixture("small.csv"), "--group", "g03"])
+    XCTAssertEqual(missing.status, 0, "data without groups: every row, as before")
+    let none = try CLI.run(["predict", "--fit", fits, csv, "--group", "g09"])
+    XCTAssertEqual(none.status, 2)
+    XCTAssertEqual(none.stderr, "error: \(fits): no fit for group 'g09' (groups: g01, g02, g03)\n")
+  }
+
+  func testAFitOfTwoFilesIsPickedByItsFile() throws {
+    let dir = try temporaryDirectory(self)
+    let a = dir + "/a.csv", b = dir + "/b.csv", fit = dir + "/two.json"
+    try FileManager.default.copyItem(atPath: fixture("small.csv"), toPath: a)
+    try FileManager.default.copyItem(atPath: fixture("small.csv"), toPath: b)
+    XCTAssertEqual(try CLI.run(["fit", a, b, "--format", "json", "--output", fit]).status, 0)
+    let none = try CLI.run(["predict", "--fit", fit, a])
+    XCTAssertEqual(none.status, 2)
+    XCTAssertEqual(none.stderr, "error: \(fit): 2 fits; pick one with --group (fits: \(a), \(b))\n")
+    let picked = try CLI.run(["predict", "--fit", fit, a, "--group", b])
+    XCTAssertEqual(picked.status, 0, picked.stderr)
+    let plan = try CLI.run(["plan", "--law", fit, "--group", a, "--flops", "1e20"])
+    XCTAssertEqual(plan.status, 0, plan.stderr)
+  }
+}

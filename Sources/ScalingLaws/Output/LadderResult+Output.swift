@@ -2,8 +2,11 @@ import Foundation
 
 /// Text, CSV and JSON renderings of `scaling ladder`.
 extension Ladder.Result {
+  /// `task` is the metric column, `x_quantity` what observed_x and predicted_x hold (the task-loss
+  /// column, or log10(C) for a task fitted by the direct method), so that the rows of several
+  /// tasks in one file stay apart.
   public static let csvHeader = [
-    "file", "line", "run", "step", "params", "tokens", "final", "observed_x", "predicted_x", "observed", "step2_alone",
+    "task", "x_quantity", "file", "line", "run", "step", "params", "tokens", "final", "observed_x", "predicted_x", "observed", "step2_alone",
     "predicted", "lower", "upper", "error",
   ]
 
@@ -15,8 +18,8 @@ extension Ladder.Result {
   public var csv: String {
     var out = Self.csvHeader.joined(separator: ",") + "\n"
     for r in rows {
-      let fields = [
-        step1.file, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), r.isFinal ? "1" : "0",
+      let fields: [String] = [
+        metricName, xQuantity, step1.file, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), r.isFinal ? "1" : "0",
         csvNumber(r.observedX), csvNumber(r.predictedX), r.observedY.map(csvNumber) ?? "", csvNumber(r.step2Alone), csvNumber(r.chained),
         r.interval.map { csvNumber($0.0) } ?? "", r.interval.map { csvNumber($0.1) } ?? "", Self.chainedError(r).map(csvNumber) ?? "",
       ]
@@ -25,6 +28,11 @@ extension Ladder.Result {
     return out
   }
 
+  /// The task's metric column.
+  var metricName: String { step2.dataset.columnName(.y) ?? "y" }
+  /// What the x of step 2 is: the task-loss column, or log10(C) for the direct method.
+  var xQuantity: String { isDirect ? "log10(C)" : step1.dataset.columnName(.loss) ?? "loss" }
+
   func summaryJSON(_ e: (mean: Double, max: Double, count: Int)?, relative: Bool) -> JSONValue {
     guard let e else { return .null }
     let key = relative ? "abs_rel_error" : "abs_error"
@@ -32,11 +40,12 @@ extension Ladder.Result {
   }
 
   public var json: JSONValue {
+    // The direct method fits one step: no step 1 and no step 2 alone to report.
     let steps: [(String, JSONValue)] = [
-      ("step1", summaryJSON(summary(Self.step1Error), relative: true)),
-      ("step1_finals", summaryJSON(summary(Self.step1Error, finalsOnly: true), relative: true)),
-      ("step2_alone", summaryJSON(summary(Self.step2Error), relative: false)),
-      ("step2_alone_finals", summaryJSON(summary(Self.step2Error, finalsOnly: true), relative: false)),
+      ("step1", isDirect ? .null : summaryJSON(summary(Self.step1Error), relative: true)),
+      ("step1_finals", isDirect ? .null : summaryJSON(summary(Self.step1Error, finalsOnly: true), relative: true)),
+      ("step2_alone", isDirect ? .null : summaryJSON(summary(Self.step2Error), relative: false)),
+      ("step2_alone_finals", isDirect ? .null : summaryJSON(summary(Self.step2Error, finalsOnly: true), relative: false)),
       ("chained", summaryJSON(summary(Self.chainedError), relative: false)),
       ("chained_finals", summaryJSON(summary(Self.chainedError, finalsOnly: true), relative: false)),
     ]
@@ -63,7 +72,7 @@ extension Ladder.Result {
       ]
     } ?? []
     return .object([
-      ("metric", .string(step2.dataset.columnName(.y) ?? "y")), ("task_loss", .string(isDirect ? "log10(C)" : step1.dataset.columnName(.loss) ?? "loss")),
+      ("metric", .string(metricName)), ("task_loss", .string(xQuantity)),
     ] + verdict + [
       ("held_out", .bool(heldOut)), ("direct", .bool(isDirect)),
       ("method", .string((choice?.method ?? options.method).rawValue)),
@@ -114,10 +123,14 @@ extension Ladder.Result {
       e.map { String(format: "mean %.4f, max %.4f over %d", $0.mean, $0.max, $0.count) } ?? "n/a (no observed metric)"
     }
     s += "    \(scope):\n"
-    s += "      step 1 alone  |rel. error| of the task loss: \(pct(summary(Self.step1Error))); finals \(pct(summary(Self.step1Error, finalsOnly: true)))\n"
-    s += "      step 2 alone  |error| at the observed task loss: \(pts(summary(Self.step2Error))); finals \(pts(summary(Self.step2Error, finalsOnly: true)))\n"
-    s += "      chained       |error| from N and D: \(pts(summary(Self.chainedError))); finals \(pts(summary(Self.chainedError, finalsOnly: true)))\n"
-    for w in step1.warnings { s += "    step 1 warning = \(w)\n" }
+    if isDirect {
+      s += "      direct        |error| from N and D: \(pts(summary(Self.chainedError))); finals \(pts(summary(Self.chainedError, finalsOnly: true)))\n"
+    } else {
+      s += "      step 1 alone  |rel. error| of the task loss: \(pct(summary(Self.step1Error))); finals \(pct(summary(Self.step1Error, finalsOnly: true)))\n"
+      s += "      step 2 alone  |error| at the observed task loss: \(pts(summary(Self.step2Error))); finals \(pts(summary(Self.step2Error, finalsOnly: true)))\n"
+      s += "      chained       |error| from N and D: \(pts(summary(Self.chainedError))); finals \(pts(summary(Self.chainedError, finalsOnly: true)))\n"
+    }
+    for w in isDirect ? [] : step1.warnings { s += "    step 1 warning = \(w)\n" }
     for w in step2.warnings { s += "    step 2 warning = \(w)\n" }
     var table = [["line", "run", "step", "N", "x", "predicted x", "observed", "step 2 alone", "chained", "interval", "error"]]
     for r in rows {

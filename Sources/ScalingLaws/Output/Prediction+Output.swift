@@ -11,32 +11,37 @@ extension Prediction {
     "lower", "upper", "error",
   ]
 
+  /// A `group` column at the end when the data were split into groups.
+  static func grouped(_ predictions: [Prediction]) -> Bool { predictions.contains { $0.dataset.group != nil } }
+
   public static func csvDocument(_ predictions: [Prediction]) -> String {
     if predictions.contains(where: { $0.isMetric }) { return metricCSVDocument(predictions) }
-    var out = csvHeader.joined(separator: ",") + "\n"
+    let grouped = grouped(predictions)
+    var out = (csvHeader + (grouped ? ["group"] : [])).joined(separator: ",") + "\n"
     for p in predictions {
       for r in p.rows {
-        let fields = [
+        let fields: [String] = [
           p.source, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), csvNumber(r.flops),
           r.observed.map(csvNumber) ?? "", csvNumber(r.predicted), r.lower.map(csvNumber) ?? "", r.upper.map(csvNumber) ?? "",
           r.relError.map(csvNumber) ?? "", r.lr.map(csvNumber) ?? "",
         ]
-        out += fields.map(csvEscape).joined(separator: ",") + "\n"
+        out += (fields + (grouped ? [p.dataset.group ?? ""] : [])).map(csvEscape).joined(separator: ",") + "\n"
       }
     }
     return out
   }
 
   static func metricCSVDocument(_ predictions: [Prediction]) -> String {
-    var out = metricCSVHeader.joined(separator: ",") + "\n"
+    let grouped = grouped(predictions)
+    var out = (metricCSVHeader + (grouped ? ["group"] : [])).joined(separator: ",") + "\n"
     for p in predictions {
       for r in p.rows {
-        let fields = [
+        let fields: [String] = [
           p.source, String(r.line), r.run ?? "", r.step.map(csvNumber) ?? "", csvNumber(r.params), csvNumber(r.tokens), csvNumber(r.flops),
           r.observedX.map(csvNumber) ?? "", r.predictedX.map(csvNumber) ?? "", r.observed.map(csvNumber) ?? "", csvNumber(r.predicted),
           r.lower.map(csvNumber) ?? "", r.upper.map(csvNumber) ?? "", r.error.map(csvNumber) ?? "",
         ]
-        out += fields.map(csvEscape).joined(separator: ",") + "\n"
+        out += (fields + (grouped ? [p.dataset.group ?? ""] : [])).map(csvEscape).joined(separator: ",") + "\n"
       }
     }
     return out
@@ -69,6 +74,9 @@ extension Prediction {
   public var json: JSONValue {
     var fields: [(String, JSONValue)] = [
       ("source", .string(source)),
+    ]
+    if let g = dataset.group { fields.append(("group", .string(g))) }
+    fields += [
       ("fit", .string(fit.path)), ("law", .string(fit.lawName)),
       ("parameters", .object(zip(fit.parameterNames, fit.parameters).map { ($0, .num($1)) })),
       ("bootstrap_samples", .int(fit.samples.count)), ("confidence", .num(fit.confidence)),
@@ -90,7 +98,7 @@ extension Prediction {
   }
 
   public var text: String {
-    var s = "[[Predict]] \(source) with \(fit.lawName) from \(fit.path)\(fit.group.map { " (group \($0))" } ?? "")\n"
+    var s = "[[Predict]] \(source)\(dataset.group.map { ", group \($0)," } ?? "") with \(fit.lawName) from \(fit.path)\(fit.group.map { " (group \($0))" } ?? "")\n"
     s += "    parameters   = " + zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))" }.joined(separator: ", ") + "\n"
     if let t = then {
       s += "    then         = \(t.lawName) from \(t.path): the first step's prediction is the x of the second\n"

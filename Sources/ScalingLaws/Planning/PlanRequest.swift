@@ -112,8 +112,13 @@ public struct PlanRequest: Sendable {
       let cheaper = a <= b ? "dense" : "mixture of experts"
       return "lifetime $\(String(format: "%.4g", a)) dense vs $\(String(format: "%.4g", b)) mixture of experts at loss \(String(format: "%.4f", d.loss)): the \(cheaper) model is cheaper by \(String(format: "%.1f", 100 * abs(a - b) / max(a, b)))%"
     }
+    let count = m.experts?.template.lawParams ?? .active
     if abs(m.loss - d.loss) < 1e-12 {
-      return "same loss \(String(format: "%.4f", d.loss)) at \(String(format: "%.4g", d.flops)) FLOPs (the law's N is the active count); the mixture holds \(shortCount(m.experts?.paramsTotal ?? m.params)) parameters to the dense \(shortCount(d.params))"
+      if count == .active || abs(m.flops - d.flops) <= 1e-12 * d.flops {
+        return "same loss \(String(format: "%.4f", d.loss)) at \(String(format: "%.4g", d.flops)) FLOPs (the law's N is the \(count.rawValue) count); the mixture holds \(shortCount(m.experts?.paramsTotal ?? m.params)) parameters to the dense \(shortCount(d.params))"
+      }
+      let saved = 100 * (d.flops - m.flops) / d.flops
+      return "same loss \(String(format: "%.4f", d.loss)) (the law's N is the total count: the mixture's \(shortCount(m.experts?.paramsTotal ?? m.params)) total parameters, \(shortCount(m.experts?.paramsActive ?? m.params)) active, count as the dense \(shortCount(d.params))); training \(String(format: "%.4g", m.flops)) FLOPs for the mixture vs \(String(format: "%.4g", d.flops)) dense (\(String(format: "%.1f", saved))% less)"
     }
     return "loss \(String(format: "%.4f", d.loss)) dense vs \(String(format: "%.4f", m.loss)) mixture of experts (\(String(format: "%.4g", d.flops)) vs \(String(format: "%.4g", m.flops)) FLOPs)"
   }

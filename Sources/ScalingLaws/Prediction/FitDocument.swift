@@ -390,16 +390,32 @@ public struct FitDocument: Decodable, Sendable {
   public static func pick(
     _ candidates: [Record], group: String?, path: String, what: String = "fit"
   ) throws -> Record {
-    // A name (a report's fit file) or a group value picks the fit.
+    // A name (a report's fit file), a group value, a file (a fit of several files without
+    // groups) or FILE:GROUP (several files with groups) picks the fit.
+    let files = Set(candidates.map { $0.file ?? "" })
+    func label(_ r: Record) -> String {
+      if let n = r.name { return n }
+      switch (r.group, files.count > 1) {
+      case (let g?, true): return "\(r.file ?? ""):\(g)"
+      case (let g?, false): return g
+      case (nil, _): return r.file ?? "null"
+      }
+    }
     let chosen = group.map { g in
-      let byName = candidates.filter { $0.name == g }
-      return byName.isEmpty ? candidates.filter { $0.group == g } : byName
+      for rule in [{ (r: Record) in r.name == g }, { $0.group == g }, { $0.group == nil && $0.file == g }, { label($0) == g }] {
+        let matched = candidates.filter(rule)
+        if !matched.isEmpty { return matched }
+      }
+      return []
     } ?? candidates
     guard chosen.count == 1, let fit = chosen.first else {
       let named = candidates.contains { $0.name != nil }
-      let labels = candidates.map { named ? ($0.name ?? $0.group ?? "null") : ($0.group ?? "null") }.joined(separator: ", ")
-      let kind = named ? "names" : "groups"
-      if let group { throw ReadError(description: "\(path): no \(what) \(named ? "named" : "for group") '\(group)' (\(kind): \(labels))") }
+      let byFile = !named && (candidates.contains { $0.group == nil } || files.count > 1)
+      let labels = candidates.map(label).joined(separator: ", ")
+      let kind = named ? "names" : byFile ? "fits" : "groups"
+      if let group {
+        throw ReadError(description: "\(path): no \(what) \(named ? "named" : byFile ? "for" : "for group") '\(group)' (\(kind): \(labels))")
+      }
       throw ReadError(description: "\(path): \(candidates.count) \(what)s; pick one with \(OptionName.group) (\(kind): \(labels))")
     }
     return fit

@@ -43,14 +43,14 @@ public struct PredictRequest: Sendable {
       options.metric = true
       options.optionalColumns = [.y]
       let loader = DatasetLoader(options: options, required: [.x])
-      return try files.flatMap { try loader.load(path: $0) }.map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.y] != nil) }
+      return try selected(files.flatMap { try loader.load(path: $0) }).map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.y] != nil) }
     }
     if options.tokensPerStep == nil { options.tokensPerStep = fit.tokensPerStep }
     if fit.kind.modelsSchedule { options.schedule = schedule ?? fit.schedule ?? ScheduleOptions() }
     var required = fit.law.required
     required.remove(.loss)
     let documents = try files.map { try CSVDocument(contentsOf: $0) }
-    let datasets = try documents.flatMap { try DatasetLoader(options: options, required: required).load($0) }
+    let datasets = try selected(documents.flatMap { try DatasetLoader(options: options, required: required).load($0) })
     guard let t = then else {
       return datasets.map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
     }
@@ -60,10 +60,25 @@ public struct PredictRequest: Sendable {
     metricOptions.metric = true
     metricOptions.optionalColumns = [.y]
     metricOptions.schedule = nil
-    let observed = try documents.flatMap { try DatasetLoader(options: metricOptions, required: []).load($0) }
+    let observed = try selected(documents.flatMap { try DatasetLoader(options: metricOptions, required: []).load($0) })
     return zip(datasets, observed).map { d, m in
       let aligned = m.sources[.y] != nil && m.lines == d.lines
       return Prediction(fit: fit, dataset: d, hasLoss: d.sources[.loss] != nil, then: t, observedMetric: aligned ? m.loss : nil)
     }
+  }
+
+  /// The rows a fit of one group predicts: with a fit of group G and data split into groups,
+  /// only group G's rows (a fit of one group applied to another's rows answers another question);
+  /// a fit without a group, or data without groups, predicts every dataset.
+  func selected(_ datasets: [Dataset]) throws -> [Dataset] {
+    guard let g = fit.group, datasets.contains(where: { $0.group != nil }) else { return datasets }
+    let mine = datasets.filter { $0.group == g }
+    guard !mine.isEmpty else {
+      var groups: [String] = []
+      for d in datasets { if let h = d.group, !groups.contains(h) { groups.append(h) } }
+      throw UsageError(
+        description: "\(fit.path): the fit is of group '\(g)', and the data have no rows of that group (groups: \(groups.joined(separator: ", "))); pick the fit of one of those with --group")
+    }
+    return mine
   }
 }

@@ -60,7 +60,11 @@ extension ScalingTool {
         if let t = request.then { p = Prediction(fit: f, dataset: p.dataset, hasLoss: false, then: t) }
         predictions = [p]
       } else {
-        predictions = try request.rows(data.files, loading: data.loadOptions, schedule: data.schedule.isEmpty ? nil : data.schedule.options)
+        do {
+          predictions = try request.rows(data.files, loading: data.loadOptions, schedule: data.schedule.isEmpty ? nil : data.schedule.options)
+        } catch let e as PredictRequest.UsageError {
+          throw CommandUsageError(message: e.description)
+        }
       }
       try destination.emit(
         format == .csv ? Prediction.csvDocument(predictions)
