@@ -29,4 +29,54 @@ public enum ParameterDomain {
     }
     return nil
   }
+
+  /// What a parameter is in its law, for the checks of ties and priors.
+  public enum Role: String, Sendable {
+    case exponent, scale, floor, other
+
+    var phrase: String {
+      switch self {
+      case .exponent: return "an exponent"
+      case .scale: return "a scale constant"
+      case .floor: return "an irreducible loss"
+      case .other: return "a parameter"
+      }
+    }
+  }
+
+  public static func role(_ name: String, law: any ScalingLaw) -> Role {
+    if law.exponentNames.contains(name) { return .exponent }
+    if scales.contains(name) { return .scale }
+    if floors.contains(name) { return .floor }
+    return .other
+  }
+
+  /// A tie joining two kinds of parameter (`--tie E=A`: a loss floor equal to a scale constant,
+  /// which no law means), as a sentence; nil for a tie of one kind (`beta=alpha`).
+  public static func tieViolation(dependent: String, source: String, law: any ScalingLaw) -> String? {
+    let a = role(dependent, law: law), b = role(source, law: law)
+    guard a != b else { return nil }
+    return "\(dependent) is \(a.phrase) and \(source) \(b.phrase) of the \(law.name) law; a tie joins two parameters of one kind (e.g. beta=alpha)"
+  }
+
+  /// A prior whose mean lies outside its parameter's domain (`alpha=-0.3+-0.1` for a positive
+  /// exponent, a negative floor, a scale's linear mean at or below 0, a mean outside a declared
+  /// bound), as a sentence; nil when the mean is a value the parameter can take.
+  public static func priorViolation(_ p: Prior, law: any ScalingLaw) -> String? {
+    guard p.scale == .linear else { return nil }
+    let name = p.parameter, m = p.mean
+    switch role(name, law: law) {
+    case .exponent where !(m > 0):
+      return "the mean \(fmt(m)) is not positive, and \(name) is an exponent of the \(law.name) law (positive)"
+    case .scale where !(m > 0):
+      return "the mean \(fmt(m)) is not positive, and \(name) is a scale constant (positive; a prior on log10(\(name)) takes any mean)"
+    case .floor where m < 0:
+      return "the mean \(fmt(m)) is negative, and \(name) is an irreducible loss (0 or more)"
+    default: break
+    }
+    if let r = law.parameterBounds[name], !r.contains(m) {
+      return "the mean \(fmt(m)) is outside \(name)'s range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))]"
+    }
+    return nil
+  }
 }

@@ -91,7 +91,7 @@ public enum PlanningLaw: Sendable {
       throw LawFileError(description: "\(path): the \(what) lacks one of \(names.joined(separator: ", "))")
     }
     let law = (isCurve ? LawKind.chinchillaLR : LawKind.chinchilla).makeLaw(irreducible: false)
-    if let bad = ParameterDomain.violation(names: names, values: p, law: law) {
+    if let bad = ParameterDomain.violation(names: names, values: p, law: law) ?? fit.consistencyViolation(names: names) {
       throw LawFileError(description: "\(path): the \(what)'s \(bad); refusing to plan with it")
     }
     // Chinchilla constants from one vector of `names` (the fit, or a bootstrap resample).

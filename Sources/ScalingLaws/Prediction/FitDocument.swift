@@ -274,6 +274,48 @@ public struct FitDocument: Decodable, Sendable {
       return v.count == names.count ? v : nil
     }
 
+    /// The first parameter that contradicts what the record says of its own fit, as a sentence,
+    /// or nil (a file edited by hand, or pieced together from two fits):
+    /// - a tied parameter that differs from the one it is tied to, or a fixed one from its value;
+    /// - a loss floor (E, L0) more than 2% above the lowest loss the fit was fitted on (no law
+    ///   with that floor can reach the data it came from);
+    /// - a value outside its own bootstrap resamples' range widened by that range's width on each
+    ///   side (a parameter resting on a bound, or in a flat valley, sits at the edge of its
+    ///   resamples or just past it, never that far).
+    public func consistencyViolation(names: [String]) -> String? {
+      func value(_ n: String) -> Double? { parameters[n] ?? nil }
+      for (dep, src) in (tied ?? [:]).sorted(by: { $0.key < $1.key }) {
+        if let a = value(dep), let b = value(src), abs(a - b) > 1e-9 * max(abs(a), abs(b)) {
+          return "\(dep) = \(fmt(a)), but the fit ties \(dep) to \(src) = \(fmt(b))"
+        }
+      }
+      for (name, v) in (fixed ?? [:]).sorted(by: { $0.key < $1.key }) {
+        if let a = value(name), abs(a - v) > 1e-9 * max(abs(a), abs(v)) {
+          return "\(name) = \(fmt(a)), but the fit holds \(name) fixed at \(fmt(v))"
+        }
+      }
+      if let lowest = data?.lossMin, lowest > 0 {
+        for floor in ["E", "L0"] where names.contains(floor) {
+          if let e = value(floor), e > lowest * 1.02 {
+            return "\(floor) = \(fmt(e)) is above the lowest loss the fit was fitted on (\(fmt(lowest))): a loss floor cannot lie above the data it came from"
+          }
+        }
+      }
+      let resamples = samples(names)
+      if resamples.count >= 2 {
+        for (k, name) in names.enumerated() {
+          guard let v = value(name) else { continue }
+          let column = resamples.map { $0[k] }
+          let lo = column.min()!, hi = column.max()!
+          let pad = (hi - lo) + 1e-6 * max(abs(lo), abs(hi), abs(v))
+          if v < lo - pad || v > hi + pad {
+            return "\(name) = \(fmt(v)) lies outside the range of its own \(resamples.count) bootstrap resamples [\(fmt(lo)), \(fmt(hi))]: the parameters and the resamples are not of one fit"
+          }
+        }
+      }
+      return nil
+    }
+
     /// Each bootstrap resample's values of `names` (resamples missing one are dropped).
     public func samples(_ names: [String]) -> [[Double]] {
       (bootstrapSamples ?? []).compactMap { s in

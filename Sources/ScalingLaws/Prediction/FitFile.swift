@@ -57,7 +57,9 @@ public struct FitFile: Sendable {
       let missing = law.parameterNames.first { (fit.parameters[$0] ?? nil) == nil } ?? "?"
       throw FitFileError(description: "\(path): the \(fit.law) fit lacks parameter \(missing)")
     }
-    if let bad = ParameterDomain.violation(names: law.parameterNames, values: values, law: law) {
+    if let bad = ParameterDomain.violation(names: law.parameterNames, values: values, law: law)
+      ?? fit.consistencyViolation(names: law.parameterNames)
+    {
       throw FitFileError(description: "\(path): the \(fit.law) fit's \(bad); refusing to predict with it")
     }
     var columns: [Quantity: String] = [:]

@@ -46,6 +46,16 @@ extension ScalingTool {
       if shard != nil && format != .jsonl {
         throw ValidationError("--shard needs --format jsonl (JSON Lines shards concatenate into the whole batch's output).")
       }
+      // Approach 1 and 2 fit parabolas and power laws of their own: the law's flags do not reach them.
+      try GivenFlags.refuse(
+        [
+          "--law", "--irreducible", "--objective", "--huber-delta", "--search", "--fix", "--tie", "--prior", "--y-range", "--auto",
+          "--bootstrap-unit", "--bootstrap-search", "--holdout-above-params", "--holdout-above-flops", "--bootstrap-samples",
+        ], when: approach != .parametric,
+        "to --approach \(approach.rawValue) (its fits are the IsoFLOP or envelope minima and power laws through them; drop them, or fit a law without --approach)")
+      try GivenFlags.refuse(
+        ["--vertex", "--isoflop-tolerance"], when: approach != .isoflop, "without --approach isoflop (they set how IsoFLOP budgets are binned and their minima found)")
+      try GivenFlags.refuse(["--allow-edge-minima"], when: approach == .parametric, "without --approach isoflop or envelope")
       if bootstrapSamples != nil && format == .jsonl {
         throw ValidationError("--bootstrap-samples is not for --format jsonl: each line's \"bootstrap_samples\" holds its fit's resamples.")
       }

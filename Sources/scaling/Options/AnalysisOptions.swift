@@ -16,6 +16,9 @@ enum ObjectiveOption: String, ExpressibleByArgument, CaseIterable {
 
 /// Law, objective, search, bootstrap and holdout flags (shared by `fit` and `report`).
 struct AnalysisOptions: ParsableArguments {
+  /// The smallest `--huber-delta` accepted (log residuals of real fits are 1e-4 to 1e-1).
+  static let minimumHuberDelta = 1e-8
+
   @Option(help: "The law to fit.")
   var law: LawKind = .chinchilla
   @Flag(help: "Add an irreducible loss E to kaplan-n, kaplan-d and kaplan-c.")
@@ -62,6 +65,13 @@ struct AnalysisOptions: ParsableArguments {
     if !(huberDelta.value > 0) || !huberDelta.value.isFinite {
       throw ValidationError("--huber-delta must be a positive number (got \(huberDelta.value)).")
     }
+    // Below this every residual lies in the Huber loss's linear part scaled by delta: the
+    // objective and its gradient fall under the fitter's tolerances, and the start passes for
+    // the optimum.
+    if huberDelta.value < AnalysisOptions.minimumHuberDelta {
+      throw ValidationError(
+        "--huber-delta \(huberDelta.value) makes the objective numerically flat (below \(AnalysisOptions.minimumHuberDelta), every residual is in its linear part, scaled by delta); use a delta near the residuals' size (default 1e-3) or --objective squared.")
+    }
     if irreducible && !(law == .kaplanN || law == .kaplanD || law == .kaplanC) {
       throw ValidationError("--irreducible applies to kaplan-n, kaplan-d and kaplan-c only.")
     }
@@ -92,6 +102,9 @@ struct AnalysisOptions: ParsableArguments {
         throw ValidationError("--tie \(dep)=\(src): the \(model.name) law has no parameter '\(n)' \(known).")
       }
       if dep == src { throw ValidationError("--tie \(dep)=\(src): a parameter cannot be tied to itself.") }
+      if let bad = ParameterDomain.tieViolation(dependent: dep, source: src, law: model) {
+        throw ValidationError("--tie \(dep)=\(src): \(bad).")
+      }
       for n in [dep, src] where fixed[n] != nil {
         throw ValidationError("--tie \(dep)=\(src): \(n) is fixed by --fix; fix both, or tie without the --fix.")
       }
@@ -112,6 +125,9 @@ struct AnalysisOptions: ParsableArguments {
       }
       if let src = ties[p.parameter] {
         throw ValidationError("--prior \(p.label): \(p.parameter) is tied to \(src) by --tie; put the prior on \(src).")
+      }
+      if let bad = ParameterDomain.priorViolation(p, law: model) {
+        throw ValidationError("--prior \(p.description): \(bad).")
       }
     }
   }

@@ -139,6 +139,11 @@ func check() throws {
       if servingGpus < 1 { throw ValidationError("--serving-gpus must be at least 1.") }
       if !(servingMfu.value > 0 && servingMfu.value <= 1) { throw ValidationError("--serving-mfu must be in (0, 1].") }
     }
+    try GivenFlags.refuse(
+      [
+        "--weight-bits", "--kv-bits", "--state-bits", "--fp8", "--context", "--batch", "--prompt-tokens", "--output-tokens",
+        "--memory-fraction", "--serving-gpu", "--serving-gpus", "--serving-mfu",
+      ], when: !serving, "without --serving (they describe how the planned model is served)")
     if hold == .budget {
       if inferenceTokens == nil { throw ValidationError("--hold budget goes with --inference-tokens (the budget then pays for training and inference).") }
       if serving { throw ValidationError("--hold budget holds lifetime FLOPs; --serving minimises lifetime dollars at the budget's loss: give one of them.") }
