@@ -25,6 +25,12 @@ struct ScalingTool: ParsableCommand {
       FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
       Foundation.exit(1)
     } catch {
+      // ArgumentParser runs a command's validate() before it looks for unknown options, so a
+      // misspelt flag was reported as the check its absence failed ("Give a shape"): name it.
+      if let unknown = unknownOption(Array(CommandLine.arguments.dropFirst())) {
+        FileHandle.standardError.write(Data("error: \(unknown)\n".utf8))
+        Foundation.exit(2)
+      }
       let code = exitCode(for: error)
       if code == .success {
         print(fullMessage(for: error))
@@ -68,6 +74,48 @@ extension ScalingTool {
 }
 
 extension ScalingTool {
+  /// "Unknown option '--layer' for `scaling serve` (did you mean --layers?)" for the first long
+  /// option of `arguments` that the subcommand does not have (its help, hidden options included,
+  /// lists every name), or nil. Only asked after a parse failed, so it costs a successful run nothing.
+  static func unknownOption(_ arguments: [String]) -> String? {
+    guard let name = arguments.first,
+      let subcommand = configuration.subcommands.first(where: { $0._commandName == name })
+    else { return nil }
+    let help = subcommand.helpMessage(includeHidden: true, columns: 10_000)
+    var known: Set<String> = ["--help", "--version", "--experimental-dump-help"]
+    var scanner = help[...]
+    while let r = scanner.range(of: "--") {
+      var end = r.upperBound
+      while end < scanner.endIndex, scanner[end].isLetter || scanner[end].isNumber || scanner[end] == "-" {
+        end = scanner.index(after: end)
+      }
+      if end > r.upperBound { known.insert(String(scanner[r.lowerBound..<end])) }
+      scanner = scanner[end...]
+    }
+    for flag in GivenFlags.names(Array(arguments.dropFirst())) where !known.contains(flag) {
+      let close = known.filter { $0.count > 3 && ($0.hasPrefix(flag) || flag.hasPrefix($0) || editDistance($0, flag) <= 2) }.sorted()
+      let hint = close.isEmpty ? "" : " (did you mean \(close.prefix(3).joined(separator: ", "))?)"
+      return "Unknown option '\(flag)' for `scaling \(name)`\(hint); see 'scaling \(name) --help'"
+    }
+    return nil
+  }
+
+  /// Levenshtein distance of two short strings.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    var row = Array(0...y.count)
+    for i in 1...max(1, x.count) where !x.isEmpty {
+      var previous = row[0]
+      row[0] = i
+      for j in 1...max(1, y.count) where !y.isEmpty {
+        let saved = row[j]
+        row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+        previous = saved
+      }
+    }
+    return row[y.count]
+  }
+
   /// ArgumentParser reads a value such as `-5` after an option as another option ("Missing value
   /// for '--params'"); an argument that looks like a negative number and follows an option is
   /// joined to it (`--params=-5`), so it is parsed as the number it is and then refused by the

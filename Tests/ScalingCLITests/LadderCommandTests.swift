@@ -139,7 +139,7 @@ final class LadderCommandTests: XCTestCase {
     XCTAssertEqual(p.status, 0, p.stderr)
     guard p.status == 0 else { return }
     let lines = p.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-    XCTAssertEqual(lines[0], ["file", "line", "run", "step", "params", "tokens", "flops", "observed_x", "predicted_x", "observed", "predicted", "lower", "upper", "error"])
+    XCTAssertEqual(lines[0], ["file", "line", "run", "step", "params", "tokens", "flops", "observed_x", "predicted_x", "observed", "predicted", "lower", "upper", "error", "group"])
     for row in rows {
       let line = String(row["line"] as! Int)
       let match: [String] = try XCTUnwrap(lines.first(where: { $0[1] == line }))
@@ -163,8 +163,9 @@ final class LadderOutputTests: XCTestCase {
     XCTAssertFalse(r.stdout.contains("step 2 alone  |error|"), r.stdout)
     XCTAssertTrue(r.stdout.contains("\n      direct        |error| from N and D: mean "), r.stdout)
     let j = try CLI.run(["ladder", olmo, "--task-loss-column", "piqa_bpb", "--metric-column", "piqa_acc", "--method", "direct", "--format", "json"] + common)
-    let doc = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
-    let errors = doc["errors"] as! [String: Any]
+    let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+    let ladder = try XCTUnwrap((doc["ladders"] as? [[String: Any]])?.first)
+    let errors = try XCTUnwrap(ladder["errors"] as? [String: Any])
     XCTAssertTrue(errors["step1"] is NSNull)
     XCTAssertTrue(errors["step2_alone"] is NSNull)
     XCTAssertNotNil(errors["chained"] as? [String: Any])

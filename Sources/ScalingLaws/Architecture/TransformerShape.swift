@@ -202,6 +202,9 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
     matching(target, vocab: vocab, context: context, swiglu: swiglu, limit: count).shapes
   }
 
+  /// |log(count / target)| within which a shape counts as within 3% of the target (either way).
+  static let closeEnough = log(1.0299)
+
   /// The aspect ratios d_model / n_layer a proposal may have, and the one preferred.
   public static let aspectRange: ClosedRange<Double> = 16...512
   public static let preferredAspect = 100.0
@@ -226,14 +229,14 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
   ) -> Proposals {
     let n = target.isFinite && target > 0 ? target : 1
     let found = candidates(n, count: count, vocab: vocab, context: context, swiglu: swiglu)
-    if count == .total && !found.contains(where: { $0.0 <= log(1.03) }) {
+    if count == .total && !found.contains(where: { $0.0 <= closeEnough }) {
       var p = matching(n, count: .nonEmbedding, vocab: vocab, context: context, swiglu: swiglu, limit: limit)
       p.note =
         "\(shortCount(n)) parameters cannot hold a \(vocab)-token vocabulary's embeddings and a model within 3%; the shapes match \(shortCount(n)) non-embedding parameters"
       return p
     }
     func key(_ c: (Double, TransformerShape)) -> (Int, Double, Int) {
-      let close = c.0 <= log(1.03)
+      let close = c.0 <= closeEnough
       let aspect = abs(log(Double(c.1.dModel) / Double(c.1.layers) / preferredAspect))
       return (close ? 0 : 1, close ? aspect : c.0, c.1.layers)
     }

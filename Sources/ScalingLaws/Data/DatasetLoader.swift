@@ -68,6 +68,14 @@ public struct DatasetLoader: Sendable {
       full.derivations += built.notes
       full.warnings += built.warnings
     }
+    // An excluded run the file does not have excluded nothing: said, since a misspelt name
+    // would otherwise leave the run in the fit unnoticed (an unknown --include-run is an error).
+    if let runs = table.labels[.run] {
+      let present = Set(runs)
+      for r in options.excludeRuns where !present.contains(r) {
+        full.warnings.append("\(OptionName.excludeRun) \(r): no such run in \(name) (it has \(present.count) runs); nothing was excluded for it")
+      }
+    }
     return Self.splitByGroup(full, keep: keep, groups: table.labels[.group])
   }
 

@@ -118,7 +118,15 @@ extension LawFitter {
       blocks = blocks.map { $0.filter { !pinnedSet.contains($0) } }.filter { !$0.isEmpty }
     }
     if blocks.count < 2 {
-      throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue)")
+      let advice: String
+      switch unit {
+      case .point: advice = "too few points to resample"
+      case .run:
+        advice = "resample its checkpoints with \(OptionName.bootstrapUnit) point (they are correlated along the run, so the intervals come out too narrow), or give more runs"
+      case .group:
+        advice = "resample points or runs with \(OptionName.bootstrapUnit) point or run, or give more model sizes"
+      }
+      throw FitError("\(dataset.file): cannot bootstrap by \(unit.rawValue): only \(blocks.count) \(unit.rawValue); \(advice)")
     }
     return (blocks, pinnedRows)
   }

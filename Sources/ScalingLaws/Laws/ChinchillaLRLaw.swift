@@ -83,6 +83,13 @@ public struct ChinchillaLRLaw: ScalingLaw {
   public func fastStarts(_ data: LogData, loss: RobustLoss) throws -> FastStarts {
     let c = data.curve!
     guard c.tokenArea.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+      // A zero area is a checkpoint before any training (step 0, or a zero learning rate so
+      // far); a non-finite one is a missing token count.
+      let zero = c.tokenArea.filter { $0 == 0 }.count
+      if zero > 0 {
+        throw FitError(
+          "chinchilla-lr: \(zero) checkpoint\(zero == 1 ? " is" : "s are") at step 0 or before any learning rate (token area S1_tok = 0, where the law's B/S1^beta is infinite); drop them with \(OptionName.minStep) 1 or more")
+      }
       throw FitError(
         "chinchilla-lr needs tokens per step for the token area S1_tok: give \(OptionName.tokensPerStep) or a tokens column")
     }

@@ -358,6 +358,16 @@ public struct FitDocument: Decodable, Sendable {
   /// The fit file in `data`, read from `path` (named in errors): a {"fits": [...]} document, or
   /// the JSON Lines of `fit --format jsonl` (one record per line; a failed fit's line is skipped).
   public init(data: Data, path: String) throws {
+    do {
+      try self.init(reading: data, path: path)
+    } catch let e as ReadError {
+      // Asked only when reading failed (it parses the file once more): a clearer line for
+      // mixed record kinds and malformed versions than the decoder's.
+      throw Self.recordProblem(data, path: path).map { ReadError(description: $0) } ?? e
+    }
+  }
+
+  private init(reading data: Data, path: String) throws {
     let notAFitFile = ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)")
     do {
       self = try JSONDecoder().decode(FitDocument.self, from: data)
@@ -367,14 +377,64 @@ public struct FitDocument: Decodable, Sendable {
       throw ReadError(description: "\(path): unexpected value at \(Self.where(context.codingPath))")
     } catch let DecodingError.valueNotFound(_, context) where context.codingPath.count > 1 {
       throw ReadError(description: "\(path): unexpected value at \(Self.where(context.codingPath))")
+    } catch let DecodingError.dataCorrupted(context) where context.codingPath.count > 1 {
+      // A number of the wrong kind (schema_version 1.5).
+      let key = context.codingPath.last?.stringValue ?? ""
+      let what = key == "schema_version" ? "schema_version must be a whole number (0, 1, ...)" : "unexpected value"
+      throw ReadError(description: "\(path): \(what) at \(Self.where(context.codingPath))")
     } catch {
-      guard let lines = try Self.jsonLines(data, path: path) else { throw notAFitFile }
+      guard let lines = try Self.jsonLines(data, path: path) else {
+        // Say which: not JSON at all (truncated or malformed), or JSON of another shape.
+        if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil {
+          let text = String(decoding: data.prefix(4096), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+          if text.hasPrefix("{") || text.hasPrefix("[") {
+            throw ReadError(description: "\(path): not valid JSON (truncated or malformed: its brackets or quotes do not close); write it again with `scaling fit --format json`")
+          }
+        }
+        throw notAFitFile
+      }
       try Self.checkVersions(lines, path: path)
       self.init(fits: lines)
       return
     }
     if fits.isEmpty { throw ReadError(description: "\(path): not a \(OptionName.fitFile) file (no \"fits\" array)") }
     try Self.checkVersions(fits, path: path)
+  }
+
+  /// The records of `data` as JSON objects with their line (JSON Lines) or index (a {"fits": [...]}
+  /// document), or nil when it is neither.
+  static func rawRecords(_ data: Data) -> [(label: String, object: [String: Any])]? {
+    if let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+      guard let fits = root["fits"] as? [Any] else { return nil }
+      return fits.enumerated().compactMap { i, f in (f as? [String: Any]).map { ("fit \(i + 1)", $0) } }
+    }
+    var out: [(String, [String: Any])] = []
+    for line in JSONLines(data) {
+      guard let object = line.object else { return nil }
+      out.append(("line \(line.number)", object))
+    }
+    return out.isEmpty ? nil : out
+  }
+
+  /// One line on what is wrong with the records of `data` that the decoders would report only
+  /// as a raw error, or nil: records of two kinds (an Approach fit beside law fits), or a
+  /// schema_version that is not a whole number.
+  public static func recordProblem(_ data: Data, path: String) -> String? {
+    guard let records = rawRecords(data) else { return nil }
+    for (label, object) in records {
+      if let v = object["schema_version"], !(v is NSNull) {
+        guard let n = v as? NSNumber, n.doubleValue == n.doubleValue.rounded(), n.doubleValue >= 0 else {
+          return "\(path): \(label): schema_version \(v) is not a whole number (0, 1, ...); the file was edited or is not a fit file"
+        }
+      }
+    }
+    let kinds = records.filter { $0.object["error"] == nil || $0.object["law"] != nil || $0.object["approach"] != nil }
+    if let approach = kinds.first(where: { $0.object["approach"] != nil }),
+      let law = kinds.first(where: { $0.object["approach"] == nil && $0.object["law"] != nil })
+    {
+      return "\(path): mixes record kinds: \(approach.label) is an Approach fit (\(approach.object["approach"] ?? "")) and \(law.label) a law fit (\(law.object["law"] ?? "")); a fit file holds one kind (write each kind to its own file)"
+    }
+    return nil
   }
 
   /// Refuses records of a schema newer than this build reads.

@@ -39,18 +39,30 @@ public struct PredictRequest: Sendable {
     var options = loading
     for (q, name) in fit.columns where options.columns[q] == nil { options.columns[q] = name }
     options.skipOutOfDomain = true
+    let caller = loading.columns
+    /// A document's options: the observed column the fit recorded (the loss, or a metric's y) is
+    /// used when the file has it; a file without it is predicted without observed values, and
+    /// no error blames a flag the user never gave.
+    func recorded(_ base: LoadOptions, for doc: CSVDocument) -> LoadOptions {
+      var o = base
+      let header = Set(doc.headerNames.map { $0.lowercased() })
+      for q in [Quantity.loss, .y] where caller[q] == nil {
+        if let name = o.columns[q], !header.contains(name.lowercased()) { o.columns[q] = nil }
+      }
+      return o
+    }
     if fit.kind.isMetricLaw {
       options.metric = true
       options.optionalColumns = [.y]
-      let loader = DatasetLoader(options: options, required: [.x])
-      return try selected(files.flatMap { try loader.load(path: $0) }).map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.y] != nil) }
+      let documents = try files.map { try CSVDocument(contentsOf: $0) }
+      return try selected(documents.flatMap { try DatasetLoader(options: recorded(options, for: $0), required: [.x]).load($0) }).map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.y] != nil) }
     }
     if options.tokensPerStep == nil { options.tokensPerStep = fit.tokensPerStep }
     if fit.kind.modelsSchedule { options.schedule = schedule ?? fit.schedule ?? ScheduleOptions() }
     var required = fit.law.required
     required.remove(.loss)
     let documents = try files.map { try CSVDocument(contentsOf: $0) }
-    let datasets = try selected(documents.flatMap { try DatasetLoader(options: options, required: required).load($0) })
+    let datasets = try selected(documents.flatMap { try DatasetLoader(options: recorded(options, for: $0), required: required).load($0) })
     guard let t = then else {
       return datasets.map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.loss] != nil) }
     }
@@ -60,7 +72,7 @@ public struct PredictRequest: Sendable {
     metricOptions.metric = true
     metricOptions.optionalColumns = [.y]
     metricOptions.schedule = nil
-    let observed = try selected(documents.flatMap { try DatasetLoader(options: metricOptions, required: []).load($0) })
+    let observed = try selected(documents.flatMap { try DatasetLoader(options: recorded(metricOptions, for: $0), required: []).load($0) })
     return zip(datasets, observed).map { d, m in
       let aligned = m.sources[.y] != nil && m.lines == d.lines
       return Prediction(fit: fit, dataset: d, hasLoss: d.sources[.loss] != nil, then: t, observedMetric: aligned ? m.loss : nil)

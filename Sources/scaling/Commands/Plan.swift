@@ -46,7 +46,10 @@ extension ScalingTool {
           throw CommandUsageError(message: e.description)
         }
       }
-      throw ValidationError("Unknown law '\(law)'. Named laws: \(PlanningLaw.namedLaws.joined(separator: ", ")); or give a `scaling fit --format json` file.")
+      if law.contains("/") || law.hasSuffix(".json") || law.hasSuffix(".jsonl") {
+        throw CommandUsageError(message: "--law \(law): no such file (a fit file from `scaling fit --format json`, or a named law: \(PlanningLaw.namedLaws.joined(separator: ", ")))")
+      }
+      throw ValidationError("Unknown law '\(law)': not a named law (\(PlanningLaw.namedLaws.joined(separator: ", "))) and no file of that name; or give a `scaling fit --format json` file.")
     }
 
     func run() throws {
