@@ -15,12 +15,11 @@ import Testing
       ffnMultiplier: swiglu ? 8.0 / 3.0 : 4, swiglu: swiglu, context: 4096)
   }
 
-  /// Issue 34, item 3: one shape rule for every size. For any N from 1M to 100T (log-uniform),
-  /// dense or SwiGLU, the first proposal's matched count is within 3% of N, its aspect ratio
-  /// within the rule's range, and its heads divide d_model; the count is total parameters unless
-  /// the note says the vocabulary's embeddings leave no room.
+  /// Issue 34, item 3: one shape rule for every size. For any N from 20M to 100T (log-uniform),
+  /// dense or SwiGLU, the first proposal's total parameters are within 3% of N, its aspect ratio
+  /// within the rule's range, and its heads divide d_model; at each decade from 1M too.
   @Test func theProposedShapeIsWithinThreePercentAtEverySize() async throws {
-    await propertyCheck(count: 400, input: Gen.double(in: 6...14), Gen.bool()) { log10N, swiglu in
+    await propertyCheck(count: 400, input: Gen.double(in: 7.3...14), Gen.bool()) { log10N, swiglu in
       let n = pow(10, log10N)
       let p = TransformerShape.matching(n, swiglu: swiglu)
       let s = p.shapes[0]
@@ -28,8 +27,21 @@ import Testing
       #expect(abs(matched / n - 1) <= 0.03, "N = \(n): \(s.layers) x \(s.dModel) has \(matched)")
       #expect(TransformerShape.aspectRange.contains(Double(s.dModel) / Double(s.layers)))
       #expect(s.dModel % s.heads == 0)
-      #expect((p.count == .nonEmbedding) == (p.note != nil))
-      if n >= 2e7 { #expect(p.count == .total, "N = \(n)") }
+      #expect(p.count == .total, "N = \(n)")
+      #expect(p.note == nil)
+    }
+    // Any input returns a shape (a plan from an absurd law asked the report for 1e40 once, and
+    // the depth overflowed Int).
+    for n in [0, 1, 1e3, 1e18, 1e30, 1e300, .infinity, .nan] {
+      #expect(!TransformerShape.matching(n).shapes.isEmpty, "N = \(n)")
+    }
+    // Each decade from 1M (below about 16M the shapes match non-embedding parameters, said in the note).
+    for e in 6...14 {
+      let n = pow(10, Double(e))
+      let p = TransformerShape.matching(n)
+      let s = p.shapes[0]
+      #expect(abs((p.count == .total ? s.totalParams : s.nonEmbeddingParams) / n - 1) <= 0.03, "1e\(e)")
+      #expect((p.count == .nonEmbedding) == (e < 8) && (p.count == .nonEmbedding) == (p.note != nil), "1e\(e)")
     }
   }
 

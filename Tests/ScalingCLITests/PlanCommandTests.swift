@@ -100,7 +100,8 @@ final class PlanCommandTests: XCTestCase {
     try check(["--flops", "1e23", "--gpu", "h100-sxm", "--mfu", "1.5"], "--mfu must be in (0, 1] (got 1.5).")
     try check(["--flops", "1e23", "--gpu", "v100"], "Unknown GPU 'v100'. Known: a100, h100-sxm, h100-pcie, h200, b200 (or give --peak-tflops).")
     try check(["--target-loss", "1.5"], "error: --target-loss 1.5 is at or below the law's irreducible loss E = 1.8172 (chinchilla-epoch): no amount of compute reaches it")
-    try check(["--flops", "1e23", "--law", "gpt"], "Unknown law 'gpt'.")
+    try check(["--flops", "1e23", "--law", "gpt"], "Unknown law 'gpt': not a named law (")
+    try check(["--flops", "1e23", "--law", "missing.json"], "error: --law missing.json: no such file (a fit file from `scaling fit --format json`, or a named law: ")
     try check([], "Give exactly one of --flops")
   }
 

@@ -16,7 +16,11 @@ final class PriorTieCommandTests: XCTestCase {
       (["--tie", "beta=alpha", "--fix", "alpha=0.3"], "Error: --tie beta=alpha: alpha is fixed by --fix; fix both, or tie without the --fix.\n"),
       (["--prior", "alpha=0.3+-0.1", "--fix", "alpha=0.3"], "Error: --prior alpha: alpha is fixed by --fix; give the prior or the --fix, not both.\n"),
       (["--prior", "beta=0.3+-0.1", "--tie", "beta=alpha"], "Error: --prior beta: beta is tied to alpha by --tie; put the prior on alpha.\n"),
-      (["--tie", "A=alpha"], "Error: --tie: cannot tie A to alpha in the chinchilla law: the law parametrises them differently (tie two exponents, or two scale constants).\n"),
+      (["--tie", "A=alpha"], "Error: --tie A=alpha: A is a scale constant and alpha an exponent of the chinchilla law; a tie joins two parameters of one kind (e.g. beta=alpha).\n"),
+      (["--tie", "E=A"], "Error: --tie E=A: E is an irreducible loss and A a scale constant of the chinchilla law; a tie joins two parameters of one kind (e.g. beta=alpha).\n"),
+      (["--prior", "alpha=-0.3+-0.1"], "Error: --prior alpha=-0.3+/-0.1: the mean -0.3 is not positive, and alpha is an exponent of the chinchilla law (positive).\n"),
+      (["--prior", "E=-1+-0.1"], "Error: --prior E=-1+/-0.1: the mean -1 is negative, and E is an irreducible loss (0 or more).\n"),
+      (["--huber-delta", "1e-300"], "Error: --huber-delta 1e-300 makes the objective numerically flat (below 1e-08, every residual is in its linear part, scaled by delta); use a delta near the residuals' size (default 1e-3) or --objective squared.\n"),
       (["--prior", "multi-power"], "Error: --prior multi-power: the multi-power set is for the multi-power law, not chinchilla.\n"),
       (["--prior", "none", "--prior", "chinchilla"], "Error: --prior none cannot be combined with other priors.\n"),
     ]

@@ -18,7 +18,7 @@ final class ReportProtectionTests: XCTestCase {
       XCTAssertEqual(r.status, 2, name)
       XCTAssertEqual(
         r.stderr,
-        "error: \(data) is an input file of this report and one it would write; refusing to overwrite it (choose another --out folder)\n",
+        "error: \(data) is an input file of this report and one it would write; refusing to overwrite it (choose another output folder)\n",
         name)
       XCTAssertEqual(r.stdout, "")
       XCTAssertEqual(try bytes(data), original, name)
@@ -66,7 +66,7 @@ final class ReportProtectionTests: XCTestCase {
       XCTAssertEqual(r.status, 2, name)
       XCTAssertEqual(
         r.stderr,
-        "error: \(mine) exists and was not written by `scaling report`; refusing to replace it (move it away or choose another --out folder)\n",
+        "error: \(mine) exists and was not written by `scaling report`; refusing to replace it (move it away or choose another output folder)\n",
         name)
       XCTAssertEqual(try String(contentsOfFile: mine, encoding: .utf8), "my own notes\n")
       XCTAssertEqual(try fm.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }, [name], name)

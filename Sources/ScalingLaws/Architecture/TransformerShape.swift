@@ -212,8 +212,8 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
   /// Shapes whose `count` of parameters is near `target`, for any size from 1M to 100T: one rule
   /// for `serve --params`, `plan --shape`, the serving-aware planner and the report.
   ///
-  /// - Width d_model: a multiple of 64 up to 2,048 (heads of dimension 64), of 128 above (heads of
-  ///   dimension 128), as GPT-3, Pythia, Llama and OLMo are built.
+  /// - Width d_model: a multiple of 32 below 512 (heads of dimension 32), of 64 up to 2,048 (heads
+  ///   of 64), of 128 above (heads of 128), as Pythia, GPT-3, Llama and OLMo are built.
   /// - Depth: for each width, the layer counts (1 and up, no upper limit) whose parameters come
   ///   closest to the target, kept when the aspect ratio d_model / n_layer is within 16–512.
   /// - Best first: among the shapes within 3% of the target, the aspect ratio closest to 100
@@ -221,8 +221,11 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
   ///   loss within a few percent over ratios 20–200), then the rest by closeness. Ties go to fewer
   ///   layers, so a tiny change of the target does not flip between a shallow and a deep shape.
   /// - The count: `.total` (embeddings included) unless the target is too small for the
-  ///   vocabulary's embeddings (no shape within 3% of it: below about 7M total parameters with a
+  ///   vocabulary's embeddings (no shape within 3% of it: below about 16M total parameters with a
   ///   50,304-token vocabulary); then the shapes match `.nonEmbedding` parameters and `note` says so.
+  /// - Within 3% at every size from about 16M up, and at each decade from 1M; between 1M and 16M
+  ///   the few layers such a model has leave gaps of up to 8%, and `note` says when the closest
+  ///   shape is further than 3%.
   public static func matching(
     _ target: Double, count: ParameterCount = .total, vocab: Int = 50_304, context: Int = 2048,
     swiglu: Bool = false, limit: Int = 3
@@ -231,8 +234,9 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
     let found = candidates(n, count: count, vocab: vocab, context: context, swiglu: swiglu)
     if count == .total && !found.contains(where: { $0.0 <= closeEnough }) {
       var p = matching(n, count: .nonEmbedding, vocab: vocab, context: context, swiglu: swiglu, limit: limit)
-      p.note =
+      let why =
         "\(shortCount(n)) parameters cannot hold a \(vocab)-token vocabulary's embeddings and a model within 3%; the shapes match \(shortCount(n)) non-embedding parameters"
+      p.note = p.note.map { why + "; " + $0 } ?? why
       return p
     }
     func key(_ c: (Double, TransformerShape)) -> (Int, Double, Int) {
@@ -245,8 +249,21 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
       out.append(s)
       if out.count == limit { break }
     }
-    return Proposals(count: count, shapes: out, note: nil)
+    var note: String? = nil
+    if let first = out.first {
+      let off = (count == .total ? first.totalParams : first.nonEmbeddingParams) / n - 1
+      if abs(off) > 0.03 {
+        note = "no shape of the rule is within 3% of \(shortCount(n)) (a model this small has few layers to choose from); the closest is \(number("%+.1f", 100 * off))%"
+      }
+    }
+    return Proposals(count: count, shapes: out, note: note)
   }
+
+  /// The step from one proposed width to the next: 32 below 512, 64 up to 2,048, 128 above.
+  static func widthStep(_ dModel: Int) -> Int { dModel < 512 ? 32 : dModel < 2048 ? 64 : 128 }
+  /// The head dimension of a proposed width: 32 below 512 (Pythia-14M: d_model 128, 4 heads),
+  /// 64 up to 2,048 (Pythia-70M to 1B), 128 above (Llama, GPT-3 175B).
+  static func headDimension(_ dModel: Int) -> Int { dModel < 512 ? 32 : dModel <= 2048 ? 64 : 128 }
 
   /// (|log(count / target)|, shape) for every width and its nearest depths within the aspect range.
   static func candidates(
@@ -254,30 +271,37 @@ public struct TransformerShape: Sendable, Equatable, Hashable {
   ) -> [(Double, TransformerShape)] {
     func shape(_ layers: Int, _ dm: Int) -> TransformerShape {
       TransformerShape(
-        layers: layers, dModel: dm, heads: max(1, dm / (dm <= 2048 ? 64 : 128)), ffnMultiplier: swiglu ? 8.0 / 3.0 : 4,
+        layers: layers, dModel: dm, heads: max(1, dm / headDimension(dm)), ffnMultiplier: swiglu ? 8.0 / 3.0 : 4,
         swiglu: swiglu, vocab: vocab, context: context)
     }
     func params(_ s: TransformerShape) -> Double { count == .total ? s.totalParams : s.nonEmbeddingParams }
+    // The search is bounded for any input: targets past 1e18 (a plan from an absurd law) are
+    // searched at 1e18, and depths past a million are skipped for a wider width.
+    let target = min(target, 1e18)
     var found: [(Double, TransformerShape)] = []
-    var dm = 64
+    var dm = 32
     while true {
       let one = shape(1, dm)
       let fixed = count == .total ? one.embeddingParams : 0
       let perLayer = one.nonEmbeddingParams
       // Wider than the target (one layer overshoots by 3% or more): no wider width can come closer.
-      if fixed + perLayer > target * 1.03 && dm > 64 { break }
+      if fixed + perLayer > target * 1.03 && dm > 32 { break }
       let layers = (target - fixed) / perLayer
       // Wider still only raises d_model / n_layer further past the range.
       if Double(dm) / max(layers, 1) > aspectRange.upperBound * 1.5 && !found.isEmpty { break }
+      guard layers.isFinite, layers < 1e6 else {
+        dm += widthStep(dm)
+        continue
+      }
       for l in Set([max(1, Int(layers.rounded(.down))), max(1, Int(layers.rounded(.up)))]) {
         let ratio = Double(dm) / Double(l)
         guard aspectRange.contains(ratio) else { continue }
         let s = shape(l, dm)
         found.append((abs(log(params(s) / target)), s))
       }
-      dm += dm < 2048 ? 64 : 128
+      dm += widthStep(dm)
     }
-    if found.isEmpty { found.append((abs(log(params(shape(1, 64)) / target)), shape(1, 64))) }
+    if found.isEmpty { found.append((abs(log(params(shape(1, 32)) / target)), shape(1, 32))) }
     return found
   }
 }

@@ -30,28 +30,83 @@ struct SharedShapeVertices {
   }
 
   let bins: [Bin]
+  /// Whether each bin has three or more distinct sizes (counted once, not per evaluation).
+  let usable: [Bool]
+  /// Each bin's mean x.
+  let means: [Double]
 
-  /// Σ over bins of the squared residuals at (α, β), with each bin's coefficients.
+  init(bins: [Bin]) {
+    self.bins = bins
+    self.usable = bins.map { Set($0.xs).count >= 3 }
+    self.means = bins.map { $0.mean }
+  }
+
+  /// Σ over bins of the squared residuals at (α, β), with each bin's coefficients. One pass over
+  /// the points and no allocation but the scratch columns (``leastSquares3(_:_:_:)``).
   func evaluate(_ alpha: Double, _ beta: Double) -> (Double, [[Double]?]) {
     var sse = 0.0
     var coefficients: [[Double]?] = []
-    for bin in bins {
-      guard Set(bin.xs).count >= 3 else {
+    coefficients.reserveCapacity(bins.count)
+    var scratch = [Double](repeating: 0, count: 4 * (bins.map { $0.xs.count }.max() ?? 0))
+    for (k, bin) in bins.enumerated() {
+      guard usable[k] else {
         coefficients.append(nil)
         continue
       }
-      let m = bin.mean
-      let A = Matrix(rowArrays: bin.xs.map { [1, exp(-alpha * ($0 - m)), exp(beta * ($0 - m))] })
-      guard let c = try? A.leastSquares(bin.ys).solution, c.allSatisfy({ $0.isFinite }) else {
+      let m = means[k], n = bin.xs.count
+      for i in 0..<n {
+        let t = bin.xs[i] - m
+        scratch[i] = 1
+        scratch[n + i] = exp(-alpha * t)
+        scratch[2 * n + i] = exp(beta * t)
+        scratch[3 * n + i] = bin.ys[i]
+      }
+      guard let (c, r) = Self.leastSquares3(&scratch, n), c.allSatisfy({ $0.isFinite }) else {
         return (.infinity, [])
       }
-      for (x, y) in zip(bin.xs, bin.ys) {
-        let r = c[0] + c[1] * exp(-alpha * (x - m)) + c[2] * exp(beta * (x - m)) - y
-        sse += r * r
-      }
+      sse += r
       coefficients.append(c)
     }
     return (sse, coefficients)
+  }
+
+  /// Least squares of the fourth column of `a` (n rows each, stored column after column) on the
+  /// first three, by modified Gram–Schmidt on the augmented matrix [A | y]: backward stable for
+  /// least squares (Björck 1967), in place and without LAPACK's workspace queries and copies,
+  /// which cost more than the arithmetic on bins of a few points. Returns the coefficients and
+  /// the residual sum of squares, or nil when a column depends on the earlier ones.
+  static func leastSquares3(_ a: inout [Double], _ n: Int) -> (c: [Double], sse: Double)? {
+    var r = [[Double]](repeating: [0, 0, 0, 0], count: 3)
+    for k in 0..<3 {
+      var scale = 0.0, norm2 = 0.0
+      for i in 0..<n { scale = max(scale, abs(a[k * n + i])) }
+      guard scale > 0 else { return nil }
+      for i in 0..<n { norm2 += (a[k * n + i] / scale) * (a[k * n + i] / scale) }
+      let norm = scale * norm2.squareRoot()
+      // What is left of the column after the earlier ones are taken out, against the column as
+      // built (its norm² is what is left plus its projections r[j][k]²): a column the earlier
+      // ones span to 1e-10 is dependent.
+      var built2 = norm * norm
+      for j in 0..<k { built2 += r[j][k] * r[j][k] }
+      guard norm > 0, norm > 1e-10 * built2.squareRoot() else { return nil }
+      r[k][k] = norm
+      for i in 0..<n { a[k * n + i] /= norm }
+      for j in (k + 1)..<4 {
+        var dot = 0.0
+        for i in 0..<n { dot += a[k * n + i] * a[j * n + i] }
+        r[k][j] = dot
+        for i in 0..<n { a[j * n + i] -= dot * a[k * n + i] }
+      }
+    }
+    var sse = 0.0
+    for i in 0..<n { sse += a[3 * n + i] * a[3 * n + i] }
+    var c = [0.0, 0, 0]
+    for k in stride(from: 2, through: 0, by: -1) {
+      var v = r[k][3]
+      for j in (k + 1)..<3 { v -= r[k][j] * c[j] }
+      c[k] = v / r[k][k]
+    }
+    return (c, sse)
   }
 
   func fit() -> Fit? {

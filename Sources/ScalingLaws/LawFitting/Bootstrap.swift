@@ -66,7 +66,9 @@ extension LawFitter {
         return r.converged ? Self.fullReported(law.reported(r.parameters), law) : nil
       }
     }
-    let samples = results.compactMap { $0 }
+    // A resample whose refit ends with a parameter that is not finite (an unbounded scale on
+    // constant data) failed like one that did not converge: it has no value to take a percentile of.
+    let samples = results.compactMap { $0 }.filter { $0.allSatisfy { $0.isFinite } }
     let k = full.parameterCount
     let lo = (1 - options.confidence) / 2
     var intervals: [(Double, Double)] = []

@@ -386,7 +386,13 @@ public struct LawFitter: Sendable {
       if law.exponentNames.contains(nm) {
         let v = params[i]
         if (v < 0.005 || v > 3) && law.parameterBounds[nm] == nil {
-          warnings.append("\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]")
+          // Within 10% of an end it ended at the grid's edge; further out the polish left the
+          // grid the global search covered.
+          let nearEdge = (v >= 0.005 / 1.1 && v < 0.005) || (v > 3 && v <= 3 * 1.1)
+          warnings.append(
+            nearEdge
+              ? "\(nm) = \(fmt(v)) is at the edge of the searched range [0.005, 3]"
+              : "\(nm) = \(fmt(v)) is outside the searched range [0.005, 3]: the fit left the exponents the global search covers")
         }
       }
       if let range = law.parameterBounds[nm], !law.kind.isMetricLaw, ParameterSet.isAtBound(params[i], range) {

@@ -84,31 +84,31 @@ extension Allocation {
     }
     var s = "[[Plan]] \(query)\n"
     s += "    law          = \(law.name) (\(law.source))\n"
-    s += "    compute      = \(String(format: "%.4g", flops)) FLOPs\(iv("flops") { String(format: "%.3g", $0) })\n"
-    s += "    parameters N = \(shortCount(params)) (\(String(format: "%.4g", params)))\(iv("params", shortCount))\n"
-    s += "    tokens D     = \(shortCount(tokens)) (\(String(format: "%.4g", tokens)))\(iv("tokens", shortCount))\n"
+    s += "    compute      = \(number("%.4g", flops)) FLOPs\(iv("flops") { number("%.3g", $0) })\n"
+    s += "    parameters N = \(shortCount(params)) (\(number("%.4g", params)))\(iv("params", shortCount))\n"
+    s += "    tokens D     = \(shortCount(tokens)) (\(number("%.4g", tokens)))\(iv("tokens", shortCount))\n"
     s += "    tokens/param = \(ratioText(tokensPerParam))\n"
-    if let e = epochs { s += "    epochs       = \(String(format: "%.2f", e))\n" }
-    s += "    loss         = \(String(format: "%.4f", loss))\(iv("loss") { String(format: "%.4f", $0) })\n"
+    if let e = epochs { s += "    epochs       = \(number("%.2f", e))\n" }
+    s += "    loss         = \(number("%.4f", loss))\(iv("loss") { number("%.4f", $0) })\n"
     if let r = inference {
-      s += "    training     = \(String(format: "%.4g", r.trainingFlops)) FLOPs; inference \(String(format: "%.4g", r.inferenceFlops)); total \(String(format: "%.4g", r.totalFlops))\n"
-      s += "    vs Chinchilla= \(shortCount(r.chinchillaParams)) params, \(shortCount(r.chinchillaTokens)) tokens, total \(String(format: "%.4g", r.chinchillaTotalFlops)) FLOPs; saving \(String(format: "%.3g", r.saving)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"
+      s += "    training     = \(number("%.4g", r.trainingFlops)) FLOPs; inference \(number("%.4g", r.inferenceFlops)); total \(number("%.4g", r.totalFlops))\n"
+      s += "    vs Chinchilla= \(shortCount(r.chinchillaParams)) params, \(shortCount(r.chinchillaTokens)) tokens, total \(number("%.4g", r.chinchillaTotalFlops)) FLOPs; saving \(number("%.3g", r.saving)) (\(number("%.1f", 100 * r.savingFraction))%)\n"
     }
     if let m = experts {
       s += "    mixture      = \(m.template.label): \(shortCount(m.paramsTotal)) total, \(shortCount(m.paramsActive)) active (the law's N = \(m.template.lawParams.rawValue)); shape \(m.shape.layers) x d_model \(m.shape.dModel), expert d_ff \(Int(m.shape.expertFFN))\n"
     }
     if let r = serving {
       func line(_ o: ServingAwarePlanner.Option) -> String {
-        "\(shortCount(o.params)) params\(o.totalParams != o.activeParams ? " (\(shortCount(o.totalParams)) total, \(shortCount(o.activeParams)) active)" : "") (\(o.shape.layers) x \(o.shape.dModel)), \(shortCount(o.tokens)) tokens: training $\(String(format: "%.4g", o.trainingUSD)) + inference $\(String(format: "%.4g", o.inferenceUSD)) ($\(String(format: "%.3g", o.usdPerMillionOutputTokens))/M tokens, batch \(o.estimate.batch), \(o.estimate.bound)-bound) = $\(String(format: "%.4g", o.totalUSD))"
+        "\(shortCount(o.params)) params\(o.totalParams != o.activeParams ? " (\(shortCount(o.totalParams)) total, \(shortCount(o.activeParams)) active)" : "") (\(o.shape.layers) x \(o.shape.dModel)), \(shortCount(o.tokens)) tokens: training $\(number("%.4g", o.trainingUSD)) + inference $\(number("%.4g", o.inferenceUSD)) ($\(number("%.3g", o.usdPerMillionOutputTokens))/M tokens, batch \(o.estimate.batch), \(o.estimate.bound)-bound) = $\(number("%.4g", o.totalUSD))"
       }
       s += "    serving      = \(line(r.best))\n"
-      s += "    vs Chinchilla= \(line(r.chinchilla)); saving $\(String(format: "%.4g", r.savingUSD)) (\(String(format: "%.1f", 100 * r.savingFraction))%)\n"
+      s += "    vs Chinchilla= \(line(r.chinchilla)); saving $\(number("%.4g", r.savingUSD)) (\(number("%.1f", 100 * r.savingFraction))%)\n"
     }
     if let h = hardware {
       s += "    hardware     = \(h.gpus) x \(h.gpuName) at \(h.peakTFLOPs) TFLOP/s dense BF16, MFU \(h.mfu)\n"
-      s += "    GPU-hours    = \(String(format: "%.4g", h.gpuHours(flops: flops)))\n"
-      s += "    wall-clock   = \(String(format: "%.3g", h.days(flops: flops))) days\n"
-      if let c = h.cost(flops: flops) { s += "    cost         = $\(String(format: "%.4g", c))\n" }
+      s += "    GPU-hours    = \(number("%.4g", h.gpuHours(flops: flops)))\n"
+      s += "    wall-clock   = \(number("%.3g", h.days(flops: flops))) days\n"
+      if let c = h.cost(flops: flops) { s += "    cost         = $\(number("%.4g", c))\n" }
     }
     for n in notes { s += "    note         = \(n)\n" }
     return s
@@ -122,10 +122,10 @@ extension Allocation {
     if hardware?.usdPerGPUHour != nil { header += ["cost $"] }
     var table = [header]
     for a in rows {
-      var r = [String(format: "%.3g", a.flops), shortCount(a.params), shortCount(a.tokens), ratioText(a.tokensPerParam), String(format: "%.4f", a.loss)]
+      var r = [number("%.3g", a.flops), shortCount(a.params), shortCount(a.tokens), ratioText(a.tokensPerParam), number("%.4f", a.loss)]
       if let h = hardware {
-        r += [String(format: "%.4g", h.gpuHours(flops: a.flops)), String(format: "%.3g", h.days(flops: a.flops))]
-        if let c = h.cost(flops: a.flops) { r += [String(format: "%.4g", c)] }
+        r += [number("%.4g", h.gpuHours(flops: a.flops)), number("%.3g", h.days(flops: a.flops))]
+        if let c = h.cost(flops: a.flops) { r += [number("%.4g", c)] }
       }
       table.append(r)
     }
@@ -138,7 +138,7 @@ extension Allocation {
     // The fit's warnings once, then each budget's own flags.
     for n in Allocation.fitWarnings(rows) { s += "note: \(n)\n" }
     for a in rows {
-      for n in a.budgetNotes { s += "note (\(String(format: "%.3g", a.flops)) FLOPs): \(n)\n" }
+      for n in a.budgetNotes { s += "note (\(number("%.3g", a.flops)) FLOPs): \(n)\n" }
     }
     return s
   }

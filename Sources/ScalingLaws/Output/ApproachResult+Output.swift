@@ -53,20 +53,20 @@ extension ApproachResult {
     var s = "[[\(approach == .envelope ? "Approach 1: envelope" : "Approach 2: IsoFLOP")]] \(group.map { "\(file) [group \($0)]" } ?? file)\n"
     s += "    points       = \(dataset.count)\n"
     s += "    budgets      = \(budgets.count) (\(budgets.filter { $0.used }.count) used)\n"
-    func iv(_ k: String) -> String { intervals[k].map { String(format: " [%.4g, %.4g]", $0.0, $0.1) } ?? "" }
-    s += "    a (N_opt ~ C^a) = \(String(format: "%.4f", a))\(iv("a"))\n"
-    s += "    b (D_opt ~ C^b) = \(String(format: "%.4f", b))\(iv("b"))\n"
+    func iv(_ k: String) -> String { intervals[k].map { " [\(number("%.4g", $0.0)), \(number("%.4g", $0.1))]" } ?? "" }
+    s += "    a (N_opt ~ C^a) = \(number("%.4f", a))\(iv("a"))\n"
+    s += "    b (D_opt ~ C^b) = \(number("%.4f", b))\(iv("b"))\n"
     if bootstrapResamples > 0 {
       s += "    bootstrap    = \(bootstrapResamples) resamples, seed \(seed), \(bootstrapFailed) failed; \(Int(100 * confidence))% intervals\n"
     }
-    s += "    at the largest budget \(String(format: "%.3g", largestBudget)) FLOPs: N = \(shortCount(paramsAtLargest))\(intervals["params_at_largest"].map { " [\(shortCount($0.0)), \(shortCount($0.1))]" } ?? ""), D = \(shortCount(tokensAtLargest))\(intervals["tokens_at_largest"].map { " [\(shortCount($0.0)), \(shortCount($0.1))]" } ?? "")\n"
+    s += "    at the largest budget \(number("%.3g", largestBudget)) FLOPs: N = \(shortCount(paramsAtLargest))\(intervals["params_at_largest"].map { " [\(shortCount($0.0)), \(shortCount($0.1))]" } ?? ""), D = \(shortCount(tokensAtLargest))\(intervals["tokens_at_largest"].map { " [\(shortCount($0.0)), \(shortCount($0.1))]" } ?? "")\n"
     if let l = lossLaw {
-      s += "    L*(C) = E + k*C^-gamma: E = \(String(format: "%.4g", l.E)), k = \(String(format: "%.4g", l.k)), gamma = \(String(format: "%.4f", l.gamma)); at the largest budget L* = \(String(format: "%.4f", l.loss(flops: largestBudget)))\(iv("loss_at_largest"))\n"
+      s += "    L*(C) = E + k*C^-gamma: E = \(number("%.4g", l.E)), k = \(number("%.4g", l.k)), gamma = \(number("%.4f", l.gamma)); at the largest budget L* = \(number("%.4f", l.loss(flops: largestBudget)))\(iv("loss_at_largest"))\n"
     }
     s += "    budget       N_opt      D_opt      loss     points\(approach == .isoflop ? "  vertex" : "")\n"
     for b in budgets {
-      var line = "    " + String(format: "%-12.4g", b.flops) + shortCount(b.params).padding(toLength: 11, withPad: " ", startingAt: 0)
-        + shortCount(b.tokens).padding(toLength: 11, withPad: " ", startingAt: 0) + String(format: "%-9.4f", b.loss) + String(format: "%-8d", b.points)
+      var line = "    " + number("%-12.4g", b.flops) + shortCount(b.params).padding(toLength: 11, withPad: " ", startingAt: 0)
+        + shortCount(b.tokens).padding(toLength: 11, withPad: " ", startingAt: 0) + number("%-9.4f", b.loss) + String(format: "%-8d", b.points)
       if approach == .isoflop || !b.vertexInRange {
         line += b.vertexInRange ? "inside" : (approach == .isoflop ? "OUTSIDE sampled range" : "edge size") + (b.used ? " (kept)" : " (excluded)")
       }

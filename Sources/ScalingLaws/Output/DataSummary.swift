@@ -53,8 +53,8 @@ public struct DataSummary: Sendable {
       s += "    model sizes  = \(modelSizes.count): \(shown)\n"
     }
     if let r = tokenRange { s += "    tokens       = \(shortCount(r.lowerBound)) .. \(shortCount(r.upperBound))\n" }
-    if let r = flopRange { s += "    flops        = \(String(format: "%.3g", r.lowerBound)) .. \(String(format: "%.3g", r.upperBound))\n" }
-    if let r = lossRange { s += "    loss         = \(String(format: "%.4g", r.lowerBound)) .. \(String(format: "%.4g", r.upperBound))\n" }
+    if let r = flopRange { s += "    flops        = \(number("%.3g", r.lowerBound)) .. \(number("%.3g", r.upperBound))\n" }
+    if let r = lossRange { s += "    loss         = \(number("%.4g", r.lowerBound)) .. \(number("%.4g", r.upperBound))\n" }
     return s
   }
 }

@@ -91,7 +91,7 @@ extension Ladder.Result {
   public var text: String {
     var s = "[[Ladder]] \(step1.file)\(step1.group.map { " [group \($0)]" } ?? "")\n"
     func line(_ fit: LawFit, _ label: String) -> String {
-      let params = zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))\(fit.fixed[$0] != nil ? " (fixed)" : "")" }
+      let params = zip(fit.parameterNames, fit.parameters).map { "\($0) \(number("%.6g", $1))\(fit.fixed[$0] != nil ? " (fixed)" : "")" }
       return "    \(label) = \(fit.law) on \(fit.points) points, \(fit.converged ? "converged" : "NOT CONVERGED"): \(params.joined(separator: ", "))\n"
     }
     if isDirect {
@@ -113,7 +113,7 @@ extension Ladder.Result {
     if let p = predictability {
       s += p.predictable
         ? "    predictable = yes: \(p.reason)\n"
-        : "    predictable = NO, unpredictable at this ladder size: \(p.reason); the chained intervals are the chance-to-ceiling range [\(String(format: "%.4g", p.range.lowerBound)), \(String(format: "%.4g", p.range.upperBound))]\n"
+        : "    predictable = NO, unpredictable at this ladder size: \(p.reason); the chained intervals are the chance-to-ceiling range [\(number("%.4g", p.range.lowerBound)), \(number("%.4g", p.range.upperBound))]\n"
     }
     let scope = heldOut ? "held-out rows" : "rows (in sample: no holdout)"
     func pct(_ e: (mean: Double, max: Double, count: Int)?) -> String {
@@ -135,11 +135,11 @@ extension Ladder.Result {
     var table = [["line", "run", "step", "N", "x", "predicted x", "observed", "step 2 alone", "chained", "interval", "error"]]
     for r in rows {
       table.append([
-        String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? "", shortCount(r.params),
-        String(format: "%.4f", r.observedX), String(format: "%.4f", r.predictedX),
-        r.observedY.map { String(format: "%.4f", $0) } ?? "", String(format: "%.4f", r.step2Alone),
-        String(format: "%.4f", r.chained), r.interval.map { String(format: "%.4f – %.4f", $0.0, $0.1) } ?? "",
-        Self.chainedError(r).map { String(format: "%+.4f", $0) } ?? "",
+        String(r.line), r.run ?? "", r.step.map { number("%.0f", $0) } ?? "", shortCount(r.params),
+        number("%.4f", r.observedX), number("%.4f", r.predictedX),
+        r.observedY.map { number("%.4f", $0) } ?? "", number("%.4f", r.step2Alone),
+        number("%.4f", r.chained), r.interval.map { "\(number("%.4f", $0.0)) – \(number("%.4f", $0.1))" } ?? "",
+        Self.chainedError(r).map { number("%+.4f", $0) } ?? "",
       ])
     }
     let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max()! }

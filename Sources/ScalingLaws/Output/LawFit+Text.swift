@@ -14,23 +14,23 @@ extension LawFit {
     for d in dataset.derivations { s += "    derived      = \(d)\n" }
     for f in dataset.filters { s += "    filter       = \(f.filter): removed \(f.removed)\n" }
     s += "[[Fit Statistics]]\n"
-    s += "    objective    = \(String(format: "%.10g", objective))  (\(objectiveDefinition))\n"
+    s += "    objective    = \(number("%.10g", objective))  (\(objectiveDefinition))\n"
     if !priors.isEmpty {
-      s += "                   data term \(String(format: "%.10g", objective - priorTerm)) + prior term \(String(format: "%.6g", priorTerm)) (c = \(String(format: "%.4g", priorScale ?? .nan)))\n"
+      s += "                   data term \(number("%.10g", objective - priorTerm)) + prior term \(number("%.6g", priorTerm)) (c = \(number("%.4g", priorScale ?? .nan)))\n"
       s += "    priors       = \(priors.map { $0.description }.joined(separator: ", "))\n"
     }
     s += "    converged    = \(converged ? "yes" : "NO") (\(termination.description))\n"
     s += "    search       = \(search.rawValue): \(starts) starts, \(startsConverged) converged; \(iterations) iterations, \(evaluations) evaluations\n"
     if let searchNote { s += "                   \(searchNote)\n" }
     s += "    tolerances   = \(tolerances)\n"
-    s += "    |gradient|   = \(String(format: "%.3g", gradientNorm))\n"
+    s += "    |gradient|   = \(number("%.3g", gradientNorm))\n"
     let pad = String(repeating: " ", count: 3 - residualScale.count)
-    s += "    RMSE (\(residualScale))\(pad)   = \(String(format: "%.6g", rmseLog))\n"
-    s += "    R^2 (\(residualScale))\(pad)    = \(r2Log.isFinite ? String(format: "%.6f", r2Log) : "n/a (the \(kind.isMetricLaw ? "values" : "losses") do not vary)")\n"
+    s += "    RMSE (\(residualScale))\(pad)   = \(number("%.6g", rmseLog))\n"
+    s += "    R^2 (\(residualScale))\(pad)    = \(r2Log.isFinite ? number("%.6f", r2Log) : "n/a (the \(kind.isMetricLaw ? "values" : "losses") do not vary)")\n"
     if let yRange {
       s += "    y-range      = [\(fmt(yRange.lowerBound)), \(fmt(yRange.upperBound))] (\(levelsBounded ? "b and a + b kept inside it: the unbounded curve left it within the data" : "the curve inside it over the data's x range"))\n"
     }
-    s += "    cond(J)      = \(conditionNumber.isFinite ? String(format: "%.3g", conditionNumber) : "inf")\n"
+    s += "    cond(J)      = \(conditionNumber.isFinite ? number("%.3g", conditionNumber) : "n/a (the Jacobian is singular or not finite at the optimum)")\n"
     s += variablesText
     s += autoBootstrapHoldoutText
     if !warnings.isEmpty {
@@ -48,16 +48,16 @@ extension LawFit {
     for (i, name) in parameterNames.enumerated() {
       let v = parameters[i]
       var line = "    " + name.padding(toLength: width, withPad: " ", startingAt: 0) + ": "
-      line += String(format: "%.8g", v)
+      line += number("%.8g", v)
       if fixed[name] != nil {
         line += " (fixed)"
       } else if let src = tied[name] {
         line += " (tied to \(src))"
       } else if let se = standardErrors?[i] {
-        line += " +/- " + String(format: "%.4g", se)
+        line += " +/- " + number("%.4g", se)
         if v != 0 {
           let pct = abs(se / v) * 100
-          line += pct > 1000 ? " (>1000%)" : String(format: " (%.2f%%)", pct)
+          line += pct > 1000 ? " (>1000%)" : number(" (%.2f%%)", pct)
         }
       }
       s += line + "\n"
@@ -66,7 +66,7 @@ extension LawFit {
       var pairs: [(Double, String)] = []
       for a in 0..<parameterNames.count {
         for b in (a + 1)..<max(a + 1, parameterNames.count) where abs(c[a, b]) >= 0.1 {
-          pairs.append((abs(c[a, b]), "    C(\(parameterNames[a]), \(parameterNames[b])) = \(String(format: "%+.4f", c[a, b]))"))
+          pairs.append((abs(c[a, b]), "    C(\(parameterNames[a]), \(parameterNames[b])) = \(number("%+.4f", c[a, b]))"))
         }
       }
       if !pairs.isEmpty {
@@ -89,32 +89,32 @@ extension LawFit {
       }
     }
     if let b = bootstrap {
-      s += "[[Bootstrap]] \(b.resamples) resamples by \(b.unit.rawValue), seed \(b.seed), \(b.search.rawValue) search, \(b.failed) failed; \(String(format: "%g", b.confidence * 100))% percentile intervals\n"
+      s += "[[Bootstrap]] \(b.resamples) resamples by \(b.unit.rawValue), seed \(b.seed), \(b.search.rawValue) search, \(b.failed) failed; \(number("%g", b.confidence * 100))% percentile intervals\n"
       let width = parameterNames.map { $0.count }.max() ?? 5
       for (i, name) in parameterNames.enumerated() {
         s += "    " + name.padding(toLength: width, withPad: " ", startingAt: 0)
-          + ": [\(String(format: "%.6g", b.intervals[i].0)), \(String(format: "%.6g", b.intervals[i].1))]  se \(String(format: "%.4g", b.standardErrors[i]))\n"
+          + ": [\(number("%.6g", b.intervals[i].0)), \(number("%.6g", b.intervals[i].1))]  se \(number("%.4g", b.standardErrors[i]))\n"
       }
       for q in b.derived {
-        s += "    \(q.name) = \(String(format: "%.4g", q.value)) [\(String(format: "%.4g", q.interval.0)), \(String(format: "%.4g", q.interval.1))]\n"
+        s += "    \(q.name) = \(number("%.4g", q.value)) [\(number("%.4g", q.interval.0)), \(number("%.4g", q.interval.1))]\n"
       }
     }
     if let h = holdout {
       if kind.isMetricLaw {
-        s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |error| \(String(format: "%.4f", h.meanAbsError)), max \(String(format: "%.4f", h.maxAbsError))\n"
+        s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |error| \(number("%.4f", h.meanAbsError)), max \(number("%.4f", h.maxAbsError))\n"
       } else {
-        s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |rel. error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%\n"
+        s += "[[Holdout]] \(h.criterion.description): \(h.points) points held out; mean |rel. error| \(number("%.2f", 100 * h.meanAbsRelError))%, max \(number("%.2f", 100 * h.maxAbsRelError))%\n"
         if let w = h.withoutStalledRuns {
-          s += "    without the stalled run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.joined(separator: ", ")) (\(w.points) points): mean |rel. error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%\n"
+          s += "    without the stalled run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.joined(separator: ", ")) (\(w.points) points): mean |rel. error| \(number("%.2f", 100 * w.mean))%, max \(number("%.2f", 100 * w.max))%\n"
         }
         if let r = h.peakRates {
           s += "    held-out peak learning rate \(PeakRateExtrapolation.range(r.heldOut)), outside the fitted runs' \(PeakRateExtrapolation.range(r.fitted)) (see the warnings)\n"
         }
       }
       for p in h.predictions {
-        var line = "    line \(p.line): N \(shortCount(p.params)), \(kind.isMetricLaw ? "x \(String(format: "%.4g", p.x))" : "D \(shortCount(p.tokens))"): observed \(String(format: "%.4f", p.observed)), predicted \(String(format: "%.4f", p.predicted))"
-        if let iv = p.interval { line += " [\(String(format: "%.4f", iv.0)), \(String(format: "%.4f", iv.1))]" }
-        s += line + (kind.isMetricLaw ? String(format: " (%+.4f)", p.error) : String(format: " (%+.2f%%)", 100 * p.relativeError)) + "\n"
+        var line = "    line \(p.line): N \(shortCount(p.params)), \(kind.isMetricLaw ? "x \(number("%.4g", p.x))" : "D \(shortCount(p.tokens))"): observed \(number("%.4f", p.observed)), predicted \(number("%.4f", p.predicted))"
+        if let iv = p.interval { line += " [\(number("%.4f", iv.0)), \(number("%.4f", iv.1))]" }
+        s += line + (kind.isMetricLaw ? number(" (%+.4f)", p.error) : number(" (%+.2f%%)", 100 * p.relativeError)) + "\n"
       }
     }
     return s

@@ -63,7 +63,7 @@ extension PlanningLaw {
     var s = ""
     for c in ChinchillaConstants.named {
       s += "\(c.name)\n    L = E + A/N^alpha + B/D^beta: E = \(c.E), A = \(c.A), B = \(c.B), alpha = \(c.alpha), beta = \(c.beta)\n"
-      s += "    a = beta/(alpha+beta) = \(String(format: "%.4f", c.a)); D/N at 1e23 FLOPs = \(String(format: "%.1f", c.optimalTokens(flops: 1e23) / c.optimalParams(flops: 1e23)))\n"
+      s += "    a = beta/(alpha+beta) = \(number("%.4f", c.a)); D/N at 1e23 FLOPs = \(number("%.1f", c.optimalTokens(flops: 1e23) / c.optimalParams(flops: 1e23)))\n"
       s += "    source: \(c.source)\n"
     }
     let k = KaplanFrontier()

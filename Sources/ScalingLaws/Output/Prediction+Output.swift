@@ -99,10 +99,10 @@ extension Prediction {
 
   public var text: String {
     var s = "[[Predict]] \(source)\(dataset.group.map { ", group \($0)," } ?? "") with \(fit.lawName) from \(fit.path)\(fit.group.map { " (group \($0))" } ?? "")\n"
-    s += "    parameters   = " + zip(fit.parameterNames, fit.parameters).map { "\($0) \(String(format: "%.6g", $1))" }.joined(separator: ", ") + "\n"
+    s += "    parameters   = " + zip(fit.parameterNames, fit.parameters).map { "\($0) \(number("%.6g", $1))" }.joined(separator: ", ") + "\n"
     if let t = then {
       s += "    then         = \(t.lawName) from \(t.path): the first step's prediction is the x of the second\n"
-      s += "    parameters   = " + zip(t.parameterNames, t.parameters).map { "\($0) \(String(format: "%.6g", $1))" }.joined(separator: ", ") + "\n"
+      s += "    parameters   = " + zip(t.parameterNames, t.parameters).map { "\($0) \(number("%.6g", $1))" }.joined(separator: ", ") + "\n"
       let m1 = fit.samples.count, m2 = t.samples.count
       if m1 > 0 || m2 > 0 {
         let how = m1 > 0 && m2 > 0
@@ -116,10 +116,10 @@ extension Prediction {
     s += "    rows         = \(rows.count)\n"
     if isMetric {
       if let e = overall {
-        s += "    |error|      = mean \(String(format: "%.4f", e.mean)), max \(String(format: "%.4f", e.max)) over \(e.count) rows\n"
+        s += "    |error|      = mean \(number("%.4f", e.mean)), max \(number("%.4f", e.max)) over \(e.count) rows\n"
       }
       if let e = finals, rows.contains(where: { $0.run != nil }) {
-        s += "    finals       = mean \(String(format: "%.4f", e.mean)), max \(String(format: "%.4f", e.max)) over the final checkpoints of \(e.count) runs\n"
+        s += "    finals       = mean \(number("%.4f", e.mean)), max \(number("%.4f", e.max)) over the final checkpoints of \(e.count) runs\n"
       }
       for w in fit.warnings { s += "    fit warning  = \(w)\n" }
       for w in then?.warnings ?? [] { s += "    then warning = \(w)\n" }
@@ -127,22 +127,22 @@ extension Prediction {
       return s + metricTable
     }
     if let e = overall {
-      s += "    |error|      = mean \(String(format: "%.2f", 100 * e.mean))%, max \(String(format: "%.2f", 100 * e.max))% over \(e.count) rows\n"
+      s += "    |error|      = mean \(number("%.2f", 100 * e.mean))%, max \(number("%.2f", 100 * e.max))% over \(e.count) rows\n"
     }
     if let e = finals, rows.contains(where: { $0.run != nil }) {
-      s += "    finals       = mean \(String(format: "%.2f", 100 * e.mean))%, max \(String(format: "%.2f", 100 * e.max))% over the final checkpoints of \(e.count) runs\n"
+      s += "    finals       = mean \(number("%.2f", 100 * e.mean))%, max \(number("%.2f", 100 * e.max))% over the final checkpoints of \(e.count) runs\n"
     }
     for w in fit.warnings { s += "    fit warning  = \(w)\n" }
     for n in notes { s += "    note         = \(n)\n" }
     let showLR = rows.contains { $0.lr != nil }
     var table = [["line", "run", "step", "N", "D", "observed", "predicted", "interval", "error"] + (showLR ? ["lr"] : [])]
     for r in rows {
-      var cells: [String] = [String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? ""]
-      cells += [shortCount(r.params), shortCount(r.tokens), r.observed.map { String(format: "%.4f", $0) } ?? ""]
-      cells.append(String(format: "%.4f", r.predicted))
-      cells.append(r.lower.map { lo in String(format: "%.4f – %.4f", lo, r.upper ?? .nan) } ?? "")
-      cells.append(r.relError.map { String(format: "%+.2f%%", 100 * $0) } ?? "")
-      if showLR { cells.append(r.lr.map { String(format: "%.4g", $0) } ?? "") }
+      var cells: [String] = [String(r.line), r.run ?? "", r.step.map { number("%.0f", $0) } ?? ""]
+      cells += [shortCount(r.params), shortCount(r.tokens), r.observed.map { number("%.4f", $0) } ?? ""]
+      cells.append(number("%.4f", r.predicted))
+      cells.append(r.lower.map { lo in "\(number("%.4f", lo)) – \(number("%.4f", r.upper ?? .nan))" } ?? "")
+      cells.append(r.relError.map { number("%+.2f%%", 100 * $0) } ?? "")
+      if showLR { cells.append(r.lr.map { number("%.4g", $0) } ?? "") }
       table.append(cells)
     }
     let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max()! }
@@ -158,13 +158,13 @@ extension Prediction {
     let chained = then != nil
     var table = [["line", "run", "step", "N", "D", "x"] + (chained ? ["predicted x"] : []) + ["observed", "predicted", "interval", "error"]]
     for r in rows {
-      var cells: [String] = [String(r.line), r.run ?? "", r.step.map { String(format: "%.0f", $0) } ?? ""]
-      cells += [shortCount(r.params), shortCount(r.tokens), r.observedX.map { String(format: "%.4f", $0) } ?? ""]
-      if chained { cells.append(r.predictedX.map { String(format: "%.4f", $0) } ?? "") }
-      cells.append(r.observed.map { String(format: "%.4f", $0) } ?? "")
-      cells.append(String(format: "%.4f", r.predicted))
-      cells.append(r.lower.map { lo in String(format: "%.4f – %.4f", lo, r.upper ?? .nan) } ?? "")
-      cells.append(r.error.map { String(format: "%+.4f", $0) } ?? "")
+      var cells: [String] = [String(r.line), r.run ?? "", r.step.map { number("%.0f", $0) } ?? ""]
+      cells += [shortCount(r.params), shortCount(r.tokens), r.observedX.map { number("%.4f", $0) } ?? ""]
+      if chained { cells.append(r.predictedX.map { number("%.4f", $0) } ?? "") }
+      cells.append(r.observed.map { number("%.4f", $0) } ?? "")
+      cells.append(number("%.4f", r.predicted))
+      cells.append(r.lower.map { lo in "\(number("%.4f", lo)) – \(number("%.4f", r.upper ?? .nan))" } ?? "")
+      cells.append(r.error.map { number("%+.4f", $0) } ?? "")
       table.append(cells)
     }
     let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max()! }

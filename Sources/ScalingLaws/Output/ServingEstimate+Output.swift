@@ -67,16 +67,16 @@ extension ServingModel.Estimate {
     s += "    weights      = \(gib(weightBytes))"
     if weightBytesReadPerStep < weightBytes { s += "; \(gib(weightBytesReadPerStep)) read per decode step" }
     s += "\n"
-    s += "    KV cache     = \(String(format: "%.0f", kvBytesPerToken)) bytes per token; \(gib(kvBytesPerSequence)) per \(c.context)-token sequence\n"
+    s += "    KV cache     = \(number("%.0f", kvBytesPerToken)) bytes per token; \(gib(kvBytesPerSequence)) per \(c.context)-token sequence\n"
     if sh.ssmLayers > 0 {
       s += "    state        = \(gib(stateBytesPerSequence)) per sequence, whatever the context\n"
     }
     s += "    max batch    = \(maxBatch) sequences of \(c.context) tokens; using \(batch)\n"
-    s += "    prefill      = \(String(format: "%.4g", prefillFlopsPerToken)) FLOPs per prompt token; \(String(format: "%.3g", prefillSeconds)) s for \(batch) x \(c.promptTokens) prompt tokens (compute-bound)\n"
-    s += "    decode       = \(String(format: "%.4g", decodeTokensPerSecond)) tokens/s per sequence, \(String(format: "%.4g", decodeTokensPerSecondTotal)) tokens/s at batch \(batch) (\(bound)-bound; mean cache \(String(format: "%.0f", Double(c.promptTokens) + Double(c.outputTokens) / 2)) tokens)\n"
-    s += "    time         = \(String(format: "%.4g", secondsPerMillionOutputTokens / 3600)) hours per million output tokens (prefill included)\n"
+    s += "    prefill      = \(number("%.4g", prefillFlopsPerToken)) FLOPs per prompt token; \(number("%.3g", prefillSeconds)) s for \(batch) x \(c.promptTokens) prompt tokens (compute-bound)\n"
+    s += "    decode       = \(number("%.4g", decodeTokensPerSecond)) tokens/s per sequence, \(number("%.4g", decodeTokensPerSecondTotal)) tokens/s at batch \(batch) (\(bound)-bound; mean cache \(number("%.0f", Double(c.promptTokens) + Double(c.outputTokens) / 2)) tokens)\n"
+    s += "    time         = \(number("%.4g", secondsPerMillionOutputTokens / 3600)) hours per million output tokens (prefill included)\n"
     if let u = usdPerMillionOutputTokens {
-      s += "    cost         = $\(String(format: "%.4g", u)) per million output tokens\n"
+      s += "    cost         = $\(number("%.4g", u)) per million output tokens\n"
     } else {
       s += "    cost         = give \(OptionName.usdPerGPUHour) for $ per million output tokens\n"
     }

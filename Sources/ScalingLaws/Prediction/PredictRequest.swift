@@ -40,14 +40,16 @@ public struct PredictRequest: Sendable {
     for (q, name) in fit.columns where options.columns[q] == nil { options.columns[q] = name }
     options.skipOutOfDomain = true
     let caller = loading.columns
-    /// A document's options: the observed column the fit recorded (the loss, or a metric's y) is
-    /// used when the file has it; a file without it is predicted without observed values, and
-    /// no error blames a flag the user never gave.
+    /// A document's options: a column the fit recorded (and the caller did not name) is used
+    /// when the file has it; without it, the loader looks for the quantity by its usual names, an
+    /// observed loss or metric missing means predictions without observed values, and no error
+    /// blames a flag the user never gave.
     func recorded(_ base: LoadOptions, for doc: CSVDocument) -> LoadOptions {
       var o = base
       let header = Set(doc.headerNames.map { $0.lowercased() })
-      for q in [Quantity.loss, .y] where caller[q] == nil {
-        if let name = o.columns[q], !header.contains(name.lowercased()) { o.columns[q] = nil }
+      for (q, name) in o.columns
+      where caller[q] == nil && name != DatasetLoader.logComputeColumn && !header.contains(name.lowercased()) {
+        o.columns[q] = nil
       }
       return o
     }

@@ -74,7 +74,7 @@ struct Backtest {
   }
 
   var markdown: String {
-    func pct(_ v: Double) -> String { String(format: "%.2f%%", 100 * v) }
+    func pct(_ v: Double) -> String { number("%.2f%%", 100 * v) }
     var md = "### Backtest: curve law against the final-only recipe\n\n"
     md += "Both fitted without the held-out models (\(criterion)) and scored on them: on every held-out checkpoint "
     md += "(\(curve.points); the final-only law reads a checkpoint as the end of a run of that many tokens), and on the \(finalCount) held-out final losses, which is what a plan predicts.\n\n"
@@ -93,7 +93,7 @@ struct Backtest {
     let scope = withoutStalled == nil ? "" : " (without the stalled run\(withoutStalled!.runs.count == 1 ? "" : "s"))"
     let (c, f) = withoutStalled.map { ($0.curve, $0.finalOnly) } ?? (curve, finalOnly)
     let paired = pairedDifference.map {
-      " (paired difference of the errors, curve minus final-only, over \($0.count) finals: \(String(format: "%+.2f", 100 * $0.mean)) ± \(String(format: "%.2f", 100 * $0.standardError)) points)"
+      " (paired difference of the errors, curve minus final-only, over \($0.count) finals: \(number("%+.2f", 100 * $0.mean)) ± \(number("%.2f", 100 * $0.standardError)) points)"
     } ?? ""
     if !finalOnlyPredictsBetter {
       md += "The curve law predicted the held-out final losses better\(scope), by more than the noise\(paired).\n\n"

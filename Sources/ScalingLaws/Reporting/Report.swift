@@ -113,9 +113,9 @@ public struct Report: Sendable {
     }
     if let iso = analysis.isoflop[k] {
       md += "### IsoFLOP check (Approach 2)\n\n"
-      md += "From the budget column: a = \(String(format: "%.4f", iso.a)), b = \(String(format: "%.4f", iso.b)) over \(iso.budgets.filter { $0.used }.count) budgets"
+      md += "From the budget column: a = \(number("%.4f", iso.a)), b = \(number("%.4f", iso.b)) over \(iso.budgets.filter { $0.used }.count) budgets"
       if let f = ReportFigures.chinchilla(fit) {
-        md += " (this fit's a = beta/(alpha+beta) = \(String(format: "%.4f", f.a)))"
+        md += " (this fit's a = beta/(alpha+beta) = \(number("%.4f", f.a)))"
       }
       md += ". " + iso.warnings.joined(separator: " ") + "\n\n"
       figs.append(ReportFigures.isoflopProfiles(iso, name: "isoflop-profiles" + suffix))
@@ -141,10 +141,10 @@ public struct Report: Sendable {
     md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
     md += "|---:|---:|---:|---:|---:|" + (hasIntervals ? "---|---|---|" : "") + "\n"
     for a in plan {
-      md += "| \(String(format: "%.3g", a.flops))\(budgets.contains(a.flops) ? " (yours)" : "") | \(shortCount(a.params)) | \(shortCount(a.tokens)) | \(ratioText(a.tokensPerParam)) | \(String(format: "%.4f", a.loss)) |"
+      md += "| \(number("%.3g", a.flops))\(budgets.contains(a.flops) ? " (yours)" : "") | \(shortCount(a.params)) | \(shortCount(a.tokens)) | \(ratioText(a.tokensPerParam)) | \(number("%.4f", a.loss)) |"
       if hasIntervals {
         let iv = { (k: String, f: (Double) -> String) -> String in a.intervals[k].map { "\(f($0.0)) – \(f($0.1))" } ?? "" }
-        md += " \(iv("params", shortCount)) | \(iv("tokens", shortCount)) | \(iv("loss") { String(format: "%.4f", $0) }) |"
+        md += " \(iv("params", shortCount)) | \(iv("tokens", shortCount)) | \(iv("loss") { number("%.4f", $0) }) |"
       }
       md += "\n"
     }
@@ -155,7 +155,7 @@ public struct Report: Sendable {
       md += fitWarnings.map { "- \($0)\n" }.joined()
       for a in flagged {
         let flags = a.budgetWarnings
-        md += "- \(String(format: "%.3g", a.flops)) FLOPs: " + flags.joined(separator: "; ") + "\n"
+        md += "- \(number("%.3g", a.flops)) FLOPs: " + flags.joined(separator: "; ") + "\n"
       }
     }
     md += "\nClosed forms (Hoffmann et al. 2022 eq. 4): N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b, a = beta/(alpha+beta), b = alpha/(alpha+beta). "
@@ -205,14 +205,14 @@ public struct Report: Sendable {
     md += "| budget (FLOPs) | N | shape | weights | decode tokens/s, batch 1 | largest batch | tokens/s at that batch | GPU-hours per million output tokens |\n"
     md += "|---:|---:|---|---:|---:|---:|---:|---:|\n"
     for (a, s) in zip(plan, served) {
-      md += "| \(String(format: "%.3g", a.flops)) | \(shortCount(a.params)) |"
+      md += "| \(number("%.3g", a.flops)) | \(shortCount(a.params)) |"
       guard let s else {
-        md += " | does not fit on one GPU (weights \(String(format: "%.0f", a.params * 2 / 1e9)) GB plus one 4,096-token cache in 90% of 80 GB) | | | | |\n"
+        md += " | does not fit on one GPU (weights \(number("%.0f", a.params * 2 / 1e9)) GB plus one 4,096-token cache in 90% of 80 GB) | | | | |\n"
         continue
       }
       let e = s.full
       let shape = "\(s.model.shape.layers) layers x \(s.model.shape.dModel)"
-      md += " \(shape) | \(String(format: "%.3g GB", e.weightBytes / 1e9)) | \(String(format: "%.0f", s.single.decodeTokensPerSecondTotal)) | \(e.batch) | \(String(format: "%.0f", e.decodeTokensPerSecondTotal)) | \(String(format: "%.3g", e.secondsPerMillionOutputTokens / 3600)) |\n"
+      md += " \(shape) | \(number("%.3g GB", e.weightBytes / 1e9)) | \(number("%.0f", s.single.decodeTokensPerSecondTotal)) | \(e.batch) | \(number("%.0f", e.decodeTokensPerSecondTotal)) | \(number("%.3g", e.secondsPerMillionOutputTokens / 3600)) |\n"
     }
     return md + "\n"
   }
@@ -223,21 +223,21 @@ public struct Report: Sendable {
   ) -> String {
     var md = "## Serving\n\n"
     guard loss > c.E else {
-      return md + "The serving target loss \(loss) is at or below the law's irreducible loss E = \(String(format: "%.4g", c.E)): no model reaches it.\n\n"
+      return md + "The serving target loss \(loss) is at or below the law's irreducible loss E = \(number("%.4g", c.E)): no model reaches it.\n\n"
     }
     let nChin = c.optimalParams(flops: c.flops(forLoss: loss))
     let shape = TransformerShape.proposal(near: nChin)
-    md += "Models that reach loss \(String(format: "%.4f", loss)) under \(lawName), served on \(cfg.gpus) x \(cfg.gpu.name) "
+    md += "Models that reach loss \(number("%.4f", loss)) under \(lawName), served on \(cfg.gpus) x \(cfg.gpu.name) "
     md += "(\(cfg.gpu.memoryGB) GB, \(cfg.gpu.bandwidthTBs) TB/s each), KV cache \(Int(cfg.kvBits))-bit, context \(cfg.context), "
     md += "\(cfg.promptTokens) prompt + \(cfg.outputTokens) output tokens per request, batch \(cfg.batch.map(String.init) ?? "the largest that fits"), "
-    md += "$\(cfg.usdPerGPUHour.map { String(format: "%.4g", $0) } ?? "?") per GPU-hour (see `scaling serve`).\n\n"
+    md += "$\(cfg.usdPerGPUHour.map { number("%.4g", $0) } ?? "?") per GPU-hour (see `scaling serve`).\n\n"
     md += "| weights | $ per million output tokens at the Chinchilla-optimal N = \(shortCount(nChin)) | batch | bound |\n|---|---:|---:|---|\n"
     for bits in ServingModel.weightBitChoices {
       var x = cfg
       x.weightBits = bits
       let label = bits == bits.rounded() ? "\(Int(bits))-bit" : "\(bits)-bit"
       if let e = try? ServingModel(params: nChin, shape: shape).estimate(x), let u = e.usdPerMillionOutputTokens {
-        md += "| \(label) | \(String(format: "%.4g", u)) | \(e.batch) | \(e.bound) |\n"
+        md += "| \(label) | \(number("%.4g", u)) | \(e.batch) | \(e.bound) |\n"
       } else {
         md += "| \(label) | does not fit | | |\n"
       }
@@ -269,8 +269,8 @@ public struct Report: Sendable {
       ? "| model sizes | not in the data (no params column) |\n"
       : "| model sizes | \(s.modelSizes.count): \(s.modelSizes.map(shortCount).joined(separator: ", ")) |\n"
     if let r = s.tokenRange { md += "| tokens | \(shortCount(r.lowerBound)) – \(shortCount(r.upperBound)) |\n" }
-    if let r = s.flopRange { md += "| compute (FLOPs) | \(String(format: "%.3g", r.lowerBound)) – \(String(format: "%.3g", r.upperBound)) |\n" }
-    if let r = s.lossRange { md += "| loss | \(String(format: "%.4f", r.lowerBound)) – \(String(format: "%.4f", r.upperBound)) |\n" }
+    if let r = s.flopRange { md += "| compute (FLOPs) | \(number("%.3g", r.lowerBound)) – \(number("%.3g", r.upperBound)) |\n" }
+    if let r = s.lossRange { md += "| loss | \(number("%.4f", r.lowerBound)) – \(number("%.4f", r.upperBound)) |\n" }
     for q in Quantity.allCases { if let src = s.sources[q] { md += "| \(q.rawValue) from | `\(src)` |\n" } }
     md += "\n"
     if !s.derivations.isEmpty {
@@ -286,12 +286,12 @@ public struct Report: Sendable {
 
   static func fitSection(_ fit: LawFit) -> String {
     var md = "### Fit: \(fit.law), \(fit.formula)\n\n"
-    md += "Objective \(String(format: "%.10g", fit.objective)) (\(fit.objectiveDefinition)). "
+    md += "Objective \(number("%.10g", fit.objective)) (\(fit.objectiveDefinition)). "
     md += "Converged: **\(fit.converged ? "yes" : "NO")** (\(fit.termination.description)). "
     md += "Search: \(fit.search.rawValue), \(fit.starts) starts (\(fit.startsConverged) converged), \(fit.iterations) iterations. "
-    md += "RMSE (log) \(String(format: "%.4g", fit.rmseLog)), R² (log) \(String(format: "%.4f", fit.r2Log)), cond(J) \(fit.conditionNumber.isFinite ? String(format: "%.3g", fit.conditionNumber) : "inf").\n\n"
+    md += "RMSE (log) \(number("%.4g", fit.rmseLog)), R² (log) \(number("%.4f", fit.r2Log)), cond(J) \(fit.conditionNumber.isFinite ? number("%.3g", fit.conditionNumber) : "inf").\n\n"
     if !fit.priors.isEmpty {
-      md += "MAP fit with priors \(fit.priors.map { "`\($0.description)`" }.joined(separator: ", ")): data term \(String(format: "%.10g", fit.objective - fit.priorTerm)) + prior term \(String(format: "%.4g", fit.priorTerm)) (c = \(String(format: "%.4g", fit.priorScale ?? .nan))).\n\n"
+      md += "MAP fit with priors \(fit.priors.map { "`\($0.description)`" }.joined(separator: ", ")): data term \(number("%.10g", fit.objective - fit.priorTerm)) + prior term \(number("%.4g", fit.priorTerm)) (c = \(number("%.4g", fit.priorScale ?? .nan))).\n\n"
     }
     if !fit.tied.isEmpty {
       md += "Tied: \(fit.tied.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")).\n\n"
@@ -300,8 +300,8 @@ public struct Report: Sendable {
     md += "| parameter | value | standard error (Gauss–Newton) |" + (b != nil ? " bootstrap \(Int(100 * b!.confidence))% interval | bootstrap s.e. |" : "") + "\n"
     md += "|---|---:|---:|" + (b != nil ? "---:|---:|" : "") + "\n"
     for (i, n) in fit.parameterNames.enumerated() {
-      md += "| \(n) | \(String(format: "%.6g", fit.parameters[i])) | \(fit.standardErrors.map { String(format: "%.3g", $0[i]) } ?? "n/a") |"
-      if let b { md += " \(String(format: "%.5g", b.intervals[i].0)) – \(String(format: "%.5g", b.intervals[i].1)) | \(String(format: "%.3g", b.standardErrors[i])) |" }
+      md += "| \(n) | \(number("%.6g", fit.parameters[i])) | \(fit.standardErrors.map { number("%.3g", $0[i]) } ?? "n/a") |"
+      if let b { md += " \(number("%.5g", b.intervals[i].0)) – \(number("%.5g", b.intervals[i].1)) | \(number("%.3g", b.standardErrors[i])) |" }
       md += "\n"
     }
     md += "\n"
@@ -310,7 +310,7 @@ public struct Report: Sendable {
       if !b.derived.isEmpty {
         md += "| derived quantity | value | \(Int(100 * b.confidence))% interval |\n|---|---:|---:|\n"
         for q in b.derived {
-          md += "| \(q.name) | \(String(format: "%.4g", q.value)) | \(String(format: "%.4g", q.interval.0)) – \(String(format: "%.4g", q.interval.1)) |\n"
+          md += "| \(q.name) | \(number("%.4g", q.value)) | \(number("%.4g", q.interval.0)) – \(number("%.4g", q.interval.1)) |\n"
         }
         md += "\n"
       }
@@ -334,16 +334,16 @@ public struct Report: Sendable {
   static func holdoutSection(_ h: HoldoutResult) -> String {
     var md = "### Extrapolation check\n\n"
     md += "Fitted without the points with \(h.criterion.description) (\(h.points) points), then predicted them: "
-    md += "mean |relative error| \(String(format: "%.2f", 100 * h.meanAbsRelError))%, max \(String(format: "%.2f", 100 * h.maxAbsRelError))%.\n\n"
+    md += "mean |relative error| \(number("%.2f", 100 * h.meanAbsRelError))%, max \(number("%.2f", 100 * h.maxAbsRelError))%.\n\n"
     if let w = h.withoutStalledRuns {
-      md += "Held-out run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.map { "`\($0)`" }.joined(separator: ", ")) \(h.stalledRuns.count == 1 ? "ends" : "end") more than 2% above a smaller model's run of the same length (see the warnings): a stalled run, which no law falling with N predicts. Without \(h.stalledRuns.count == 1 ? "it" : "them") (\(w.points) points): mean |relative error| \(String(format: "%.2f", 100 * w.mean))%, max \(String(format: "%.2f", 100 * w.max))%.\n\n"
+      md += "Held-out run\(h.stalledRuns.count == 1 ? "" : "s") \(h.stalledRuns.map { "`\($0)`" }.joined(separator: ", ")) \(h.stalledRuns.count == 1 ? "ends" : "end") more than 2% above a smaller model's run of the same length (see the warnings): a stalled run, which no law falling with N predicts. Without \(h.stalledRuns.count == 1 ? "it" : "them") (\(w.points) points): mean |relative error| \(number("%.2f", 100 * w.mean))%, max \(number("%.2f", 100 * w.max))%.\n\n"
     }
     if let r = h.peakRates {
       md += "The held-out run\(r.runs.count == 1 ? " was" : "s were") trained at peak learning rate \(PeakRateExtrapolation.range(r.heldOut)), outside the fitted runs' \(PeakRateExtrapolation.range(r.fitted)), and \(r.lawSees): the error above may include the effect of that change, which the law cannot see.\n\n"
     }
     md += "| line | N | D | observed | predicted | interval | error |\n|---:|---:|---:|---:|---:|---|---:|\n"
     for p in h.predictions {
-      md += "| \(p.line) | \(shortCount(p.params)) | \(shortCount(p.tokens)) | \(String(format: "%.4f", p.observed)) | \(String(format: "%.4f", p.predicted)) | \(p.interval.map { "\(String(format: "%.4f", $0.0)) – \(String(format: "%.4f", $0.1))" } ?? "") | \(String(format: "%+.2f%%", 100 * p.relativeError)) |\n"
+      md += "| \(p.line) | \(shortCount(p.params)) | \(shortCount(p.tokens)) | \(number("%.4f", p.observed)) | \(number("%.4f", p.predicted)) | \(p.interval.map { "\(number("%.4f", $0.0)) – \(number("%.4f", $0.1))" } ?? "") | \(number("%+.2f%%", 100 * p.relativeError)) |\n"
     }
     return md + "\n"
   }

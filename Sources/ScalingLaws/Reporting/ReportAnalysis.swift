@@ -62,7 +62,7 @@ public struct ReportAnalysis: Sendable {
         planLaw = .chinchilla(cc, samples: samples)
         planFit = "curve"
         planNote =
-          "The plan uses this report's \(f.law) fit (it predicted the held-out final losses better; see the backtest) at the end of a run with the schedule of `\(end.run)` (the largest model's longest run, peak rate \(fmt(end.peakLR))): with S1_tok = κ·D and S2 at its long-run limit, it is the Chinchilla law E' + A/N^alpha + B'/D^beta with E' = E − C·S2 = \(fmt(cc.E)) (S2 = \(fmt(end.annealing))) and B' = B·κ^−beta = \(fmt(cc.B)) (κ = \(String(format: "%.4f", end.meanRelativeRate)), the schedule's mean rate over its peak)"
+          "The plan uses this report's \(f.law) fit (it predicted the held-out final losses better; see the backtest) at the end of a run with the schedule of `\(end.run)` (the largest model's longest run, peak rate \(fmt(end.peakLR))): with S1_tok = κ·D and S2 at its long-run limit, it is the Chinchilla law E' + A/N^alpha + B'/D^beta with E' = E − C·S2 = \(fmt(cc.E)) (S2 = \(fmt(end.annealing))) and B' = B·κ^−beta = \(fmt(cc.B)) (κ = \(number("%.4f", end.meanRelativeRate)), the schedule's mean rate over its peak)"
           + (samples.isEmpty ? "." : ", with \(Int(100 * (f.bootstrap?.confidence ?? 0.95)))% bootstrap intervals from \(samples.count) resamples.")
       } else {
         let why =

@@ -46,10 +46,10 @@ public struct ReportWriter: Sendable {
     public var description: String {
       if let input {
         return input == path
-          ? "\(path) is an input file of this report and one it would write; refusing to overwrite it (choose another --out folder)"
-          : "\(path) is the input file \(input) (the same file through a link) and one the report would write; refusing to overwrite it (choose another --out folder)"
+          ? "\(path) is an input file of this report and one it would write; refusing to overwrite it (choose another output folder)"
+          : "\(path) is the input file \(input) (the same file through a link) and one the report would write; refusing to overwrite it (choose another output folder)"
       }
-      return "\(path) exists and was not written by `scaling report`; refusing to replace it (move it away or choose another --out folder)"
+      return "\(path) exists and was not written by `scaling report`; refusing to replace it (move it away or choose another output folder)"
     }
   }
 

@@ -4,12 +4,25 @@ import Foundation
 // count prints the same way in a warning, a table and a figure key.
 
 /// Four significant digits, for parameters and values in messages: 0.00012345 → "0.0001234".
-func fmt(_ v: Double) -> String { String(format: "%.4g", v) }
+func fmt(_ v: Double) -> String { number("%.4g", v) }
+
+/// One number by a `String(format:)` pattern with one conversion ("%.4g", "%+.2f%%"), or "n/a"
+/// when it is not finite: no command prints nan or inf (issue 34); where a value is undefined the
+/// text around it says why.
+public func number(_ format: String, _ v: Double) -> String {
+  v.isFinite ? String(format: format, v) : "n/a"
+}
+
+/// Whether `text` prints a non-finite number: nan, -nan, inf or -inf as a word (the invariant the
+/// fuzz targets and the output tests check).
+public func printsNonFinite(_ text: String) -> Bool {
+  text.range(of: "(^|[^A-Za-z_])[-+]?(nan|inf|infinity)($|[^A-Za-z_])", options: [.regularExpression, .caseInsensitive]) != nil
+}
 
 /// 70426624 → "70.4M", 3e11 → "300B", 999,999,999 → "1B" (the unit is chosen after rounding to
 /// three significant digits, so a value never prints as "1e+03M"); 1.5e16 → "1.5e+16".
 public func shortCount(_ v: Double) -> String {
-  guard v.isFinite else { return String(v) }
+  guard v.isFinite else { return "n/a" }
   let rounded = Double(String(format: "%.3g", v)) ?? v
   if abs(rounded) >= 1e15 { return String(format: "%.3g", v) }
   let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]

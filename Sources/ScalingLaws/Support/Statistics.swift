@@ -7,7 +7,10 @@ public func percentile(_ values: [Double], _ q: Double) -> Double {
   let pos = q * Double(s.count - 1)
   let i = Int(pos.rounded(.down))
   let f = pos - Double(i)
-  return i + 1 < s.count ? s[i] + f * (s[i + 1] - s[i]) : s[i]
+  // Equal neighbours (two infinities among them) and exact positions need no interpolation,
+  // which would give inf − inf = NaN.
+  guard i + 1 < s.count, f > 0, s[i] != s[i + 1] else { return s[i] }
+  return s[i] + f * (s[i + 1] - s[i])
 }
 
 /// Pearson correlation of two equal-length samples (0 when either is constant).
