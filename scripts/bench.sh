@@ -315,3 +315,40 @@ echo
 echo "| case | scaling (1 core) | SciPy reference (1 core) | ratio | scaling objective | reference objective | scaling peak RSS |"
 echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
+
+# Each row beside the figure last recorded for the same case in BENCHMARKS.md (its first table
+# row of that name, the newest: the file lists runs newest first), flagged when more than 1.5x
+# slower, so that a regression is seen the day it lands (issue 34: a 24x slowdown went unseen).
+printf '%s\n' "${rows[@]}" > "$OUT/rows.md"
+echo
+echo "Against the last recorded figures (BENCHMARKS.md):"
+echo
+python3 - "$OUT/rows.md" BENCHMARKS.md <<'PY'
+import re, sys
+def cells(line):
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+def seconds(text):
+    m = re.match(r"\s*([0-9.]+)\s*s\b", text)
+    return float(m.group(1)) if m else None
+recorded = {}
+for line in open(sys.argv[2]):
+    if line.startswith("|") and not line.startswith("|---"):
+        c = cells(line)
+        if len(c) > 1 and c[0] not in recorded and seconds(c[1]) is not None:
+            recorded[c[0]] = c[1]
+print("| case | now | last recorded | now / recorded | |")
+print("|---|---|---|---|---|")
+slower = 0
+for line in open(sys.argv[1]):
+    c = cells(line)
+    now, before = seconds(c[1]), seconds(recorded.get(c[0], ""))
+    if now is None or before is None or before <= 0:
+        print(f"| {c[0]} | {c[1]} | {recorded.get(c[0], 'none')} | - | |")
+        continue
+    ratio = now / before
+    flag = "**SLOWER (> 1.5x)**" if ratio > 1.5 else ""
+    slower += ratio > 1.5
+    print(f"| {c[0]} | {c[1]} | {recorded[c[0]]} | {ratio:.2f}x | {flag} |")
+print()
+print(f"{slower} row(s) more than 1.5x slower than last recorded" if slower else "no row more than 1.5x slower than last recorded")
+PY

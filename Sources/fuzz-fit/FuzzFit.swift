@@ -1,7 +1,8 @@
 // libFuzzer target for the fitter on parsed data (`make fuzz`): the input bytes become a small
 // dataset (sizes, tokens and losses spread over realistic and degenerate ranges) and a law.
-// Every fit must return a result without NaN in its parameters and with JSON that parses, or
-// throw an error whose message is one non-empty line (what the CLI prints).
+// Every fit must return a result without NaN in its parameters, with JSON that parses and text
+// and CSV that print no non-finite number, or throw an error whose message is one non-empty line
+// (what the CLI prints).
 import Foundation
 import FuzzSupport
 import ScalingLaws
@@ -73,7 +74,21 @@ func fuzzFit(_ bytes: [UInt8]) {
   precondition(!fit.objective.isNaN, "NaN objective")
   let json = LawFit.jsonDocument([fit])
   precondition((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil, "fit JSON does not parse")
-  _ = fit.textReport
+  // What `fit` prints never holds a non-finite number (issue 34): undefined values are n/a.
+  let text = fit.textReport
+  precondition(!printsNonFinite(text), "a non-finite number in the fit's text: \(text)")
+  precondition(!printsNonFinite(LawFit.csvDocument([fit])), "a non-finite number in the fit's CSV")
+  // `predict` of the fit file on its own points: the text and CSV print no non-finite number
+  // either (a fit file `predict` refuses, one that did not converge, is a one-line error).
+  do {
+    let file = try FitFile(data: Data(json.utf8), path: "fuzz.json", group: nil)
+    let prediction = Prediction(fit: file, dataset: fit.dataset, hasLoss: true)
+    precondition(!printsNonFinite(prediction.text), "a non-finite number in predict's text: \(prediction.text)")
+    precondition(!printsNonFinite(Prediction.csvDocument([prediction])), "a non-finite number in predict's CSV")
+  } catch {
+    let message = "\(error)"
+    precondition(!message.isEmpty && !message.contains("\n"), "a fit-file error the CLI cannot print as one line: \(message)")
+  }
 }
 
 @main

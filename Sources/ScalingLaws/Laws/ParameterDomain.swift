@@ -17,7 +17,7 @@ public enum ParameterDomain {
   /// exponent)"), or nil.
   public static func violation(names: [String], values: [Double], law: any ScalingLaw) -> String? {
     for (name, v) in zip(names, values) {
-      if !v.isFinite { return "\(name) = \(v) is not finite" }
+      if !v.isFinite { return "\(name) is \(v.isNaN ? "not a number" : v > 0 ? "infinite" : "infinite and negative")" }
       if law.exponentNames.contains(name) && !(v > 0) { return "\(name) = \(fmt(v)) is not positive (an exponent of the \(law.name) law)" }
       if scales.contains(name) && !(v > 0 && v <= maxScale) {
         return "\(name) = \(fmt(v)) is outside (0, 1e50] (a scale constant; fitted ones sit between 1 and 1e16)"

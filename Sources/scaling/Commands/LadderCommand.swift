@@ -40,6 +40,10 @@ extension ScalingTool {
         throw ValidationError("scaling ladder reads --task-loss-column and --metric-column (not --loss-column, --x-column, --y-column).")
       }
       if noAuto && analysis.auto { throw ValidationError("--auto and --no-auto: give one of them.") }
+      if taskLossColumn.lowercased() == metricColumn.lowercased() {
+        throw ValidationError(
+          "--task-loss-column and --metric-column both name '\(metricColumn)': step 2 would fit the metric against itself; give the task's loss (e.g. hellaswag_bpb) and its metric (hellaswag_acc).")
+      }
     }
 
     func run() throws {

@@ -59,6 +59,15 @@ struct DataOptions: ParsableArguments {
     if let m = minTokens, !(m.value >= 0) { throw ValidationError("--min-tokens must be non-negative.") }
     if let m = maxParams, !(m.value > 0) { throw ValidationError("--max-params must be positive.") }
     if finalOnly && checkpoints == .all { throw ValidationError("--final-only contradicts --checkpoints all.") }
+    // One column cannot be two quantities (a sigmoid of y against y "converges" to nonsense).
+    var named: [(flag: String, column: String)] = []
+    // (Schedule columns are left out: a logged rate may serve as both the rate and its peak.)
+    for (q, name) in loadOptions.columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !q.isScheduleRole {
+      if let other = named.first(where: { $0.column.lowercased() == name.lowercased() }) {
+        throw ValidationError("\(other.flag) and \(q.columnOption) both name the column '\(name)': one column cannot be two quantities.")
+      }
+      named.append((q.columnOption, name))
+    }
   }
 
   /// Commands that read data call this from their own validate() (a --config file may supply
