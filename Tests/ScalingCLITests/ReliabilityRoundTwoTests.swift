@@ -193,6 +193,26 @@ final class ReliabilityRoundTwoTests: XCTestCase {
     XCTAssertTrue(r.stderr.contains("cannot bootstrap by run: only 1 run; resample its checkpoints with --bootstrap-unit point"), r.stderr)
   }
 
+  /// A logged rate of 0 at step 0: the token area is 0 there, and the advice is the filter that
+  /// drops it, not a tokens column the file already has.
+  func testStepZeroCheckpointsGetTheRightAdvice() throws {
+    let dir = try temporaryDirectory(self)
+    var rows = ["run,params,step,tokens,lr,loss"]
+    for (r, n) in [1e7, 3e7, 1e8, 3e8].enumerated() {
+      for s in stride(from: 0, through: 2000, by: 100) {
+        let d = Double(s) * 1e5
+        rows.append("r\(r),\(n),\(s),\(Int(d)),\(s == 0 ? 0 : 1e-3 * (1 - Double(s) / 4000)),\(1.8 + 400 / pow(n, 0.34) + (d > 0 ? 410 / pow(d, 0.28) : 5))")
+      }
+    }
+    try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/curves.csv", atomically: true, encoding: .utf8)
+    let r = try CLI.run(["fit", dir + "/curves.csv", "--law", "chinchilla-lr", "--min-step", "0"])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(
+      r.stderr,
+      "error: chinchilla-lr: 4 checkpoints are at step 0 or before any learning rate (token area S1_tok = 0, where the law's B/S1^beta is infinite); drop them with --min-step 1 or more\n")
+    XCTAssertEqual(try CLI.run(["fit", dir + "/curves.csv", "--law", "chinchilla-lr"]).status, 0, "the default transient rule drops them")
+  }
+
   func testInspectKeepsWhatTheDefaultFitKeeps() throws {
     let file = datasetsFolder() + "/minipythia.csv"
     let inspect = try CLI.run(["inspect", file])

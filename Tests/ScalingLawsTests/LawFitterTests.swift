@@ -158,3 +158,17 @@ extension LawFitterTests {
     XCTAssertTrue(f.warnings.contains { $0.hasPrefix("losses do not fall with model size (slope of log L on log N at fixed D = +") }, "\(f.warnings)")
   }
 }
+
+/// Issue 34, item 8: an exponent past the searched range is said to be outside it, one just past
+/// an end at its edge.
+final class SearchRangeWarningTests: XCTestCase {
+  func testOutsideAndAtTheEdgeAreTold() {
+    let law = LawKind.chinchilla.makeLaw(irreducible: false)
+    func warnings(_ alpha: Double) -> [String] {
+      LawFitter.parameterWarnings(law, [1.7, 400, 410, alpha, 0.3], correlation: nil, condition: 10, lossMin: 2)
+    }
+    XCTAssertTrue(warnings(-34.21).contains("alpha = -34.21 is outside the searched range [0.005, 3]: the fit left the exponents the global search covers"), "\(warnings(-34.21))")
+    XCTAssertTrue(warnings(3.1).contains("alpha = 3.1 is at the edge of the searched range [0.005, 3]"), "\(warnings(3.1))")
+    XCTAssertFalse(warnings(0.34).contains { $0.contains("searched range") })
+  }
+}
