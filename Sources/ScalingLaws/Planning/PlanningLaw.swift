@@ -129,14 +129,17 @@ public enum PlanningLaw: Sendable {
     let doc: ApproachDocument
     do {
       doc = try ApproachDocument.decode(data)
-    } catch where FitDocument.recordProblem(data, path: path) != nil {
-      throw LawFileError(description: FitDocument.recordProblem(data, path: path)!)
-    } catch let e as FitDocument.ReadError {
-      throw LawFileError(description: "\(path): \(e.description)")
-    } catch let DecodingError.keyNotFound(key, context) {
-      throw LawFileError(description: "\(path): an Approach fit lacks '\(key.stringValue)' (at \(FitDocument.where(context.codingPath)))")
     } catch {
-      throw LawFileError(description: "\(path): an Approach fit file that cannot be read (not valid JSON, or values of the wrong type)")
+      // The file is parsed once more only when reading failed, for the clearer line.
+      if let problem = FitDocument.recordProblem(data, path: path) { throw LawFileError(description: problem) }
+      switch error {
+      case let e as FitDocument.ReadError:
+        throw LawFileError(description: "\(path): \(e.description)")
+      case DecodingError.keyNotFound(let key, let context):
+        throw LawFileError(description: "\(path): an Approach fit lacks '\(key.stringValue)' (at \(FitDocument.where(context.codingPath)))")
+      default:
+        throw LawFileError(description: "\(path): an Approach fit file that cannot be read (not valid JSON, or values of the wrong type)")
+      }
     }
     let candidates = group.map { g in doc.fits.filter { $0.group == g } } ?? doc.fits
     guard candidates.count == 1, let r = candidates.first else {
