@@ -17,6 +17,9 @@ public struct Dataset: Sendable {
   public var x: [Double]? = nil
   /// The IsoFLOP budget each point belongs to, when the file has a budget column.
   public var budget: [Double]? = nil
+  /// Open inputs a formula law names beyond N, D, C and the step (`--input U=unique_tokens`):
+  /// the input's name → its value per point.
+  public var inputs: [String: [Double]] = [:]
   /// Learning-rate-schedule inputs per point (set when the law models the schedule).
   public var curve: CurveFeatures? = nil
   /// Rows every bootstrap resample keeps as they are (the ladder's anchor points: constraints,
@@ -67,6 +70,7 @@ public struct Dataset: Sendable {
     var d = self
     for column in [\Dataset.params, \.tokens, \.flops, \.loss] { d[keyPath: column] = self[keyPath: column].picking(indices) }
     for column in [\Dataset.step, \.budget, \.x] { d[keyPath: column] = self[keyPath: column]?.picking(indices) }
+    d.inputs = inputs.mapValues { $0.picking(indices) }
     d.run = run?.picking(indices)
     d.pinned = pinned?.picking(indices)
     d.curve = curve?.subset(indices)

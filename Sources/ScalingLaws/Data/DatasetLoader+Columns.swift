@@ -13,6 +13,8 @@ extension DatasetLoader {
     var numericValues: [[Double]] = []
     var labelValues: [[String]] = []
     var lastLabelField: [CSVField?] = []
+    var inputColumns: [(String, Int)] = []
+    var inputValues: [[Double]] = []
 
     try doc.forEachRecord { fields in
       if table.header.isEmpty && headerFields.isEmpty {
@@ -24,6 +26,8 @@ extension DatasetLoader {
         numericValues = Array(repeating: [], count: numericColumns.count)
         labelValues = Array(repeating: [], count: labelColumns.count)
         lastLabelField = Array(repeating: nil, count: labelColumns.count)
+        inputColumns = table.inputColumn.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        inputValues = Array(repeating: [], count: inputColumns.count)
         return
       }
       let header = table.header
@@ -62,6 +66,23 @@ extension DatasetLoader {
           throw doc.error(f, "column '\(header[c])': \(what)")
         }
       }
+      for (slot, (name, c)) in inputColumns.enumerated() {
+        let f = fields[c]
+        switch NumberParser.parse(doc.bytes, f.start, f.end, allowSuffix: true) {
+        case .success(let v): inputValues[slot].append(v)
+        case .failure(let failure):
+          let text = clipped(doc.string(f))
+          let what: String
+          switch failure {
+          case .empty: what = "empty value (input \(name) needs a number)"
+          case .notANumber: what = "'\(text)' is not a number (input \(name))"
+          case .nan: what = "NaN is not allowed (input \(name))"
+          case .infinite: what = "'\(text)' is infinite (input \(name))"
+          case .overflow: what = "'\(text)' overflows a double (input \(name))"
+          }
+          throw doc.error(f, "column '\(header[c])': \(what)")
+        }
+      }
       for (slot, (q, c)) in labelColumns.enumerated() {
         let f = fields[c]
         if q == .run && !table.runParts.isEmpty {
@@ -84,6 +105,7 @@ extension DatasetLoader {
     }
     for (slot, (q, _)) in numericColumns.enumerated() { table.numeric[q] = numericValues[slot] }
     for (slot, (q, _)) in labelColumns.enumerated() { table.labels[q] = labelValues[slot] }
+    for (slot, (name, _)) in inputColumns.enumerated() { table.inputs[name] = inputValues[slot] }
     if table.header.isEmpty { throw CSVError(file: doc.name, "file is empty") }
     if table.rowCount == 0 { throw CSVError(file: doc.name, "no data rows after the header") }
     return table
@@ -118,6 +140,13 @@ extension DatasetLoader {
       }
       table.columnOf[.run] = indices[0]
       table.runParts = Array(indices.dropFirst())
+    }
+    for (name, column) in options.inputs.sorted(by: { $0.key < $1.key }) {
+      guard let i = header.firstIndex(of: column) ?? lower.firstIndex(of: column.lowercased()) else {
+        throw CSVError(
+          file: doc.name, line: 1, "\(OptionName.input) \(name)=\(column): no such column; the header has \(quoted(header))")
+      }
+      table.inputColumn[name] = i
     }
     for q in Quantity.allCases {
       if q == .run && table.columnOf[.run] != nil { continue }

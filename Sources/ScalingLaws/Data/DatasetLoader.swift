@@ -53,6 +53,7 @@ public struct DatasetLoader: Sendable {
       step: table.numeric[.step], run: table.labels[.run], lines: table.lines, sources: derived.sources,
       derivations: derived.notes, filters: filters, rowsRead: table.rowCount)
     full.budget = table.numeric[.budget]
+    full.inputs = table.inputs
     if options.metric {
       full.x = table.numeric[.x]
       // A metric law of log10 C (the ladder's direct law) reads its x from the compute when the

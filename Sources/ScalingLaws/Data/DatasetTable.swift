@@ -20,6 +20,9 @@ struct DatasetTable {
   var rowCount = 0
   /// A run named by several columns (`model,deduped`): the columns after the first, joined with "/".
   var runParts: [Int] = []
+  /// Open inputs (`LoadOptions.inputs`): name → column index, and the parsed values.
+  var inputColumn: [String: Int] = [:]
+  var inputs: [String: [Double]] = [:]
 
   init(file: String) { self.file = file }
 

@@ -40,6 +40,9 @@ public struct LoadOptions: Sendable, Equatable {
   /// are dropped with a count and the first reason (a filter line) instead of failing the file:
   /// `predict` predicts the rows it can.
   public var skipOutOfDomain = false
+  /// Open inputs a formula law reads: input name → column (`--input U=unique_tokens`), any
+  /// finite numbers (K/M/B/T suffixes allowed).
+  public var inputs: [String: String] = [:]
 
   public init() {}
 }

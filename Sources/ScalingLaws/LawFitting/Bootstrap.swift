@@ -60,7 +60,7 @@ extension LawFitter {
         guard let r = try? self.minimize(sample, law: law), r.converged else { return nil }
         return Self.fullReported(law.reported(r.parameters), law)
       case .local:
-        let data = LogData(sample, law: law.kind)
+        let data = LogData(sample, for: law)
         let loss = self.options.loss
         let r = localSolver.minimize(start: mainTheta) { t, g in law.objective(t, data, loss: loss, gradient: &g) }
         return r.converged ? Self.fullReported(law.reported(r.parameters), law) : nil

@@ -20,6 +20,8 @@ public struct FitOptions: Sendable {
   public var resolvedPriors: [Prior] {
     (priors ?? PriorSet.defaults(for: law)).filter { fixed[$0.parameter] == nil && tied[$0.parameter] == nil || priors != nil }
   }
+  /// The law of `--formula` (with `law` = `.formula`).
+  public var formulaLaw: FormulaLaw? = nil
   /// A metric law's y-range (`--y-range`).
   public var yRange: YRange = .auto
 
@@ -31,6 +33,7 @@ public struct FitOptions: Sendable {
   /// without, the fitter keeps the curve in range over the data by checking the unbounded fit.
   public func makeLaw(levelsBounded: Bool = true) -> any ScalingLaw {
     if law == .sigmoid, levelsBounded, let r = metricRange { return SigmoidLaw(yRange: r) }
+    if law == .formula, let f = formulaLaw { return f }
     return law.makeLaw(irreducible: irreducible)
   }
 

@@ -68,6 +68,8 @@ public struct LawFit: Sendable {
   public var bootstrap: BootstrapResult? = nil
   /// The extrapolation check, when requested.
   public var holdout: HoldoutResult? = nil
+  /// A formula law's formula, inputs and parameter ranges (nil for a built-in law).
+  public var formulaSpec: FormulaSpec? = nil
 }
 
 extension LawFit {
@@ -77,7 +79,8 @@ extension LawFit {
   /// The law object of this fit (its kind, irreducible term and y-range): what the law knows of
   /// its parameters (which are exponents, their bounds) and how it predicts.
   public var model: any ScalingLaw {
-    kind == .sigmoid ? SigmoidLaw(yRange: levelsBounded ? yRange : nil) : kind.makeLaw(irreducible: irreducible)
+    if kind == .formula, let spec = formulaSpec, let law = try? FormulaLaw(spec) { return law }
+    return kind == .sigmoid ? SigmoidLaw(yRange: levelsBounded ? yRange : nil) : kind.makeLaw(irreducible: irreducible)
   }
 
   /// The law's power-law exponents, by name.
@@ -96,5 +99,5 @@ extension LawFit {
   }
 
   /// The scale of the residuals: "log" for a loss law, "y" for a metric law.
-  public var residualScale: String { kind.isMetricLaw ? "y" : "log" }
+  public var residualScale: String { kind.isMetricLaw ? "y" : formulaSpec?.residual == .linear ? "linear" : "log" }
 }

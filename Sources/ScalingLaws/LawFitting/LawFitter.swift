@@ -129,7 +129,7 @@ public struct LawFitter: Sendable {
       warnings.insert("NOT CONVERGED: the optimum lies outside the law's domain: \(bad)", at: 0)
     }
     var fit = try diagnose(
-      law: law, data: LogData(dataset, law: law.kind), dataset: dataset, result: outcome.final, warnings: warnings,
+      law: law, data: LogData(dataset, for: law), dataset: dataset, result: outcome.final, warnings: warnings,
       starts: outcome.starts, startsConverged: outcome.startsConverged, iterations: outcome.iterations,
       evaluations: outcome.evaluations, searchNote: outcome.note)
     fit.yRange = range
@@ -236,7 +236,7 @@ public struct LawFitter: Sendable {
 
   func search(_ dataset: Dataset, law searched: any ScalingLaw) throws -> SearchOutcome {
     let where_ = dataset.group.map { "\(dataset.file) (group \($0))" } ?? dataset.file
-    let data = LogData(dataset, law: searched.kind)
+    let data = LogData(dataset, for: searched)
     let loss = options.loss
     // A MAP fit whose prior weight is not yet known: weighed at the best start, refined below.
     let unweighed = (searched as? PriorLaw).flatMap { $0.scale == nil ? $0 : nil }
@@ -276,7 +276,7 @@ public struct LawFitter: Sendable {
       let large = data.count > Self.subsampleThreshold
       let stride = (data.count + 9_999) / 10_000
       let subset = large ? dataset.subset(Array(Swift.stride(from: 0, to: dataset.count, by: stride))) : dataset
-      let sub = large ? LogData(subset, law: law.kind) : data
+      let sub = large ? LogData(subset, for: law) : data
       let fs = try law.fastStarts(sub, loss: loss)
       warnings += fs.warnings
       let starts = fs.starts.isEmpty ? law.gridStarts() : fs.starts
@@ -548,7 +548,7 @@ public struct LawFitter: Sendable {
       parameterNames: names, parameters: params, standardErrors: se, correlation: corr,
       conditionNumber: cond, rmseLog: (rss / Double(n)).squareRoot(),
       r2Log: tss > 0 ? 1 - rss / tss : .nan, warnings: warnings, internalParameters: theta,
-      dataset: dataset)
+      dataset: dataset, formulaSpec: (law.baseLaw as? FormulaLaw)?.spec)
   }
 
   /// The rule for an irreducible loss E "driven to ~0": below 1e-3 of the lowest loss (the fit's
@@ -569,7 +569,7 @@ public struct LawFitter: Sendable {
   }
 
   var objectiveDefinition: String {
-    let r = options.law.isMetricLaw ? "y_pred - y_obs" : "log L_pred - log L_obs"
+    let r = options.law.isMetricLaw ? "y_pred - y_obs" : options.formulaLaw?.linearResponse == true && options.law == .formula ? "L_pred - L_obs" : "log L_pred - log L_obs"
     let data: String
     switch options.loss {
     case .huber(let d):

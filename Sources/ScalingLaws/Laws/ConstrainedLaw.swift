@@ -115,6 +115,8 @@ public struct ConstrainedLaw: ScalingLaw {
   public var required: Set<Quantity> { inner.required }
   public var startOptions: LBFGS.Options? { inner.startOptions }
   public var parameterBounds: [String: ClosedRange<Double>] { inner.parameterBounds }
+  public var linearResponse: Bool { inner.linearResponse }
+  public func inputColumns(_ d: Dataset) -> [[Double]] { inner.inputColumns(d) }
 
   /// The full θ of free coordinates `t`.
   public func expand(_ t: [Double]) -> [Double] {

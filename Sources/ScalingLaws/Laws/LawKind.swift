@@ -22,6 +22,9 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
   /// y = a / (1 + exp(−k·(x − x0))) + b: a task metric (accuracy) against a task loss, the
   /// second step of the model ladder (Bhagia et al. 2024). Least squares on y.
   case sigmoid
+  /// A law the user writes (`scaling fit --formula`): see ``FormulaLaw``. Built from its
+  /// ``FormulaSpec``, not from the kind.
+  case formula
 
   /// A law of a metric y against a predictor x, fitted on the linear scale (residual ŷ − y),
   /// not a loss law in logs.
@@ -29,7 +32,10 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
 
   /// A law of a run's final loss (the end of its schedule): fitted by default to the last
   /// checkpoint of each run. kaplan-ns and the learning-rate-aware laws model whole curves.
-  public var isFinalLossLaw: Bool { !modelsSchedule && self != .kaplanNS && !isMetricLaw }
+  public var isFinalLossLaw: Bool { !modelsSchedule && self != .kaplanNS && !isMetricLaw && self != .formula }
+
+  /// The kinds `--law` offers (a formula law comes from `--formula`).
+  public static var named: [LawKind] { allCases.filter { $0 != .formula } }
 
   /// Laws with the learning-rate schedule as an input (the loader builds each run's schedule).
   public var modelsSchedule: Bool { self == .chinchillaLR || self == .lrAnnealing || self == .multiPower }
@@ -56,6 +62,7 @@ public enum LawKind: String, Sendable, CaseIterable, Codable {
     case .lrAnnealing: return LRAnnealingLaw()
     case .multiPower: return MultiPowerFitLaw()
     case .sigmoid: return SigmoidLaw(yRange: nil)
+    case .formula: preconditionFailure("a formula law is built from its FormulaSpec (FormulaLaw(spec))")
     }
   }
 }

@@ -22,14 +22,18 @@ public struct LogData: Sendable {
   /// bootstrap's time).
   public let logTokenArea: [Double]
   public let logArea: [Double]
+  /// A formula law's inputs per point, in the law's order (``ScalingLaw/inputColumns(_:)``;
+  /// empty for the built-in laws).
+  public let inputs: [[Double]]
 
   public var count: Int { logLoss.count }
 
   private init(
     logParams: [Double], logTokens: [Double], logFlops: [Double], logLoss: [Double], loss: [Double],
-    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?, nodes: Bool, x: [Double]
+    steps: [Double]?, logSteps: [Double], curve: CurveFeatures?, nodes: Bool, x: [Double], inputs: [[Double]]
   ) {
     self.x = x
+    self.inputs = inputs
     self.curve = curve
     logTokenArea = curve?.tokenArea.map { Foundation.log($0) } ?? []
     logArea = curve?.area.map { Foundation.log($0) } ?? []
@@ -53,16 +57,26 @@ public struct LogData: Sendable {
     return LogData(
       logParams: pick(logParams), logTokens: pick(logTokens), logFlops: pick(logFlops),
       logLoss: pick(logLoss), loss: pick(loss), steps: steps.map(pick), logSteps: pick(logSteps),
-      curve: curve?.subset(idx), nodes: multiPowerNodes != nil, x: pick(x))
+      curve: curve?.subset(idx), nodes: multiPowerNodes != nil, x: pick(x), inputs: inputs.map(pick))
   }
 
   /// The log data of `d`; the multi-power law's quadrature nodes are built only for that law
   /// (`law: .multiPower`).
   public init(_ d: Dataset, law: LawKind? = nil) {
+    self.init(d, law: law, linear: law?.isMetricLaw == true, inputs: [])
+  }
+
+  /// The data as `law` reads them: its response scale and its own input columns.
+  public init(_ d: Dataset, for law: any ScalingLaw) {
+    self.init(d, law: law.kind, linear: law.linearResponse, inputs: law.inputColumns(d))
+  }
+
+  private init(_ d: Dataset, law: LawKind?, linear: Bool, inputs: [[Double]]) {
+    self.inputs = inputs
     logParams = d.params.map { $0.isNaN ? .nan : Foundation.log($0) }
     logTokens = d.tokens.map { $0.isNaN ? .nan : Foundation.log($0) }
     logFlops = d.flops.map { $0.isNaN ? .nan : Foundation.log($0) }
-    logLoss = law?.isMetricLaw == true ? d.loss : d.loss.map { Foundation.log($0) }
+    logLoss = linear ? d.loss : d.loss.map { Foundation.log($0) }
     x = d.x ?? [Double](repeating: .nan, count: d.count)
     loss = d.loss
     steps = d.step

@@ -16,8 +16,20 @@ public enum ParameterDomain {
   /// The first parameter outside the domain, as a sentence ("alpha = -0.5 is not positive (an
   /// exponent)"), or nil.
   public static func violation(names: [String], values: [Double], law: any ScalingLaw) -> String? {
+    let formula = law.baseLaw as? FormulaLaw
     for (name, v) in zip(names, values) {
       if !v.isFinite { return "\(name) is \(v.isNaN ? "not a number" : v > 0 ? "infinite" : "infinite and negative")" }
+      if let f = formula {
+        // A formula law's domain is its declared ranges; without one, 0 or above.
+        let r = f.spec.bounds[name] ?? 0...Double.infinity
+        if !(v >= r.lowerBound - 1e-12 * max(1, abs(r.lowerBound)) && v <= r.upperBound + 1e-12 * max(1, abs(r.upperBound))) {
+          return "\(name) = \(fmt(v)) is outside its range [\(fmt(r.lowerBound)), \(fmt(r.upperBound))]"
+        }
+        if f.exponentNames.contains(name) && f.spec.bounds[name] == nil && !(v > 0) {
+          return "\(name) = \(fmt(v)) is not positive (an exponent of the formula)"
+        }
+        continue
+      }
       if law.exponentNames.contains(name) && !(v > 0) { return "\(name) = \(fmt(v)) is not positive (an exponent of the \(law.name) law)" }
       if scales.contains(name) && !(v > 0 && v <= maxScale) {
         return "\(name) = \(fmt(v)) is outside (0, 1e50] (a scale constant; fitted ones sit between 1 and 1e16)"

@@ -51,6 +51,8 @@ public struct PriorLaw: ScalingLaw {
   public var required: Set<Quantity> { inner.required }
   public var startOptions: LBFGS.Options? { inner.startOptions }
   public var parameterBounds: [String: ClosedRange<Double>] { inner.parameterBounds }
+  public var linearResponse: Bool { inner.linearResponse }
+  public func inputColumns(_ d: Dataset) -> [[Double]] { inner.inputColumns(d) }
   public var reportedOrder: [Int] { inner.reportedOrder }
   public func reported(_ t: [Double]) -> [Double] { inner.reported(t) }
   public func internalParameters(_ p: [Double]) -> [Double] { inner.internalParameters(p) }

@@ -48,6 +48,13 @@ public protocol ScalingLaw: Sendable {
   /// Ranges a law's parametrisation keeps parameters in (a fit at a bound is reported).
   var parameterBounds: [String: ClosedRange<Double>] { get }
 
+  /// Residuals on the linear scale (ŷ − y: a metric law, a formula law with linear residuals)
+  /// rather than in logs; `LogData.logLoss` then holds the response itself.
+  var linearResponse: Bool { get }
+  /// The law's own input columns of `d`, in the order `LogData.inputs` holds them (empty for the
+  /// built-in laws, which read N, D, C and the step from their own fields).
+  func inputColumns(_ d: Dataset) -> [[Double]]
+
   /// L̂ for reported parameters at a point (N, D, C, step); unused inputs may be NaN.
   func predict(_ p: [Double], params: Double, tokens: Double, flops: Double, steps: Double) -> Double
 }
@@ -68,6 +75,12 @@ public struct FastStarts: Sendable {
 
 extension ScalingLaw {
   public var parameterCount: Int { parameterNames.count }
+  /// The law inside any fixes, ties and priors.
+  public var baseLaw: any ScalingLaw {
+    if let c = self as? ConstrainedLaw { return c.inner.baseLaw }
+    if let p = self as? PriorLaw { return p.inner.baseLaw }
+    return self
+  }
   /// Only Kaplan's single-variable laws have the term as an option.
   public var hasIrreducibleTerm: Bool { false }
 
@@ -79,6 +92,8 @@ extension ScalingLaw {
   public func reportedJacobian(_ theta: [Double]) -> [[Double]]? { nil }
   public var startOptions: LBFGS.Options? { nil }
   public var parameterBounds: [String: ClosedRange<Double>] { [:] }
+  public var linearResponse: Bool { kind.isMetricLaw }
+  public func inputColumns(_ d: Dataset) -> [[Double]] { [] }
 
   /// Σ ρ(r_i) at θ, without the gradient (ranking grid cells by the objective itself).
   public func objectiveValue(_ theta: [Double], _ data: LogData, loss: RobustLoss) -> Double {
@@ -122,7 +137,7 @@ public struct PointPredictor: Sendable {
   public init(law: any ScalingLaw, dataset: Dataset) {
     self.law = law
     self.dataset = dataset
-    data = law.kind.modelsSchedule || law.kind.isMetricLaw ? LogData(dataset, law: law.kind) : nil
+    data = law.kind.modelsSchedule || law.kind.isMetricLaw || law.kind == .formula ? LogData(dataset, for: law) : nil
   }
 
   /// Reported parameters p → L̂ per point (NaN where the law cannot predict).
@@ -135,7 +150,7 @@ public struct PointPredictor: Sendable {
     }
     let theta = law.internalParameters(p)
     var g = [Double](repeating: 0, count: theta.count)
-    let metric = law.kind.isMetricLaw
+    let metric = law.linearResponse
     return (0..<d.count).map { i in
       let r = law.logPrediction(theta, data, i, gradient: &g)
       let v = metric ? r : Foundation.exp(r)

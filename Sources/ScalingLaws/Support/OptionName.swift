@@ -19,6 +19,7 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
   case stageStart = "stage_start", stageLR = "stage_lr"
   // Fitting.
   case law, approach, allowEdgeMinima = "allow_edge_minima", bootstrapUnit = "bootstrap_unit", format
+  case formula, input, bound, start, logScale = "log_scale", residual
   // Planning and serving.
   case targetLoss = "target_loss", inferenceTokens = "inference_tokens", uniqueTokens = "unique_tokens"
   case serving, usdPerGPUHour = "usd_per_gpu_hour", batch, hold, moeLawParams = "moe_law_params"

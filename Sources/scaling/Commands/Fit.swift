@@ -49,7 +49,7 @@ extension ScalingTool {
       // Approach 1 and 2 fit parabolas and power laws of their own: the law's flags do not reach them.
       try GivenFlags.refuse(
         [
-          "--law", "--irreducible", "--objective", "--huber-delta", "--search", "--fix", "--tie", "--prior", "--y-range", "--auto",
+          "--law", "--formula", "--irreducible", "--objective", "--huber-delta", "--search", "--fix", "--tie", "--prior", "--y-range", "--auto",
           "--bootstrap-unit", "--bootstrap-search", "--holdout-above-params", "--holdout-above-flops", "--bootstrap-samples",
         ], when: approach != .parametric,
         "to --approach \(approach.rawValue) (its fits are the IsoFLOP or envelope minima and power laws through them; drop them, or fit a law without --approach)")
@@ -64,7 +64,7 @@ extension ScalingTool {
     func run() throws {
       try destination.check(inputs: data.files, other: bootstrapSamples)
       if approach != .parametric { return try runApproach() }
-      let datasets = try data.loadDatasets(required: analysis.fitOptions.makeLaw().required, law: analysis.law)
+      let datasets = try data.loadDatasets(required: analysis.model().required, law: analysis.law, formula: analysis.formula.law())
       let batch = FitBatch(shard: shard)
       let plan = analysis.analysis(progressTotal: batch.selected(datasets).count)
       if format == .jsonl { return try stream(datasets, batch) { try plan.run($0).json } }

@@ -3,7 +3,9 @@ import Fitting
 import Foundation
 import ScalingLaws
 
-extension LawKind: ExpressibleByArgument {}
+extension LawKind: ExpressibleByArgument {
+  public static var allValueStrings: [String] { named.map(\.rawValue) }
+}
 extension SearchStrategy: ExpressibleByArgument {}
 extension BootstrapUnit: ExpressibleByArgument {}
 extension BootstrapSearch: ExpressibleByArgument {}
@@ -19,8 +21,18 @@ struct AnalysisOptions: ParsableArguments {
   /// The smallest `--huber-delta` accepted (log residuals of real fits are 1e-4 to 1e-1).
   static let minimumHuberDelta = 1e-8
 
-  @Option(help: "The law to fit.")
-  var law: LawKind = .chinchilla
+  @Option(name: .customLong("law"), help: ArgumentHelp("The law to fit (default chinchilla; --formula for a law of your own).", valueName: "law"))
+  var lawOption: LawKind?
+  @OptionGroup var formula: FormulaOptions
+
+  /// The law the flags name: the formula's, else --law (default chinchilla).
+  var law: LawKind { formula.formula != nil ? .formula : lawOption ?? .chinchilla }
+
+  /// The law object: the formula law, or --law's.
+  func model() throws -> any ScalingLaw {
+    if let f = try formula.law() { return f }
+    return law.makeLaw(irreducible: irreducible)
+  }
   @Flag(help: "Add an irreducible loss E to kaplan-n, kaplan-d and kaplan-c.")
   var irreducible = false
   @Option(help: "Per-point loss on the residuals (log L for loss laws, y for sigmoid). Default: huber; squared for sigmoid.")
@@ -62,6 +74,12 @@ struct AnalysisOptions: ParsableArguments {
   var verbose = false
 
   func validate() throws {
+    if formula.formula != nil, let l = lawOption {
+      throw ValidationError("--law \(l.rawValue) and --formula name two laws: give one (the formula is the law).")
+    }
+    if lawOption == .formula {
+      throw ValidationError("--law formula: give the formula itself with --formula '...' (e.g. --formula 'E + A/N^alpha + B/D^beta').")
+    }
     if !(huberDelta.value > 0) || !huberDelta.value.isFinite {
       throw ValidationError("--huber-delta must be a positive number (got \(huberDelta.value)).")
     }
@@ -89,7 +107,7 @@ struct AnalysisOptions: ParsableArguments {
     if yRange != nil && !law.isMetricLaw {
       throw ValidationError("--y-range applies to --law sigmoid only.")
     }
-    let model = law.makeLaw(irreducible: irreducible)
+    let model = try self.model()
     let names = model.parameterNames
     let known = "(its parameters: \(names.joined(separator: ", ")))"
     let fixed = try fixedParameters()
@@ -216,6 +234,7 @@ struct AnalysisOptions: ParsableArguments {
   var fitOptions: FitOptions {
     var o = FitOptions()
     o.law = law
+    o.formulaLaw = try? formula.law()
     o.irreducible = irreducible
     let chosen = objective ?? (law.isMetricLaw ? .squared : .huber)
     o.loss = chosen == .huber ? .huber(delta: huberDelta.value) : .squared

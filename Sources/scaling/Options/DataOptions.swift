@@ -110,11 +110,24 @@ struct DataOptions: ParsableArguments {
     return o
   }
 
+  /// The load options of a formula law: its input columns read, and, unless it is a law of the
+  /// step (a curve law), the last checkpoint of each run by default, as for a final-loss law.
+  func loadOptions(forFormula f: FormulaLaw) -> LoadOptions {
+    var o = loadOptions
+    o.finalByDefault = !f.inputNames.contains("S") && checkpoints != .all
+    o.inputs = f.spec.inputs
+    return o
+  }
+
   /// Every (file, group) dataset, in file order then group order; from `documents` (the files
   /// already parsed, in order) when a command reads the same files more than once.
-  func loadDatasets(required: Set<Quantity>, law: LawKind? = nil, documents: [CSVDocument]? = nil) throws -> [Dataset] {
+  func loadDatasets(
+    required: Set<Quantity>, law: LawKind? = nil, formula: FormulaLaw? = nil, documents: [CSVDocument]? = nil
+  ) throws -> [Dataset] {
     try checkFlags(law: law)
-    let loader = DatasetLoader(options: law.map { loadOptions(forLaw: $0) } ?? loadOptions, required: required)
+    var options = law.map { loadOptions(forLaw: $0) } ?? loadOptions
+    if let f = formula { options = loadOptions(forFormula: f) }
+    let loader = DatasetLoader(options: options, required: required)
     if let documents { return try documents.flatMap { try loader.load($0) } }
     return try files.flatMap { try loader.load(path: $0) }
   }
