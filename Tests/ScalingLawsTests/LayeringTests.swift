@@ -6,7 +6,7 @@ import XCTest
 /// folder after it. This test reads the sources and fails with every back-edge it finds.
 final class LayeringTests: XCTestCase {
   static let order = [
-    "Support", "Schedules", "Data", "Laws", "LawFitting", "Prediction", "Downstream", "Architecture", "Planning",
+    "Support", "Schedules", "Data", "Formula", "Laws", "LawFitting", "Prediction", "Downstream", "Architecture", "Planning",
     "Output", "Plotting", "Reporting", "Pipelines",
   ]
 

@@ -37,6 +37,17 @@ public indirect enum FormulaNode: Sendable, Equatable {
     return out
   }
 
+  /// The node with each name in `definitions` replaced by its definition (one round).
+  public func substituting(_ definitions: [String: FormulaNode]) -> FormulaNode {
+    switch self {
+    case .number: return self
+    case .name(let s): return definitions[s] ?? self
+    case .negate(let a): return .negate(a.substituting(definitions))
+    case .binary(let op, let a, let b): return .binary(op, a.substituting(definitions), b.substituting(definitions))
+    case .call(let f, let args): return .call(f, args.map { $0.substituting(definitions) })
+    }
+  }
+
   /// How many times `name` occurs.
   public func occurrences(of name: String) -> Int {
     switch self {
@@ -48,8 +59,8 @@ public indirect enum FormulaNode: Sendable, Equatable {
     }
   }
 
-  /// Names that occur in an exponent (the right side of ^, or the argument of exp): the
-  /// formula's exponents, searched on a log-spaced grid and reported as exponents.
+  /// Names that occur in an exponent (the right side of ^): the formula's exponents, searched on
+  /// a log-spaced grid over [0.01, 2.5] and reported as exponents.
   public var exponentNames: Set<String> {
     var out: Set<String> = []
     func walk(_ n: FormulaNode, inExponent: Bool) {
@@ -60,7 +71,7 @@ public indirect enum FormulaNode: Sendable, Equatable {
       case .binary(let op, let a, let b):
         walk(a, inExponent: inExponent)
         walk(b, inExponent: inExponent || op == .power)
-      case .call(let f, let args): args.forEach { walk($0, inExponent: inExponent || f == .exp) }
+      case .call(_, let args): args.forEach { walk($0, inExponent: inExponent) }
       }
     }
     walk(self, inExponent: false)

@@ -2,7 +2,9 @@ import Foundation
 
 /// Reads a formula by recursive descent. The grammar (README, "Formula laws"):
 ///
-///     formula  := [name "="] sum
+///     formula  := [name "="] sum (";" name "=" sum)*
+///     (after the first ";": definitions, substituted where their name occurs; they may use
+///     each other, not themselves)
 ///     sum      := product (("+" | "-") product)*
 ///     product  := unary (("*" | "/") unary)*
 ///     unary    := ("-" | "+") unary | power
@@ -19,15 +21,69 @@ public struct FormulaParser {
   private var i = 0
 
   public static func parse(_ text: String) throws -> FormulaNode {
-    var p = FormulaParser(text)
-    return try p.formula()
+    let all = Array(text)
+    var segments: [(Int, String)] = []
+    var start = 0
+    for (k, c) in all.enumerated() where c == ";" {
+      segments.append((start, String(all[start..<k])))
+      start = k + 1
+    }
+    segments.append((start, String(all[start...])))
+    var main = FormulaParser(segments[0].1, offset: segments[0].0)
+    var root = try main.formula()
+    var definitions: [(name: String, node: FormulaNode, column: Int)] = []
+    for (offset, segment) in segments.dropFirst() {
+      var p = FormulaParser(segment, offset: offset)
+      let d = try p.definition()
+      if definitions.contains(where: { $0.name == d.name }) {
+        throw FormulaError("\(d.name) is defined twice", column: d.column)
+      }
+      definitions.append(d)
+    }
+    guard !definitions.isEmpty else { return root }
+    // Substitute until no defined name is left (at most one round per definition: more is a cycle).
+    let defined = Dictionary(uniqueKeysWithValues: definitions.map { ($0.name, $0.node) })
+    for d in definitions where d.node.names.contains(d.name) {
+      throw FormulaError("the definition of \(d.name) uses \(d.name) itself", column: d.column)
+    }
+    var used: Set<String> = []
+    for _ in 0...definitions.count {
+      let names = Set(root.names).intersection(defined.keys)
+      if names.isEmpty { break }
+      used.formUnion(names)
+      root = root.substituting(defined)
+    }
+    if let d = definitions.first(where: { Set(root.names).contains($0.name) }) {
+      throw FormulaError("the definitions of \(d.name) and the names it uses refer to each other in a cycle", column: d.column)
+    }
+    if let d = definitions.first(where: { !used.contains($0.name) }) {
+      throw FormulaError("\(d.name) is defined but never used", column: d.column)
+    }
+    return root
   }
 
-  init(_ text: String) {
+  init(_ text: String, offset: Int = 0) {
     chars = Array(text)
+    self.offset = offset
   }
 
-  private var column: Int { i + 1 }
+  private let offset: Int
+  private var column: Int { offset + i + 1 }
+
+  /// `name = sum` (a definition after a ";").
+  mutating func definition() throws -> (name: String, node: FormulaNode, column: Int) {
+    guard let c = peek() else { throw FormulaError("an empty definition after ';' (expected name = ...)", column: column) }
+    guard c.isLetter || c == "_" else { throw FormulaError("expected a definition (name = ...) after ';', found '\(c)'", column: column) }
+    let at = column
+    let name = identifier()
+    guard accept("=") else { throw FormulaError("expected '=' after \(name) in a definition", column: column) }
+    guard peek() != nil else { throw FormulaError("nothing after '='", column: column) }
+    let node = try sum()
+    if peek() != nil {
+      throw FormulaError("expected an operator (+ - * / ^) or the end of the definition, found \(describeHere())", column: column)
+    }
+    return (name, node, at)
+  }
 
   private mutating func skipSpace() {
     while i < chars.count, chars[i].isWhitespace { i += 1 }
@@ -178,9 +234,9 @@ public struct FormulaParser {
       }
     }
     let text = String(chars[start..<i])
-    guard let v = Double(text), v.isFinite else { throw FormulaError("'\(text)' is not a number", column: start + 1) }
+    guard let v = Double(text), v.isFinite else { throw FormulaError("'\(text)' is not a number", column: offset + start + 1) }
     if i < chars.count, chars[i].isLetter || chars[i] == "_" {
-      throw FormulaError("a number followed by a name ('\(text)\(chars[i])'): write the product with '*'", column: i + 1)
+      throw FormulaError("a number followed by a name ('\(text)\(chars[i])'): write the product with '*'", column: offset + i + 1)
     }
     return v
   }

@@ -7,6 +7,14 @@ import Foundation
 /// linear in, variable projection for those it is (``fastStarts(_:loss:)``), exact reverse-mode
 /// gradients through ``FormulaTape``, and the same Newton polish, standard errors, bootstrap,
 /// priors, ties and fixes.
+/// Whether a string is a formula name (a letter or _, then letters, digits or _).
+enum FormulaOptionsName {
+  static func isName(_ s: String) -> Bool {
+    guard let first = s.first, first.isLetter || first == "_" else { return false }
+    return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+  }
+}
+
 public struct FormulaLaw: ScalingLaw {
   public let spec: FormulaSpec
   public let root: FormulaNode
@@ -142,7 +150,13 @@ public struct FormulaLaw: ScalingLaw {
 
   public var kind: LawKind { .formula }
   public var name: String { "formula" }
-  public var formula: String { "L = " + root.text }
+  /// The formula as written (with its definitions), behind "L = " unless it names its left side.
+  public var formula: String {
+    let t = spec.text.trimmingCharacters(in: .whitespaces)
+    let head = t.prefix { $0 != ";" }
+    if let eq = head.firstIndex(of: "="), FormulaOptionsName.isName(head[..<eq].trimmingCharacters(in: .whitespaces)) { return t }
+    return "L = " + t
+  }
   public var linearResponse: Bool { spec.residual == .linear }
 
   public var required: Set<Quantity> {

@@ -19,6 +19,7 @@ extension FitDocument.Record {
     name = fit.name
     law = fit.law
     formula = fit.formula
+    formulaLaw = fit.formulaSpec.map(FormulaRecord.init)
     fixed = fit.fixed
     tied = fit.tied.isEmpty ? nil : fit.tied
     priors = fit.priors.isEmpty ? nil : fit.priors.map { PriorRecord(on: $0.label, mean: $0.mean, sd: $0.sd) }
@@ -87,7 +88,7 @@ extension FitDocument.Record {
     ] + (name.map { [("name", JSONValue.string($0))] } ?? []) + [
       ("law", .string(law)),
       ("formula", string(formula)),
-    ] + lawOptionsJSON(names: names, metric: metric) + [
+    ] + (formulaLaw.map { [("formula_law", $0.json)] } ?? []) + lawOptionsJSON(names: names, metric: metric) + [
       ("points", points.map { .int($0) } ?? .null),
       ("objective", .num(objective)),
       ("objective_definition", string(objectiveDefinition)),
@@ -140,6 +141,18 @@ extension FitDocument.Record {
       if let yRangeScope { lawOptions.append(("y_range_scope", .string(yRangeScope))) }
     }
     return lawOptions
+  }
+}
+
+extension FitDocument.Record.FormulaRecord {
+  var json: JSONValue {
+    .object([
+      ("inputs", .object((inputs ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+      ("bounds", .object((bounds ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map { .num($0) })) })),
+      ("starts", .object((starts ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+      ("log_scale", .array((logScale ?? []).map { .string($0) })),
+      ("residual", .string(residual ?? "log")),
+    ])
   }
 }
 

@@ -27,6 +27,7 @@ public struct Planner: Sendable {
   /// the data, then decide between N and D).
   public func annotated(_ a: Allocation) -> Allocation {
     if case .frontier(let f, _) = law { return annotated(a, frontier: f) }
+    if case .fitted(let f, _) = law { return annotated(a, fitted: f) }
     guard case .chinchilla(let c, _) = law else { return a }
     var out = a
     var notes: [PlanNote] = []
@@ -68,6 +69,8 @@ public struct Planner: Sendable {
       return a
     case .frontier(let f, let samples):
       return frontierAllocation(query: "flops", C, f, samples) { _ in C }
+    case .fitted(let f, let samples):
+      return fittedAllocation(query: "flops", f, samples) { s in s.optimum(flops: C).map { (C, $0.params, $0.tokens, $0.loss) } }
     }
   }
 
@@ -101,6 +104,16 @@ public struct Planner: Sendable {
         throw PlanError("\(OptionName.targetLoss) \(L) is at or below the frontier's loss floor E = \(l.E) (L*(C) = E + k*C^-gamma): no amount of compute reaches it")
       }
       var a = frontierAllocation(query: "target-loss", C, f, samples) { $0.flops(forLoss: L) }
+      a.loss = L
+      a.intervals["loss"] = nil
+      return a
+    case .fitted(let f, let samples):
+      guard f.flops(forLoss: L) != nil else {
+        throw PlanError("\(OptionName.targetLoss) \(L) is not reached by \(f.name) at any budget from 1e12 to 1e40 FLOPs (its optimal loss there runs from \(f.optimum(flops: 1e12).map { String(format: "%.4f", $0.loss) } ?? "n/a") to \(f.optimum(flops: 1e40).map { String(format: "%.4f", $0.loss) } ?? "n/a"))")
+      }
+      var a = fittedAllocation(query: "target-loss", f, samples) { s in
+        s.flops(forLoss: L).flatMap { C in s.optimum(flops: C).map { (C, $0.params, $0.tokens, L) } }
+      }
       a.loss = L
       a.intervals["loss"] = nil
       return a
@@ -148,6 +161,26 @@ public struct Planner: Sendable {
       a.intervals["params"] = nil
       a.notes.append("the budget whose optimal model has \(shortCount(N)) parameters (N*(C) = \(String(format: "%.4g", f.kN))*C^\(String(format: "%.4f", f.a)) inverted)")
       return a
+    case .fitted(let f, let samples):
+      if let L = targetLoss {
+        guard f.tokens(params: N, loss: L) != nil else {
+          throw PlanError("\(OptionName.targetLoss) \(L) is unreachable with \(shortCount(N)) parameters under \(f.name) (its loss at 1e30 tokens is \(String(format: "%.4f", f.loss(params: N, tokens: 1e30))))")
+        }
+        var a = fittedAllocation(query: "params+target-loss", f, samples) { s in s.tokens(params: N, loss: L).map { (6 * N * $0, N, $0, L) } }
+        a.intervals["loss"] = nil
+        a.intervals["params"] = nil
+        return a
+      }
+      guard f.flops(forParams: N) != nil else {
+        throw PlanError("no budget from 1e12 to 1e40 FLOPs has \(shortCount(N)) parameters as its optimum under \(f.name)")
+      }
+      var a = fittedAllocation(query: "params", f, samples) { s in
+        s.flops(forParams: N).flatMap { C in s.optimum(flops: C).map { (C, N, $0.tokens, $0.loss) } }
+      }
+      a.params = N
+      a.intervals["params"] = nil
+      a.notes.append("the budget whose compute-optimal model has \(shortCount(N)) parameters under the fitted law (found numerically)")
+      return a
     }
   }
 
@@ -171,6 +204,13 @@ public struct Planner: Sendable {
       return a
     case .frontier(let f, _):
       throw Self.needsLossOfND(f, "--params with --tokens (the cost question)")
+    case .fitted(let f, let samples):
+      var a = fittedAllocation(query: "params+tokens", f, samples) { s in (C, N, D, s.loss(params: N, tokens: D)) }
+      if let o = f.optimum(flops: C) {
+        a.notes.append(
+          "the compute-optimal split of the same \(String(format: "%.3g", C)) FLOPs under this law: N = \(shortCount(o.params)), D = \(shortCount(o.tokens)) (D/N = \(ratioText(o.tokens / o.params))), loss \(String(format: "%.4f", o.loss))")
+      }
+      return a
     }
   }
 
@@ -189,7 +229,47 @@ public struct Planner: Sendable {
       a.tokens = D
       a.intervals["tokens"] = nil
       return a
+    case .fitted(let f, let samples):
+      var a = fittedAllocation(query: "tokens", f, samples) { s in
+        s.flops(forTokens: D).flatMap { C in s.optimum(flops: C).map { (C, $0.params, D, $0.loss) } }
+      }
+      a.tokens = D
+      a.intervals["tokens"] = nil
+      return a
     }
+  }
+
+  /// A fitted formula law's answer: `pick` under the fit and under each bootstrap resample (the
+  /// intervals). A question the fit itself cannot answer gives a non-finite answer, refused by
+  /// `PlanRequest.answers` with the question named.
+  private func fittedAllocation(
+    query: String, _ f: FittedLaw, _ samples: [FittedLaw], _ pick: (FittedLaw) -> (Double, Double, Double, Double)?
+  ) -> Allocation {
+    let (C, N, D, L) = pick(f) ?? (.nan, .nan, .nan, .nan)
+    var a = Allocation(query: query, flops: C, params: N, tokens: D, loss: L)
+    addIntervals(&a, samples, pick)
+    if !f.fixedInputs.isEmpty {
+      a.notes.append("held: \(f.fixedInputs.sorted { $0.key < $1.key }.map { "\($0.key) = \(shortCount($0.value))" }.joined(separator: ", ")) (the law's other inputs)")
+    }
+    return a
+  }
+
+  /// A fitted formula law's answer with what its fit says: its warnings, a loss below the lowest
+  /// observed, a budget more than two decades beyond the data, a D/N outside the data's.
+  func annotated(_ a: Allocation, fitted f: FittedLaw) -> Allocation {
+    var out = a
+    var notes = f.fitWarnings.map { PlanNote.fitWarning($0, law: f.name) }
+    if let lo = f.observedLossMin, a.loss < lo {
+      notes.append(.warning("the predicted loss \(String(format: "%.4f", a.loss)) is below the lowest loss observed in the fitted data (\(String(format: "%.4f", lo))): an extrapolation"))
+    }
+    if let hi = f.observedFlopsMax, hi > 0, a.flops > 100 * hi {
+      notes.append(.warning("\(String(format: "%.3g", a.flops)) FLOPs is \(String(format: "%.1f", log10(a.flops / hi))) decades of compute beyond the fitted data (largest \(String(format: "%.3g", hi)) FLOPs)"))
+    }
+    if let r = f.observedTokensPerParam, a.params > 0, !r.contains(a.tokens / a.params) {
+      notes.append(.warning("D/N = \(String(format: "%.3g", a.tokens / a.params)) tokens per parameter is outside the fitted data's range (\(String(format: "%.3g", r.lowerBound)) to \(String(format: "%.3g", r.upperBound)))"))
+    }
+    out.notes = notes + out.notes
+    return out
   }
 
   /// Which of Kaplan's fits gave the loss, and what the frontier's own L(C_min) says.
@@ -357,6 +437,18 @@ public struct Planner: Sendable {
 
   /// Muennighoff et al. 2023: the best allocation of C FLOPs with only U unique tokens.
   public func dataConstrained(flops C: Double, uniqueTokens U: Double) throws -> Allocation {
+    if case .fitted(let f, _) = law {
+      guard f.law.inputNames.contains("U") else {
+        throw PlanError("\(OptionName.uniqueTokens) sets the input U of a fitted formula law, and \(f.law.formula) has none (give its other inputs with --at NAME=VALUE)")
+      }
+      let held = Planner(law: law.holding(["U": U]))
+      var a = held.allocation(flops: C)
+      a.query = "flops+unique-tokens"
+      a.uniqueTokens = U
+      a.notes.removeAll { $0.text.hasPrefix("held: ") && f.otherInputs == ["U"] }
+      a.notes.append("data-constrained, fitted law: \(String(format: "%.2f", a.tokens / U)) epochs over \(shortCount(U)) unique tokens")
+      return a
+    }
     guard case .chinchilla(let c, _) = law else {
       throw PlanError("\(OptionName.uniqueTokens) needs a Chinchilla-form law (not kaplan, nor an Approach 1/2 frontier)")
     }

@@ -7,12 +7,15 @@ public enum PlanningLaw: Sendable {
   case kaplan(KaplanFrontier)
   /// An Approach 1 or 2 fit (`fit --approach isoflop|envelope`): the optimum at each budget.
   case frontier(AllocationFrontier, samples: [AllocationFrontier])
+  /// A formula law fitted by `scaling fit --formula`: optimised numerically (``FittedLaw``).
+  case fitted(FittedLaw, samples: [FittedLaw])
 
   public var name: String {
     switch self {
     case .chinchilla(let c, _): return c.name
     case .kaplan(let k): return k.name
     case .frontier(let f, _): return f.name
+    case .fitted(let f, _): return f.name
     }
   }
 
@@ -21,6 +24,7 @@ public enum PlanningLaw: Sendable {
     case .chinchilla(let c, _): return c.source
     case .kaplan(let k): return k.source
     case .frontier(let f, _): return f.source
+    case .fitted(let f, _): return f.source
     }
   }
 
@@ -41,6 +45,56 @@ public enum PlanningLaw: Sendable {
 
   public struct LawFileError: Error, CustomStringConvertible {
     public let description: String
+  }
+
+  /// The law with its formula inputs other than N, D and C held at `values` (a fitted formula
+  /// law; other laws have none and are returned as they are).
+  public func holding(_ values: [String: Double]) -> PlanningLaw {
+    guard case .fitted(var f, let samples) = self else { return self }
+    f.fixedInputs.merge(values) { $1 }
+    return .fitted(f, samples: samples.map { var s = $0; s.fixedInputs.merge(values) { $1 }; return s })
+  }
+
+  /// A formula fit of a fit file as a planning law, with a law per bootstrap resample.
+  static func fromFormulaRecord(_ fit: FitDocument.Record, path: String) throws -> PlanningLaw {
+    if fit.converged == false {
+      throw LawFileError(description: "\(path): the formula fit did not converge; refusing to plan with it")
+    }
+    guard let spec = fit.formulaSpec else {
+      throw LawFileError(description: "\(path): the formula fit records no formula (or unreadable formula_law settings)")
+    }
+    let law: FormulaLaw
+    do {
+      law = try FormulaLaw(spec)
+    } catch let e as FormulaError {
+      throw LawFileError(description: "\(path): the fit's formula '\(spec.text)' does not make a law: \(e)")
+    }
+    let names = law.parameterNames
+    guard let p = fit.values(names) else {
+      throw LawFileError(description: "\(path): the formula fit lacks one of its parameters \(names.joined(separator: ", "))")
+    }
+    if let bad = ParameterDomain.violation(names: names, values: p, law: law) ?? fit.consistencyViolation(names: names) {
+      throw LawFileError(description: "\(path): the formula fit's \(bad); refusing to plan with it")
+    }
+    let name = "fit:\(path)" + (fit.group.map { "[\($0)]" } ?? "")
+    let source = "\(law.formula) fitted by scaling fit to \(fit.file ?? path)"
+    var f: FittedLaw
+    do {
+      f = try FittedLaw(name: name, source: source, law: law, parameters: p)
+    } catch let e as FittedLaw.PlanningError {
+      throw LawFileError(description: "\(path): \(e.description)")
+    }
+    let d = fit.data
+    f.fitWarnings = fit.warnings ?? []
+    f.observedLossMin = d?.lossMin
+    f.observedFlopsMax = d?.flopsMax
+    f.observedTokensPerParam = d.flatMap { d in d.tokensPerParamMin.flatMap { lo in d.tokensPerParamMax.flatMap { lo <= $0 ? lo...$0 : nil } } }
+    let samples = fit.samples(names).map { s -> FittedLaw in
+      var g = f
+      g.parameters = s
+      return g
+    }
+    return .fitted(f, samples: samples)
   }
 
   /// Reads a `scaling fit --format json` file and takes its Chinchilla fit (the one whose
@@ -68,8 +122,16 @@ public enum PlanningLaw: Sendable {
     }
     let chinchilla = document.fits.filter { $0.lawName == LawName(.chinchilla) }
     let curve = document.fits.filter { $0.lawName == LawName(.chinchillaLR) }
+    let formulas = document.fits.filter { $0.lawName?.kind == .formula }
+    if chinchilla.isEmpty && curve.isEmpty && !formulas.isEmpty {
+      do {
+        return try fromFormulaRecord(FitDocument.pick(formulas, group: group, path: path, what: "formula fit"), path: path)
+      } catch let e as FitDocument.ReadError {
+        throw LawFileError(description: e.description)
+      }
+    }
     guard !chinchilla.isEmpty || !curve.isEmpty else {
-      throw LawFileError(description: "\(path): holds no chinchilla fit (fit with \(OptionName.law) chinchilla)")
+      throw LawFileError(description: "\(path): holds no chinchilla fit (fit with \(OptionName.law) chinchilla, or a formula law of N and D with \(OptionName.formula))")
     }
     // A file with both (a report's): the chinchilla fit, unless --group names a chinchilla-lr one.
     let named = { (r: FitDocument.Record) in r.name == group || r.group == group }

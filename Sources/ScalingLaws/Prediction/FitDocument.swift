@@ -27,6 +27,9 @@ public struct FitDocument: Decodable, Sendable {
     /// The law's name as `fit` prints it ("chinchilla", "kaplan-n+E", "sigmoid").
     public var law: String
     public var formula: String?
+    /// A formula law's inputs, ranges, starts, log scales and residual scale (with `formula`,
+    /// what rebuilds the law: ``FormulaRecord/spec(formula:)``).
+    public var formulaLaw: FormulaRecord?
     public var fixed: [String: Double]?
     /// Tied parameters (`--tie`): dependent name → the name it equals.
     public var tied: [String: String]?
@@ -78,6 +81,7 @@ public struct FitDocument: Decodable, Sendable {
       case starts, iterations, evaluations, parameters, stderr, correlation, warnings, data, intervals
       case bootstrap, holdout
       case schemaVersion = "schema_version"
+      case formulaLaw = "formula_law"
       case yRange = "y_range"
       case priorScale = "prior_scale"
       case priorTerm = "prior_term"
@@ -91,6 +95,48 @@ public struct FitDocument: Decodable, Sendable {
       case rmseLog = "rmse_log"
       case r2Log = "r2_log"
       case bootstrapSamples = "bootstrap_samples"
+    }
+
+    /// The `formula_law` object: inputs (name → column), bounds (name → [lo, hi], null for an
+    /// infinite end), starts, log-scale parameters and the residual scale.
+    public struct FormulaRecord: Decodable, Sendable, Equatable {
+      public var inputs: [String: String]?
+      public var bounds: [String: [Double?]]?
+      public var starts: [String: Double]?
+      public var logScale: [String]?
+      public var residual: String?
+
+      enum CodingKeys: String, CodingKey {
+        case inputs, bounds, starts, residual
+        case logScale = "log_scale"
+      }
+
+      public init(_ spec: FormulaSpec) {
+        inputs = spec.inputs
+        bounds = spec.bounds.mapValues { [$0.lowerBound.isFinite ? $0.lowerBound : nil, $0.upperBound.isFinite ? $0.upperBound : nil] }
+        starts = spec.starts
+        logScale = spec.logScale.sorted()
+        residual = spec.residual.rawValue
+      }
+
+      /// The spec of `formula` with these settings; nil for a record that does not make one.
+      public func spec(formula: String) -> FormulaSpec? {
+        var b: [String: ClosedRange<Double>] = [:]
+        for (k, v) in bounds ?? [:] {
+          guard v.count == 2 else { return nil }
+          let lo = v[0] ?? -.infinity, hi = v[1] ?? .infinity
+          guard lo < hi else { return nil }
+          b[k] = lo...hi
+        }
+        guard let r = FormulaSpec.Residual(rawValue: residual ?? "log") else { return nil }
+        return FormulaSpec(formula, inputs: inputs ?? [:], bounds: b, starts: starts ?? [:], logScale: Set(logScale ?? []), residual: r)
+      }
+    }
+
+    /// A formula law's spec as recorded (nil for a built-in law's record).
+    public var formulaSpec: FormulaSpec? {
+      guard lawName?.kind == .formula, let text = formula else { return nil }
+      return (formulaLaw ?? FormulaRecord(FormulaSpec(text))).spec(formula: text)
     }
 
     /// One prior: on `parameter` ("alpha") or on log10 of it ("log10(C)"), mean and SD.

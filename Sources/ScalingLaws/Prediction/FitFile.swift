@@ -28,7 +28,8 @@ public struct FitFile: Sendable {
     public let description: String
   }
 
-  public var law: any ScalingLaw { kind.makeLaw(irreducible: irreducible) }
+  /// The law (a formula law rebuilt from the formula and settings the file records).
+  public var law: any ScalingLaw
 
   /// Reads the fit of `group` (or the only fit) from `path`.
   public init(path: String, group: String?) throws {
@@ -52,7 +53,19 @@ public struct FitFile: Sendable {
     if fit.converged == false {
       throw FitFileError(description: "\(path): the fit did not converge; refusing to predict with it")
     }
-    let law = name.kind.makeLaw(irreducible: name.irreducible)
+    let law: any ScalingLaw
+    if name.kind == .formula {
+      guard let spec = fit.formulaSpec else {
+        throw FitFileError(description: "\(path): the formula fit records no formula (or unreadable formula_law settings)")
+      }
+      do {
+        law = try FormulaLaw(spec)
+      } catch let e as FormulaError {
+        throw FitFileError(description: "\(path): the fit's formula '\(spec.text)' does not make a law: \(e)")
+      }
+    } else {
+      law = name.kind.makeLaw(irreducible: name.irreducible)
+    }
     guard let values = fit.values(law.parameterNames) else {
       let missing = law.parameterNames.first { (fit.parameters[$0] ?? nil) == nil } ?? "?"
       throw FitFileError(description: "\(path): the \(fit.law) fit lacks parameter \(missing)")
@@ -90,6 +103,7 @@ public struct FitFile: Sendable {
     self.lawName = fit.law
     self.kind = name.kind
     self.irreducible = name.irreducible
+    self.law = law
     self.parameterNames = law.parameterNames
     self.parameters = values
     self.samples = fit.samples(law.parameterNames)

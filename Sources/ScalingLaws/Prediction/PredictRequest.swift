@@ -60,6 +60,10 @@ public struct PredictRequest: Sendable {
       return try selected(documents.flatMap { try DatasetLoader(options: recorded(options, for: $0), required: [.x]).load($0) }).map { Prediction(fit: fit, dataset: $0, hasLoss: $0.sources[.y] != nil) }
     }
     if options.tokensPerStep == nil { options.tokensPerStep = fit.tokensPerStep }
+    // A formula law's inputs: the columns the fit read them from, unless the caller names others.
+    if let f = fit.law.baseLaw as? FormulaLaw {
+      for (name, column) in f.spec.inputs where options.inputs[name] == nil { options.inputs[name] = column }
+    }
     if fit.kind.modelsSchedule { options.schedule = schedule ?? fit.schedule ?? ScheduleOptions() }
     var required = fit.law.required
     required.remove(.loss)

@@ -58,7 +58,22 @@ extension ScalingTool {
         return
       }
       try destination.check(inputs: [law])
-      let planningLaw = try resolveLaw()
+      var planningLaw = try resolveLaw()
+      let held = try question.atValues()
+      if case .fitted(let f, _) = planningLaw {
+        for name in held.keys.sorted() where !f.otherInputs.contains(name) {
+          throw ValidationError(
+            "--at \(name): \(["N", "D", "C"].contains(name) ? "\(name) is what the plan chooses (or --params/--tokens/--flops sets)" : "the law has no input '\(name)'") (its other inputs: \(f.otherInputs.isEmpty ? "none" : f.otherInputs.joined(separator: ", "))).")
+        }
+        planningLaw = planningLaw.holding(held)
+        if case .fitted(let g, _) = planningLaw, let missing = g.missingInput(),
+          !(question.uniqueTokens != nil && g.otherInputs.filter({ g.fixedInputs[$0] == nil }) == ["U"])
+        {
+          throw CommandUsageError(message: "\(law): \(missing.description)")
+        }
+      } else if let name = held.keys.sorted().first {
+        throw ValidationError("--at \(name): --at holds a fitted formula law's inputs, and \(planningLaw.name) is not one.")
+      }
       var planner = Planner(law: planningLaw)
       planner.confidence = 0.95
       planner.holdLifetimeBudget = question.hold == .budget

@@ -22,6 +22,10 @@ extension ScalingTool {
     @Option(help: "Query: training compute C in FLOPs (default 6ND).") var flops: Count?
     @Option(help: "Query: optimiser steps (kaplan-ns).") var steps: Count?
     @Option(help: "Query of a sigmoid fit: the x (task loss) to predict the metric at.") var x: RealArgument?
+    @Option(help: ArgumentHelp("Query of a formula fit: an input's value, e.g. U=25B; repeatable.", valueName: "name=value"))
+    var at: [String] = []
+    @Option(help: ArgumentHelp("Rows of a formula fit: read an input from this column instead of the one the fit recorded, e.g. U=unique; repeatable.", valueName: "name=column"))
+    var input: [String] = []
     @Option(help: "A second-step fit (scaling fit --law sigmoid --format json): the first fit's prediction becomes its x.")
     var then: String?
     @Option(help: "With a --then file holding several fits: the group to use.") var thenGroup: String?
@@ -29,7 +33,10 @@ extension ScalingTool {
     @OptionGroup var destination: OutputOption
 
     func validate() throws {
-      let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil || x != nil
+      let query = params != nil || tokens != nil || flops != nil || steps != nil || data.schedule.totalSteps != nil || x != nil || !at.isEmpty
+      _ = try atValues()
+      _ = try inputColumns()
+      if !input.isEmpty && data.files.isEmpty { throw ValidationError("--input names columns of CSV files; a query gives an input's value with --at NAME=value.") }
       if query == !data.files.isEmpty {
         throw ValidationError("Give CSV files or a query (--params, --tokens, --flops, --steps; --total-steps and the schedule for a curve law; --x for a sigmoid fit), not both.")
       }
@@ -61,7 +68,9 @@ extension ScalingTool {
         predictions = [p]
       } else {
         do {
-          predictions = try request.rows(data.files, loading: data.loadOptions, schedule: data.schedule.isEmpty ? nil : data.schedule.options)
+          var loading = data.loadOptions
+          loading.inputs = try inputColumns()
+          predictions = try request.rows(data.files, loading: loading, schedule: data.schedule.isEmpty ? nil : data.schedule.options)
         } catch let e as PredictRequest.UsageError {
           throw CommandUsageError(message: e.description)
         }
@@ -118,9 +127,49 @@ extension ScalingTool {
         }
       }
       let S = try need(.step, steps, "--steps")
-      let d = Dataset(
+      var d = Dataset(
         file: "query", params: [N], tokens: [D], flops: [C], loss: [.nan], step: steps == nil ? nil : [S], lines: [0])
+      let given = try atValues()
+      if let formula = f.law.baseLaw as? FormulaLaw {
+        let builtin = Set(FormulaSpec.builtinInputs.map(\.name))
+        for name in given.keys.sorted() where !formula.inputNames.contains(name) {
+          throw ValidationError("--at \(name): the formula has no input '\(name)' (its inputs: \(formula.inputNames.joined(separator: ", "))).")
+        }
+        for name in formula.inputNames where !builtin.contains(name) || formula.spec.inputs[name] != nil {
+          guard let v = given[name] else {
+            throw ValidationError("The formula law needs --at \(name)=VALUE for a query (input \(name)\(formula.spec.inputs[name].map { ", fitted from column '\($0)'" } ?? "")).")
+          }
+          d.inputs[name] = [v]
+        }
+      } else if let name = given.keys.sorted().first {
+        throw ValidationError("--at \(name): --at gives a formula fit's inputs; the \(f.lawName) law takes --params/--tokens/--flops/--steps.")
+      }
       return Prediction(fit: f, dataset: d, hasLoss: false)
+    }
+
+    /// `--at NAME=value`, each parsed (K/M/B/T suffixes allowed).
+    func atValues() throws -> [String: Double] {
+      var out: [String: Double] = [:]
+      for item in at {
+        let (name, text) = try FormulaOptions.pair(item, flag: "--at", example: "U=25B")
+        guard let v = Count(argument: text)?.value else {
+          throw ValidationError("--at '\(item)': '\(text)' is not a finite number.")
+        }
+        guard out[name] == nil else { throw ValidationError("--at \(name) is given twice.") }
+        out[name] = v
+      }
+      return out
+    }
+
+    /// `--input NAME=column`, each parsed.
+    func inputColumns() throws -> [String: String] {
+      var out: [String: String] = [:]
+      for item in input {
+        let (name, column) = try FormulaOptions.pair(item, flag: "--input", example: "U=unique_tokens")
+        guard out[name] == nil else { throw ValidationError("--input \(name) is given twice.") }
+        out[name] = column
+      }
+      return out
     }
 
     /// The predicted curve of one run of a learning-rate-aware law: the schedule from the flags,

@@ -26,6 +26,20 @@ struct PlanOptions: ParsableArguments {
   var hold: HeldQuantity = .loss
   @Option(help: "Unique tokens available: data-constrained allocation (Muennighoff et al. 2023).")
   var uniqueTokens: Count?
+  @Option(help: ArgumentHelp("A fitted formula law's other input, held at a value, e.g. U=25B or E=64; repeatable.", valueName: "name=value"))
+  var at: [String] = []
+
+  /// `--at NAME=value`, each parsed (K/M/B/T suffixes allowed).
+  func atValues() throws -> [String: Double] {
+    var out: [String: Double] = [:]
+    for item in at {
+      let (name, text) = try FormulaOptions.pair(item, flag: "--at", example: "U=25B")
+      guard let v = Count(argument: text)?.value else { throw ValidationError("--at '\(item)': '\(text)' is not a finite number.") }
+      guard out[name] == nil else { throw ValidationError("--at \(name) is given twice.") }
+      out[name] = v
+    }
+    return out
+  }
 
   @Flag(help: "With --inference-tokens: minimise lifetime dollars, training plus serving (see `scaling serve`); the inference tokens count output tokens.")
   var serving = false
