@@ -64,7 +64,7 @@ extension ScalingTool {
     func run() throws {
       try destination.check(inputs: data.files, other: bootstrapSamples)
       if approach != .parametric { return try runApproach() }
-      let datasets = try data.loadDatasets(required: analysis.model().required, law: analysis.law, formula: analysis.formula.law())
+      let datasets = try data.loadDatasets(required: analysis.model().required, law: analysis.law, formula: analysis.formulaLaw())
       let batch = FitBatch(shard: shard)
       let plan = analysis.analysis(progressTotal: batch.selected(datasets).count)
       if format == .jsonl { return try stream(datasets, batch) { try plan.run($0).json } }

@@ -6,6 +6,34 @@ import ScalingLaws
 extension LawKind: ExpressibleByArgument {
   public static var allValueStrings: [String] { named.map(\.rawValue) }
 }
+
+/// `--law`: a built-in law, or a named law fitted as a formula (``NamedFormula``).
+struct LawArgument: ExpressibleByArgument, Sendable {
+  enum Value: Sendable {
+    case builtin(LawKind)
+    case named(NamedFormula)
+  }
+  let value: Value
+
+  init?(argument: String) {
+    if let k = LawKind(rawValue: argument) {
+      value = .builtin(k)
+    } else if let n = NamedFormula.named(argument) {
+      value = .named(n)
+    } else {
+      return nil
+    }
+  }
+
+  static var allValueStrings: [String] { LawKind.named.map(\.rawValue) + NamedFormula.all.map(\.name) }
+
+  var text: String {
+    switch value {
+    case .builtin(let k): return k.rawValue
+    case .named(let n): return n.name
+    }
+  }
+}
 extension SearchStrategy: ExpressibleByArgument {}
 extension BootstrapUnit: ExpressibleByArgument {}
 extension BootstrapSearch: ExpressibleByArgument {}
@@ -22,15 +50,29 @@ struct AnalysisOptions: ParsableArguments {
   static let minimumHuberDelta = 1e-8
 
   @Option(name: .customLong("law"), help: ArgumentHelp("The law to fit (default chinchilla; --formula for a law of your own).", valueName: "law"))
-  var lawOption: LawKind?
+  var lawOption: LawArgument?
   @OptionGroup var formula: FormulaOptions
 
   /// The law the flags name: the formula's, else --law (default chinchilla).
-  var law: LawKind { formula.formula != nil ? .formula : lawOption ?? .chinchilla }
+  var law: LawKind {
+    if formula.formula != nil { return .formula }
+    switch lawOption?.value {
+    case .builtin(let k): return k
+    case .named: return .formula
+    case nil: return .chinchilla
+    }
+  }
+
+  /// The formula law of --formula or of a named --law (nil for a built-in law).
+  func formulaLaw() throws -> FormulaLaw? {
+    if let f = try formula.law() { return f }
+    if case .named(let n) = lawOption?.value { return n.law(columns: formula.namedColumns) }
+    return nil
+  }
 
   /// The law object: the formula law, or --law's.
   func model() throws -> any ScalingLaw {
-    if let f = try formula.law() { return f }
+    if let f = try formulaLaw() { return f }
     return law.makeLaw(irreducible: irreducible)
   }
   @Flag(help: "Add an irreducible loss E to kaplan-n, kaplan-d and kaplan-c.")
@@ -75,9 +117,16 @@ struct AnalysisOptions: ParsableArguments {
 
   func validate() throws {
     if formula.formula != nil, let l = lawOption {
-      throw ValidationError("--law \(l.rawValue) and --formula name two laws: give one (the formula is the law).")
+      throw ValidationError("--law \(l.text) and --formula name two laws: give one (the formula is the law).")
     }
-    if lawOption == .formula {
+    if !formula.namedColumns.isEmpty {
+      let named: NamedFormula? = { if case .named(let n) = lawOption?.value { return n } else { return nil } }()
+      for (input, _) in formula.namedColumns.sorted(by: { $0.key < $1.key }) where !(named?.inputs.contains { $0.name == input } ?? false) {
+        let flag = FormulaOptions.columnFlags.first { $0.input == input }?.flag ?? input
+        throw ValidationError("\(flag) applies to a named law with that input (\(NamedFormula.all.filter { $0.inputs.contains { $0.name == input } }.map(\.name).joined(separator: ", "))); with --formula, use --input \(input)=COLUMN.")
+      }
+    }
+    if case .builtin(.formula) = lawOption?.value {
       throw ValidationError("--law formula: give the formula itself with --formula '...' (e.g. --formula 'E + A/N^alpha + B/D^beta').")
     }
     if !(huberDelta.value > 0) || !huberDelta.value.isFinite {
@@ -234,7 +283,7 @@ struct AnalysisOptions: ParsableArguments {
   var fitOptions: FitOptions {
     var o = FitOptions()
     o.law = law
-    o.formulaLaw = try? formula.law()
+    o.formulaLaw = try? formulaLaw()
     o.irreducible = irreducible
     let chosen = objective ?? (law.isMetricLaw ? .squared : .huber)
     o.loss = chosen == .huber ? .huber(delta: huberDelta.value) : .squared

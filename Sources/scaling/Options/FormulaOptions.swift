@@ -23,6 +23,19 @@ struct FormulaOptions: ParsableArguments {
   @Option(help: "Formula residuals: log (log L_pred - log L, default) or linear (L_pred - L, for a loss that can be 0 or negative).")
   var residual: FormulaSpec.Residual?
 
+  @Option(help: "--law data-constrained: the column of unique tokens U (default unique_tokens).")
+  var uniqueTokensColumn: String?
+
+  /// The named laws' input column flags, by input.
+  static let columnFlags: [(input: String, flag: String)] = [("U", "--unique-tokens-column")]
+
+  /// Input → column from the named laws' column flags.
+  var namedColumns: [String: String] {
+    var out: [String: String] = [:]
+    if let c = uniqueTokensColumn { out["U"] = c }
+    return out
+  }
+
   /// The flags that mean nothing without --formula.
   static let dependentFlags = ["--input", "--bound", "--start", "--log-scale", "--residual"]
 
