@@ -91,6 +91,12 @@ else
   add "fit, synthetic 1,232 rows, --search hoffmann (median of 3 runs)" "${h_med}s (${h_min}-${h_max})" "skipped" "-" "$h_obj" "-" "${h_rss} KB"
 fi
 
+# 1b. the same fit written as a formula (issue 35: at most 3x the built-in law's time, same optimum)
+repeat 5 $BIN fit "$OUT/synth_pythia_1232.csv" --formula 'E + A/N^alpha + B/D^beta' --format json
+cp "$OUT/last.out" "$OUT/fit_1232_formula.json"; f_obj=$(objective_of "$OUT/fit_1232_formula.json")
+add "fit, synthetic 1,232 rows, --formula 'E + A/N^alpha + B/D^beta' vs the built-in chinchilla law (medians of 5 runs)" \
+  "${MED}s (${MIN}-${MAX})" "${s_med}s (built-in)" "$(python3 -c 'import sys; print("%.2fx of the built-in" % (float(sys.argv[1]) / float(sys.argv[2])))' "$MED" "$s_med")" "$f_obj" "$s_obj" "${RSS} KB"
+
 # 2. synthetic 100,000 rows (the reference runs every 20th grid start; its time is extrapolated x20)
 if [ $have_100k = 1 ]; then
 run $BIN fit "$OUT/synth_100k.csv" --format json
