@@ -120,3 +120,60 @@ final class FormulaCommandTests: XCTestCase {
       missing.stderr, "error: \(fit): the law's input U (fitted from column 'unique_tokens') has no value: give --at U=VALUE (or --unique-tokens)\n")
   }
 }
+
+final class JointFitCommandTests: XCTestCase {
+  /// The OLMo ladder's final losses split into two pseudo-recipes, B's tokens divided by 1.5: the
+  /// joint fit recovers m_B/m_A = 1.5 within its interval, and `compare` reports the compute
+  /// multiplier the fitted law implies (the generating law's is 1.5 at every budget) with a
+  /// bootstrap interval that covers it.
+  func testInjectedRecipeEffectAndCompare() throws {
+    let dir = try temporaryDirectory(self)
+    let text = try String(contentsOfFile: datasetsFolder() + "/olmo-ladder/olmo_ladder_1b.csv", encoding: .utf8)
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let (iRun, iParams, iTokens, iLoss, iLast) = (
+      header.firstIndex(of: "run")!, header.firstIndex(of: "params")!, header.firstIndex(of: "tokens")!,
+      header.firstIndex(of: "loss")!, header.firstIndex(of: "is_last_row")!)
+    var finals = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+      .filter { ["1", "True", "true"].contains($0[iLast]) }
+    finals.sort { (Double($0[iParams])!, Double($0[iTokens])!) < (Double($1[iParams])!, Double($1[iTokens])!) }
+    XCTAssertEqual(finals.count, 24)
+    var csv = "run,params,tokens,loss,recipe\n"
+    for (k, f) in finals.enumerated() {
+      let b = k % 2 == 1
+      csv += "\(f[iRun]),\(f[iParams]),\(Double(f[iTokens])! / (b ? 1.5 : 1)),\(f[iLoss]),\(b ? "B" : "A")\n"
+    }
+    try csv.write(toFile: dir + "/two.csv", atomically: true, encoding: .utf8)
+    let fit = dir + "/joint.json"
+    let r = try CLI.run([
+      "fit", dir + "/two.csv", "--group-column", "recipe", "--formula", "E + A/N^alpha + B/(m*D)^beta", "--start", "m=1",
+      "--shared", "E,A,alpha,B,beta", "--fix", "m_A=1", "--bootstrap", "100", "--format", "json", "--output", fit,
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fit))) as! [String: Any]
+    let record = (doc["fits"] as! [[String: Any]])[0]
+    let m = (record["parameters"] as! [String: Double])["m_B"]!
+    let interval = (record["intervals"] as! [String: [Double]])["m_B"]!
+    XCTAssertLessThan(interval[0], 1.5)
+    XCTAssertGreaterThan(interval[1], 1.5)
+    let c = try CLI.run(["compare", "--fit", fit, "--baseline", "A", "--candidate", "B", "--flops", "1e20,1e22,1e24", "--format", "json"])
+    XCTAssertEqual(c.status, 0, c.stderr)
+    let rows = (try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as! [String: Any])["rows"] as! [[String: Any]]
+    XCTAssertEqual(rows.count, 3)
+    for row in rows {
+      // For B/(m D)^beta the multiplier is m at every budget: the fitted law's k is its m_B.
+      XCTAssertEqual(row["multiplier"] as! Double, m, accuracy: 1e-5 * m)
+      let k = row["interval"] as! [Double]
+      XCTAssertLessThan(k[0], 1.5)
+      XCTAssertGreaterThan(k[1], 1.5)
+    }
+    let p = try CLI.run(["plan", "--law", fit, "--group", "B", "--flops", "1e22", "--format", "json"])
+    XCTAssertEqual(p.status, 0, p.stderr)
+    let bad = try CLI.run(["compare", "--fit", fit, "--baseline", "A", "--candidate", "C"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertEqual(bad.stderr, "error: \(fit): no group 'C' in the joint fit (its groups: A, B)\n")
+    let shared = try CLI.run(["fit", dir + "/two.csv", "--group-column", "recipe", "--formula", "E + A/N^alpha", "--shared", "gamma"])
+    XCTAssertEqual(shared.status, 2)
+    XCTAssertEqual(shared.stderr, "error: --shared gamma: the formula has no parameter 'gamma' (its parameters: E, A, alpha)\n")
+  }
+}

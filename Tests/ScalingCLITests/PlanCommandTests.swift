@@ -83,7 +83,7 @@ final class PlanCommandTests: XCTestCase {
     _ = try CLI.run(["fit", fixture("small.csv"), "--law", "kaplan-n", "--format", "json", "--output", kaplan])
     let bad = try CLI.run(["plan", "--law", kaplan, "--flops", "1e21"])
     XCTAssertEqual(bad.status, 2)
-    XCTAssertEqual(bad.stderr, "error: \(kaplan): holds no chinchilla fit (fit with --law chinchilla)\n")
+    XCTAssertEqual(bad.stderr, "error: \(kaplan): holds no chinchilla fit (fit with --law chinchilla, or a formula law of N and D with --formula)\n")
     let notJSON = try CLI.run(["plan", "--law", fixture("small.csv"), "--flops", "1e21"])
     XCTAssertEqual(notJSON.status, 2)
     XCTAssertEqual(notJSON.stderr, "error: \(fixture("small.csv")): not a `scaling fit --format json` file (no \"fits\" array)\n")

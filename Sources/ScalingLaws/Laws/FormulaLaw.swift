@@ -7,14 +7,6 @@ import Foundation
 /// linear in, variable projection for those it is (``fastStarts(_:loss:)``), exact reverse-mode
 /// gradients through ``FormulaTape``, and the same Newton polish, standard errors, bootstrap,
 /// priors, ties and fixes.
-/// Whether a string is a formula name (a letter or _, then letters, digits or _).
-enum FormulaOptionsName {
-  static func isName(_ s: String) -> Bool {
-    guard let first = s.first, first.isLetter || first == "_" else { return false }
-    return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-  }
-}
-
 public struct FormulaLaw: ScalingLaw {
   public let spec: FormulaSpec
   public let root: FormulaNode
@@ -154,7 +146,7 @@ public struct FormulaLaw: ScalingLaw {
   public var formula: String {
     let t = spec.text.trimmingCharacters(in: .whitespaces)
     let head = t.prefix { $0 != ";" }
-    if let eq = head.firstIndex(of: "="), FormulaOptionsName.isName(head[..<eq].trimmingCharacters(in: .whitespaces)) { return t }
+    if let eq = head.firstIndex(of: "="), FormulaName.isName(head[..<eq].trimmingCharacters(in: .whitespaces)) { return t }
     return "L = " + t
   }
   public var linearResponse: Bool { spec.residual == .linear }

@@ -36,7 +36,7 @@ public struct NamedFormula: Sendable {
 
   /// Muennighoff et al. 2023 (arXiv 2305.16264; the datablations README and notebook): repeated
   /// tokens and parameters beyond the data's optimum are worth less, with "half-lives" R_D* and
-  /// R_N*. The same law as ``DataConstrainedLaw`` (the planner's with published constants).
+  /// R_N*. The same law as the planner's `DataConstrainedLaw` with published constants (tested).
   public static let dataConstrained = NamedFormula(
     name: "data-constrained",
     source: "Muennighoff et al. 2023, Scaling Data-Constrained Language Models (arXiv 2305.16264), eq. 5 with the datablations README's U_N = min(N, N_opt(U_D))",
@@ -46,7 +46,7 @@ public struct NamedFormula: Sendable {
     starts: ["RD": 15, "RN": 5],
     published: [
       "E": exp(0.6254804), "A": exp(6.255414), "B": exp(7.3049974), "alpha": 0.3526596, "beta": 0.3526596,
-      "RD": DataConstrainedLaw.rDStar, "RN": DataConstrainedLaw.rNStar,
+      "RD": 15.387756, "RN": 5.309743,
     ],
     publishedSource: "Muennighoff et al. 2023: C4 base fit (a = 6.255414, b = 7.3049974, e = 0.6254804, alpha = beta = 0.3526596) and R_D* = 15.387756, R_N* = 5.309743 from the authors' code")
 

@@ -55,6 +55,13 @@ public enum PlanningLaw: Sendable {
     return .fitted(f, samples: samples.map { var s = $0; s.fixedInputs.merge(values) { $1 }; return s })
   }
 
+  /// The law under another name (a fitted formula law; others are returned as they are).
+  func renamed(_ name: String) -> PlanningLaw {
+    guard case .fitted(var f, let samples) = self else { return self }
+    f.name = name
+    return .fitted(f, samples: samples)
+  }
+
   /// A formula fit of a fit file as a planning law, with a law per bootstrap resample.
   static func fromFormulaRecord(_ fit: FitDocument.Record, path: String) throws -> PlanningLaw {
     if fit.converged == false {
@@ -124,6 +131,14 @@ public enum PlanningLaw: Sendable {
     let curve = document.fits.filter { $0.lawName == LawName(.chinchillaLR) }
     let formulas = document.fits.filter { $0.lawName?.kind == .formula }
     if chinchilla.isEmpty && curve.isEmpty && !formulas.isEmpty {
+      // A group of a joint fit (--shared): that fit with the group's indicators held.
+      if let g = group, !formulas.contains(where: { $0.group == g || $0.name == g }),
+        let joint = formulas.first(where: { $0.formulaSpec?.inputs.values.contains("#group=\(g)") == true })
+      {
+        let law = try fromFormulaRecord(joint, path: path)
+        guard case .fitted(let f, _) = law, let held = RecipeComparison.groups(of: f.law)[g] else { return law }
+        return law.holding(held).renamed("fit:\(path)[\(g)]")
+      }
       do {
         return try fromFormulaRecord(FitDocument.pick(formulas, group: group, path: path, what: "formula fit"), path: path)
       } catch let e as FitDocument.ReadError {

@@ -64,9 +64,11 @@ extension ScalingTool {
     func run() throws {
       try destination.check(inputs: data.files, other: bootstrapSamples)
       if approach != .parametric { return try runApproach() }
-      let datasets = try data.loadDatasets(required: analysis.model().required, law: analysis.law, formula: analysis.formulaLaw())
+      let (datasets, jointLaw) = try jointData(data.loadDatasets(required: analysis.model().required, law: analysis.law, formula: analysis.formulaLaw()))
       let batch = FitBatch(shard: shard)
-      let plan = analysis.analysis(progressTotal: batch.selected(datasets).count)
+      var analysisPlan = analysis.analysis(progressTotal: batch.selected(datasets).count)
+      if let jointLaw { analysisPlan.fitOptions.formulaLaw = jointLaw }
+      let plan = analysisPlan
       if format == .jsonl { return try stream(datasets, batch) { try plan.run($0).json } }
       let results = parallelMap(datasets.count) { i in Result { try plan.run(datasets[i]) } }
       let fits = try results.map { try $0.get() }
@@ -81,6 +83,28 @@ extension ScalingTool {
         try AtomicFile.write(LawFit.bootstrapSamplesCSV(fits), to: path)
       }
       try destination.emit(text)
+    }
+
+    /// With --shared: the groups as one dataset with group indicators, and the joint law
+    /// (``JointFormula``); without, the datasets as they are.
+    func jointData(_ datasets: [Dataset]) throws -> ([Dataset], FormulaLaw?) {
+      guard !analysis.formula.shared.isEmpty, let base = try analysis.formulaLaw() else { return (datasets, nil) }
+      guard data.groupColumn != nil || data.files.count > 1 else {
+        throw ValidationError("--shared fits several groups at once: give --group-column (or several files).")
+      }
+      let joint: JointFormula
+      do {
+        joint = try JointFormula(base.spec, groups: datasets.map { $0.group ?? $0.file }, shared: analysis.formula.sharedNames)
+      } catch let e as FormulaError {
+        throw CommandUsageError(message: e.description)
+      }
+      let law = try FormulaLaw(joint.spec)
+      let each = base.parameterNames.count - joint.shared.count
+      if let small = datasets.first(where: { $0.count < each }) {
+        throw CommandUsageError(
+          message: "\(small.file) (group \(small.group ?? "")): \(small.count) point\(small.count == 1 ? "" : "s"), fewer than the \(each) parameters the group has of its own (with --shared \(joint.shared.joined(separator: ",")))")
+      }
+      return ([joint.dataset(datasets)], law)
     }
 
     func runApproach() throws {

@@ -156,6 +156,14 @@ struct AnalysisOptions: ParsableArguments {
     if yRange != nil && !law.isMetricLaw {
       throw ValidationError("--y-range applies to --law sigmoid only.")
     }
+    if !formula.shared.isEmpty {
+      guard try formulaLaw() != nil else {
+        throw ValidationError("--shared applies to a formula law (--formula, or a named law such as --law data-constrained).")
+      }
+      // The joint law's names (p_GROUP) are known once the groups are read: fixes, ties and
+      // priors are checked by the fit then.
+      return
+    }
     let model = try self.model()
     let names = model.parameterNames
     let known = "(its parameters: \(names.joined(separator: ", ")))"

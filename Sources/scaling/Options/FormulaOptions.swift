@@ -23,6 +23,15 @@ struct FormulaOptions: ParsableArguments {
   @Option(help: "Formula residuals: log (log L_pred - log L, default) or linear (L_pred - L, for a loss that can be 0 or negative).")
   var residual: FormulaSpec.Residual?
 
+  @Option(help: ArgumentHelp("With --group-column and a formula (or named) law: one joint fit of every group, these parameters common to all and each other one per group (p_GROUP), e.g. alpha,beta,E; comma-separated, repeatable.", valueName: "names"))
+  var shared: [String] = []
+
+  var sharedNames: [String] {
+    var out: [String] = []
+    for s in shared.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) where !s.isEmpty && !out.contains(s) { out.append(s) }
+    return out
+  }
+
   @Option(help: "--law data-constrained: the column of unique tokens U (default unique_tokens).")
   var uniqueTokensColumn: String?
 
@@ -99,10 +108,7 @@ struct FormulaOptions: ParsableArguments {
     return (parts[0], parts[1])
   }
 
-  static func isName(_ s: String) -> Bool {
-    guard let first = s.first, first.isLetter || first == "_" else { return false }
-    return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-  }
+  static func isName(_ s: String) -> Bool { FormulaName.isName(s) }
 
   static func number(_ s: String) -> Double? {
     switch s.lowercased() {
