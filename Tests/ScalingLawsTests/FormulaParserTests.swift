@@ -58,6 +58,19 @@ final class FormulaParserTests: XCTestCase {
     }
   }
 
+  /// No input exhausts the stack or the memory: a formula (its definitions included) is at most
+  /// 2,000 nodes as read and 50,000 once expanded.
+  func testFormulasAreBounded() {
+    let deep = String(repeating: "(", count: 3000) + "N" + String(repeating: ")", count: 3000)
+    XCTAssertThrowsError(try FormulaParser.parse(deep)) {
+      XCTAssertEqual(($0 as? FormulaError)?.message.hasPrefix("the formula has more than 2000 terms"), true)
+    }
+    let doubling = "A*a + N; " + (0..<18).map { "v\($0) = v\($0 + 1)*v\($0 + 1)" }.joined(separator: "; ").replacingOccurrences(of: "v0 ", with: "a ") + "; v18 = N"
+    XCTAssertThrowsError(try FormulaParser.parse(doubling)) {
+      XCTAssertEqual(($0 as? FormulaError)?.message, "the definitions expand to more than 50,000 terms and operations")
+    }
+  }
+
   func testExponentsAreTheNamesRightOfACaret() throws {
     let node = try FormulaParser.parse("E + A/N^alpha + B/(m*D)^beta + exp(-k*S)")
     XCTAssertEqual(node.exponentNames, ["alpha", "beta"])

@@ -48,6 +48,27 @@ public indirect enum FormulaNode: Sendable, Equatable {
     }
   }
 
+  /// The number of nodes in the tree.
+  public var size: Int {
+    switch self {
+    case .number, .name: return 1
+    case .negate(let a): return 1 + a.size
+    case .binary(_, let a, let b): return 1 + a.size + b.size
+    case .call(_, let args): return 1 + args.reduce(0) { $0 + $1.size }
+    }
+  }
+
+  /// The number of nodes once each name in `sizes` is replaced by a tree of that size.
+  func size(substituting sizes: [String: Int]) -> Int {
+    switch self {
+    case .number: return 1
+    case .name(let s): return sizes[s] ?? 1
+    case .negate(let a): return 1 + a.size(substituting: sizes)
+    case .binary(_, let a, let b): return 1 + a.size(substituting: sizes) + b.size(substituting: sizes)
+    case .call(_, let args): return 1 + args.reduce(0) { $0 + $1.size(substituting: sizes) }
+    }
+  }
+
   /// How many times `name` occurs.
   public func occurrences(of name: String) -> Int {
     switch self {

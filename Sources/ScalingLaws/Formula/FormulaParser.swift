@@ -22,6 +22,7 @@ public struct FormulaParser {
 
   public static func parse(_ text: String) throws -> FormulaNode {
     let all = Array(text)
+    guard all.count <= 20_000 else { throw FormulaError("the formula is longer than 20,000 characters", column: 20_001) }
     var segments: [(Int, String)] = []
     var start = 0
     for (k, c) in all.enumerated() where c == ";" {
@@ -32,9 +33,12 @@ public struct FormulaParser {
     var main = FormulaParser(segments[0].1, offset: segments[0].0)
     var root = try main.formula()
     var definitions: [(name: String, node: FormulaNode, column: Int)] = []
+    var read = main.nodes
     for (offset, segment) in segments.dropFirst() {
       var p = FormulaParser(segment, offset: offset)
+      p.nodes = read
       let d = try p.definition()
+      read = p.nodes
       if definitions.contains(where: { $0.name == d.name }) {
         throw FormulaError("\(d.name) is defined twice", column: d.column)
       }
@@ -51,6 +55,10 @@ public struct FormulaParser {
       let names = Set(root.names).intersection(defined.keys)
       if names.isEmpty { break }
       used.formUnion(names)
+      let sizes = defined.mapValues { $0.size }
+      if root.size(substituting: sizes) > 50_000 {
+        throw FormulaError("the definitions expand to more than 50,000 terms and operations", column: definitions[0].column)
+      }
       root = root.substituting(defined)
     }
     if let d = definitions.first(where: { Set(root.names).contains($0.name) }) {
@@ -146,6 +154,7 @@ public struct FormulaParser {
   private mutating func sum() throws -> FormulaNode {
     var node = try product()
     while true {
+      try count()
       if accept("+") { node = .binary(.add, node, try product()) }
       else if accept("-") { node = .binary(.subtract, node, try product()) }
       else { return node }
@@ -155,6 +164,7 @@ public struct FormulaParser {
   private mutating func product() throws -> FormulaNode {
     var node = try unary()
     while true {
+      try count()
       if let (c, _) = peekOperator(), c == "*" && !(i + 1 < chars.count && chars[i + 1] == "*") || c == "/" {
         _ = accept(c)
         node = .binary(c == "*" ? .multiply : .divide, node, try unary())
@@ -164,7 +174,20 @@ public struct FormulaParser {
     }
   }
 
+  /// Nodes read so far, over every segment: a formula is bounded (every walk over its tree is
+  /// recursive, and no tree is deeper than the nodes read), so that no input exhausts the stack.
+  static let maxNodes = 2_000
+  private var nodes = 0
+
+  private mutating func count() throws {
+    nodes += 1
+    if nodes > Self.maxNodes {
+      throw FormulaError("the formula has more than \(Self.maxNodes) terms and operations (write a shorter one, or use definitions after ';')", column: column)
+    }
+  }
+
   private mutating func unary() throws -> FormulaNode {
+    try count()
     if accept("-") { return .negate(try unary()) }
     if accept("+") { return try unary() }
     return try power()
