@@ -54,16 +54,7 @@ extension DatasetLoader {
           }
           numericValues[slot].append(v)
         case .failure(let failure):
-          let text = clipped(doc.string(f))
-          let what: String
-          switch failure {
-          case .empty: what = "empty value (a number is required)"
-          case .notANumber: what = "'\(text)' is not a number"
-          case .nan: what = "NaN is not allowed"
-          case .infinite: what = "'\(text)' is infinite"
-          case .overflow: what = "'\(text)' overflows a double"
-          }
-          throw doc.error(f, "column '\(header[c])': \(what)")
+          throw doc.error(f, "column '\(header[c])': \(Self.describe(failure, clipped(doc.string(f))))")
         }
       }
       for (slot, (name, c)) in inputColumns.enumerated() {
@@ -71,16 +62,7 @@ extension DatasetLoader {
         switch NumberParser.parse(doc.bytes, f.start, f.end, allowSuffix: true) {
         case .success(let v): inputValues[slot].append(v)
         case .failure(let failure):
-          let text = clipped(doc.string(f))
-          let what: String
-          switch failure {
-          case .empty: what = "empty value (input \(name) needs a number)"
-          case .notANumber: what = "'\(text)' is not a number (input \(name))"
-          case .nan: what = "NaN is not allowed (input \(name))"
-          case .infinite: what = "'\(text)' is infinite (input \(name))"
-          case .overflow: what = "'\(text)' overflows a double (input \(name))"
-          }
-          throw doc.error(f, "column '\(header[c])': \(what)")
+          throw doc.error(f, "column '\(header[c])': \(Self.describe(failure, clipped(doc.string(f)))) (input \(name))")
         }
       }
       for (slot, (q, c)) in labelColumns.enumerated() {
@@ -109,6 +91,17 @@ extension DatasetLoader {
     if table.header.isEmpty { throw CSVError(file: doc.name, "file is empty") }
     if table.rowCount == 0 { throw CSVError(file: doc.name, "no data rows after the header") }
     return table
+  }
+
+  /// What is wrong with a field that is not a number.
+  static func describe(_ failure: NumberParser.Failure, _ text: String) -> String {
+    switch failure {
+    case .empty: return "empty value (a number is required)"
+    case .notANumber: return "'\(text)' is not a number"
+    case .nan: return "NaN is not allowed"
+    case .infinite: return "'\(text)' is infinite"
+    case .overflow: return "'\(text)' overflows a double"
+    }
   }
 
   /// The column of every role: explicit names first, then each role's aliases (case-insensitive)

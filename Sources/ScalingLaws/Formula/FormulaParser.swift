@@ -23,6 +23,9 @@ public struct FormulaParser {
   public static func parse(_ text: String) throws -> FormulaNode {
     let all = Array(text)
     guard all.count <= 20_000 else { throw FormulaError("the formula is longer than 20,000 characters", column: 20_001) }
+    if let k = all.firstIndex(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+      throw FormulaError("a control character or line break (a formula is one line of text)", column: k + 1)
+    }
     var segments: [(Int, String)] = []
     var start = 0
     for (k, c) in all.enumerated() where c == ";" {
