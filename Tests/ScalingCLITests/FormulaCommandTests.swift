@@ -1,4 +1,5 @@
 import Foundation
+import ScalingLaws
 import XCTest
 
 /// `scaling fit --formula`, named formula laws, and their fit files in `predict` and `plan`.
@@ -117,7 +118,7 @@ final class FormulaCommandTests: XCTestCase {
     let missing = try CLI.run(["plan", "--law", fit, "--flops", "1e22"])
     XCTAssertEqual(missing.status, 2)
     XCTAssertEqual(
-      missing.stderr, "error: \(fit): the law's input U (fitted from column 'unique_tokens') has no value: give --at U=VALUE (or --unique-tokens)\n")
+      missing.stderr, "error: \(fit): the law's input U (fitted from column 'unique_tokens') has no value: give --at U=VALUE (or --unique-tokens) or let the plan choose it with --choose U=LO:HI\n")
   }
 }
 
@@ -175,5 +176,165 @@ final class JointFitCommandTests: XCTestCase {
     let shared = try CLI.run(["fit", dir + "/two.csv", "--group-column", "recipe", "--formula", "E + A/N^alpha", "--shared", "gamma"])
     XCTAssertEqual(shared.status, 2)
     XCTAssertEqual(shared.stderr, "error: --shared gamma: the formula has no parameter 'gamma' (its parameters: E, A, alpha)\n")
+  }
+}
+
+/// Named formula laws with published constants in `plan`, inputs a plan chooses (`--choose`),
+/// and compute rules (`--compute-rule`, the vocabulary law's 6(N + VW)D).
+final class ChosenInputCommandTests: XCTestCase {
+  func json(_ args: [String]) throws -> [String: Any] {
+    let r = try CLI.run(args + ["--format", "json"])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+  }
+
+  /// `plan --law vocab` at Tao et al.'s constants chooses N, D and V at 1e22 FLOPs (the values
+  /// solved independently: ScalingLawsTests.NamedFormulaTests), in JSON and CSV.
+  func testVocabPlanChoosesTheVocabulary() throws {
+    let args = ["plan", "--law", "vocab", "--flops", "1e22", "--choose", "V=1K:1M", "--at", "W=4096"]
+    let a = try json(args)
+    XCTAssertEqual(a["law"] as? String, "vocab")
+    XCTAssertEqual(a["params"] as! Double, 1179271048.0022361, accuracy: 1e-7 * 1.18e9)
+    XCTAssertEqual(a["tokens"] as! Double, 1251169931256.8494, accuracy: 1e-7 * 1.25e12)
+    XCTAssertEqual((a["inputs"] as! [String: Double])["V"]!, 37308.47791887438, accuracy: 1e-6 * 37308)
+    XCTAssertEqual(a["loss"] as! Double, -5.360390964485081, accuracy: 1e-12)
+    let csv = try CLI.run(args + ["--format", "csv"])
+    XCTAssertEqual(csv.status, 0)
+    XCTAssertTrue(csv.stdout.hasPrefix("law,query,flops,params,tokens,tokens_per_param,loss,chosen_V,chosen_V_lower,chosen_V_upper,notes\n"), csv.stdout)
+    let text = try CLI.run(args)
+    XCTAssertTrue(text.stdout.contains("    chosen V     = 37.3K (3.731e+04)\n"), text.stdout)
+    XCTAssertTrue(text.stdout.contains("note         = chosen: V = 37.3K (the loss-minimising value within 1K to 1M at this budget)"), text.stdout)
+    let listing = try CLI.run(["plan", "--list-laws"])
+    XCTAssertTrue(listing.stdout.contains("vocab\n    L = A1/(N/1e6)^beta + A2/(V*W/1e6)^alpha2 + B/(D/1e9)^beta - E: A1 = 1.8313851559554126"), listing.stdout)
+    XCTAssertTrue(listing.stdout.contains("compute rule C = 6*(N + V*W)*D"))
+  }
+
+  func testChooseAndAtErrors() throws {
+    let base = ["plan", "--law", "vocab", "--flops", "1e22"]
+    let cases: [([String], String)] = [
+      ([], "error: vocab: the law's input V (fitted from column 'vocab_size') has no value: give --at V=VALUE or let the plan choose it with --choose V=LO:HI"),
+      (["--choose", "V=1K:1M", "--choose", "W=1K:8K"], "Error: --choose: one input at a time (given: V, W); hold the others with --at."),
+      (["--choose", "V=1K:1M", "--at", "V=32K", "--at", "W=4096"], "Error: --choose V and --at V: an input is either held or chosen."),
+      (["--choose", "X=1:2", "--at", "W=4096"], "Error: --choose X: the law has no input 'X' (its other inputs: V, W)."),
+      (["--choose", "V=1M:1K", "--at", "W=4096"], "Error: --choose 'V=1M:1K': the range needs 0 < lo < hi (it is searched on a log scale)."),
+      (["--choose", "V=1K", "--at", "W=4096"], "Error: --choose 'V=1K': expected name=lo:hi with numbers, e.g. V=8K:512K."),
+      (["--choose", "N=1:2", "--at", "W=4096"], "Error: --choose N: N is what the plan chooses (or --params/--tokens/--flops sets) (its other inputs: V, W)."),
+    ]
+    for (args, message) in cases {
+      let r = try CLI.run(base + args)
+      XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+      XCTAssertEqual(r.stderr.components(separatedBy: "\n").first, message, args.joined(separator: " "))
+      XCTAssertEqual(r.stdout, "")
+    }
+    let fixed = try CLI.run(["plan", "--law", "vocab", "--params", "7e9", "--tokens", "1e12", "--choose", "V=1K:1M", "--at", "W=4096"])
+    XCTAssertEqual(fixed.status, 2)
+    XCTAssertEqual(
+      fixed.stderr,
+      "error: --params with --tokens fixes the run, so there is no optimum to choose V at: give --at V=VALUE (--choose applies to --flops, --target-loss, --params alone and --tokens alone)\n")
+    let dense = try CLI.run(["plan", "--flops", "1e22", "--choose", "V=1K:1M"])
+    XCTAssertEqual(dense.status, 2)
+    XCTAssertEqual(
+      dense.stderr.components(separatedBy: "\n").first, "Error: --choose V: --choose picks a fitted formula law's inputs, and chinchilla-epoch is not one.")
+  }
+
+  /// Unigram-normalised (negative) losses with vocabulary and width columns under other names:
+  /// `fit --law vocab` fits on the linear scale and prints it; its fit file records the compute
+  /// rule, which `plan` uses for the cost of a run.
+  func testVocabFitOfNegativeLossesAndItsComputeRule() throws {
+    let dir = try temporaryDirectory(self)
+    var rows = ["params,tokens,vocab,width,loss"]
+    let law = NamedFormula.vocab.law()
+    let p = try XCTUnwrap(NamedFormula.vocab.publishedValues)
+    var k = 0
+    for (n, w) in [(3e7, 512.0), (1e8, 768.0), (3e8, 1024.0), (1e9, 2048.0)] {
+      for v in [4096.0, 16384, 65536, 262144] {
+        for d in [2e9, 8e9, 3e10] {
+          k += 1
+          let wiggle = 0.004 * sin(Double(k) * 2.3)  // deterministic, zero-mean-ish noise
+          rows.append("\(n),\(d),\(Int(v)),\(Int(w)),\(law.predict(p, inputs: ["N": n, "D": d, "V": v, "W": w]) + wiggle)")
+        }
+      }
+    }
+    try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/v.csv", atomically: true, encoding: .utf8)
+    let args = ["fit", dir + "/v.csv", "--law", "vocab", "--vocab-column", "vocab", "--width-column", "width"]
+    let r = try CLI.run(args)
+    XCTAssertEqual(r.status, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("    converged    = yes"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("L_pred - L_obs"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("    points       = 48 (of 48 rows read)"), r.stdout)
+    let fit = dir + "/v.json"
+    XCTAssertEqual(try CLI.run(args + ["--format", "json", "--output", fit]).status, 0)
+    XCTAssertTrue(try String(contentsOfFile: fit, encoding: .utf8).contains("\"compute\": \"6*(N + V*W)*D\""))
+    let a = try json(["plan", "--law", fit, "--params", "1e8", "--tokens", "1e10", "--at", "V=32000", "--at", "W=768"])
+    XCTAssertEqual(a["flops"] as! Double, 6 * (1e8 + 32000 * 768) * 1e10, accuracy: 1e6)
+    let missing = try CLI.run(["fit", dir + "/v.csv", "--law", "vocab"])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertTrue(missing.stderr.contains("vocab_size"), missing.stderr)
+  }
+
+  func testComputeRuleFlag() throws {
+    let data = datasetsFolder() + "/olmo-ladder/olmo_ladder_1b.csv"
+    let base = ["fit", data, "--formula", FormulaCommandTests.chinchilla]
+    let cases: [([String], String)] = [
+      (["--compute-rule", "6*N*C"], "Error: --compute-rule: the compute rule 6*N*C names C: it gives C from N, D and the law's other inputs."),
+      (["--compute-rule", "6*N*V"], "Error: --compute-rule: the compute rule 6*N*V does not name D: it gives the FLOPs of training N parameters on D tokens."),
+      (["--compute-rule", "6*(N + V*W)*D"], "Error: --compute-rule: the compute rule 6*(N + V*W)*D names V, which is not an input of the law (its inputs: N, D); a rule reads N, D and the law's inputs only."),
+    ]
+    for (args, message) in cases {
+      let r = try CLI.run(base + args)
+      XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+      XCTAssertEqual(r.stderr.components(separatedBy: "\n").first, message, args.joined(separator: " "))
+    }
+    let caret = try CLI.run(base + ["--compute-rule", "6*(N*D"])
+    XCTAssertEqual(caret.status, 2)
+    XCTAssertTrue(caret.stderr.hasPrefix("Error: --compute-rule: '(' is never closed at column 3:\n  6*(N*D\n    ^\n"), caret.stderr)
+    let alone = try CLI.run(["fit", data, "--compute-rule", "8*N*D"])
+    XCTAssertEqual(alone.status, 2)
+    XCTAssertEqual(
+      alone.stderr.components(separatedBy: "\n").first,
+      "Error: --compute-rule does not apply without --formula (they describe a formula law's inputs and parameters).")
+    // A rule that counts 8ND: the fit file keeps it, and plan costs a run with it and splits a
+    // budget along it (D = C/(8N) at the optimum).
+    let dir = try temporaryDirectory(self)
+    let fit = dir + "/f.json"
+    XCTAssertEqual(try CLI.run(base + ["--compute-rule", "8*N*D", "--format", "json", "--output", fit]).status, 0)
+    let run = try json(["plan", "--law", fit, "--params", "1e9", "--tokens", "2e10"])
+    XCTAssertEqual(run["flops"] as! Double, 1.6e20, accuracy: 1e6)
+    let budget = try json(["plan", "--law", fit, "--flops", "1e22"])
+    XCTAssertEqual((budget["params"] as! Double) * (budget["tokens"] as! Double) * 8, 1e22, accuracy: 1e-9 * 1e22)
+  }
+
+  /// An MoE fit with bootstrap resamples plans with intervals at a given expert count, and a
+  /// plan that chooses E says when the answer is at the end of the range it was given.
+  func testMoEFitPlansWithIntervals() throws {
+    let dir = try temporaryDirectory(self)
+    let law = NamedFormula.moe.law()
+    let truth: [String: Double] = ["a": 400, "alpha": 0.34, "b": 410, "beta": 0.28, "c": 1.7, "delta": 0.2, "gamma": 0.02, "omega": 0.1, "zeta": 0.01]
+    let p = law.parameterNames.map { truth[$0]! }
+    var rows = ["params,tokens,experts,loss"]
+    var k = 0
+    for n in [3e7, 1e8, 3e8, 1e9] {
+      for e in [1.0, 2, 4, 8, 16, 32] {
+        for d in [2e9, 6e9, 2e10, 6e10] {
+          k += 1
+          rows.append("\(n),\(d),\(Int(e)),\(law.predict(p, inputs: ["N": n, "D": d, "E": e]) * exp(0.005 * sin(Double(k) * 2.3)))")
+        }
+      }
+    }
+    try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/moe.csv", atomically: true, encoding: .utf8)
+    let fit = dir + "/moe.json"
+    let r = try CLI.run(["fit", dir + "/moe.csv", "--law", "moe", "--bootstrap", "20", "--format", "json", "--output", fit])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let a = try json(["plan", "--law", fit, "--flops", "1e21", "--at", "E=8"])
+    let intervals = try XCTUnwrap(a["intervals"] as? [String: [Double]])
+    for key in ["params", "tokens", "loss"] {
+      let v = a[key] as! Double, i = try XCTUnwrap(intervals[key], key)
+      XCTAssertTrue(i[0] <= v && v <= i[1] && i[0] < i[1], "\(key) \(v) outside \(i)")
+    }
+    let chosen = try json(["plan", "--law", fit, "--flops", "1e21", "--choose", "E=1:64"])
+    XCTAssertEqual((chosen["inputs"] as! [String: Double])["E"]!, 64, accuracy: 1e-6)
+    XCTAssertNotNil((chosen["input_intervals"] as? [String: [Double]])?["E"])
+    let notes = chosen["notes"] as! [String]
+    XCTAssertTrue(notes.contains { $0.hasPrefix("WARNING: the chosen E = 64 is at an end of its range (1 to 64)") }, "\(notes)")
   }
 }

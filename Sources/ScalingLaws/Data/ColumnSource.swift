@@ -15,6 +15,8 @@ public enum ColumnSource: Sendable, Hashable, CustomStringConvertible {
   case flopsOverSixN
   /// x = log10(C) (the ladder's direct law).
   case logCompute
+  /// C from the law's compute rule (its text), or D from C by the same rule.
+  case computeRule(String)
 
   public var description: String {
     switch self {
@@ -23,6 +25,7 @@ public enum ColumnSource: Sendable, Hashable, CustomStringConvertible {
     case .sixND: return "6ND"
     case .flopsOverSixN: return "C/(6N)"
     case .logCompute: return DatasetLoader.logComputeColumn
+    case .computeRule(let text): return Self.rulePrefix + text
     }
   }
 
@@ -40,7 +43,9 @@ public enum ColumnSource: Sendable, Hashable, CustomStringConvertible {
     case "C/(6N)": self = .flopsOverSixN
     case DatasetLoader.logComputeColumn: self = .logCompute
     default:
-      if text.hasPrefix(Self.stepPrefix), let t = Double(text.dropFirst(Self.stepPrefix.count).filter { $0 != "," }) {
+      if text.hasPrefix(Self.rulePrefix) {
+        self = .computeRule(String(text.dropFirst(Self.rulePrefix.count)))
+      } else if text.hasPrefix(Self.stepPrefix), let t = Double(text.dropFirst(Self.stepPrefix.count).filter { $0 != "," }) {
         self = .stepTimesBatch(tokensPerStep: t)
       } else {
         self = .header(text)
@@ -49,6 +54,7 @@ public enum ColumnSource: Sendable, Hashable, CustomStringConvertible {
   }
 
   static let stepPrefix = "step x "
+  static let rulePrefix = "rule "
 }
 
 extension ColumnSource: ExpressibleByStringLiteral {

@@ -39,6 +39,19 @@ extension DatasetLoader {
                 file: name, line: table.lines[row],
                 "step 0 gives D = 0 tokens, which is not positive (drop it with \(OptionName.minStep) 1)")))
         }
+      } else if let c = flops, let n = params, let rule = options.flopsRule {
+        tokens = c.indices.map { row in rule.tokens(c[row], Self.ruleValues(table, row, N: n[row], D: 1)) ?? .nan }
+        sources[.tokens] = .computeRule(rule.text)
+        notes.append("D from C by the law's compute rule C = \(rule.text) (no tokens column)")
+        table.pending += table.pending.filter { $0.quantity == .flops || $0.quantity == .params }.map {
+          DatasetTable.Pending(row: $0.row, quantity: .tokens, error: $0.error)
+        }
+        for (row, d) in tokens!.enumerated() where !(d > 0 && d.isFinite) && c[row] > 0 && n[row] > 0 {
+          table.pending.append(
+            DatasetTable.Pending(
+              row: row, quantity: .tokens,
+              error: CSVError(file: name, line: table.lines[row], "no positive D costs C = \(String(format: "%g", c[row])) under the compute rule C = \(rule.text)")))
+        }
       } else if let c = flops, let n = params {
         tokens = zip(c, n).map { $0 / (6 * $1) }
         sources[.tokens] = .flopsOverSixN
@@ -52,7 +65,17 @@ extension DatasetLoader {
         throw CSVError(file: name, line: 1, hint)
       }
     }
-    if flops == nil, let d = tokens, let n = params {
+    if flops == nil, let d = tokens, let n = params, let rule = options.flopsRule {
+      flops = d.indices.map { row in rule.flops(Self.ruleValues(table, row, N: n[row], D: d[row])) }
+      sources[.flops] = .computeRule(rule.text)
+      notes.append("C = \(rule.text) (no flops column; the law's compute rule)")
+      for (row, c) in flops!.enumerated() where !c.isFinite && n[row].isFinite && d[row].isFinite {
+        table.pending.append(
+          DatasetTable.Pending(
+            row: row, quantity: .flops,
+            error: CSVError(file: name, line: table.lines[row], "the compute rule C = \(rule.text) gives \(c) at this row")))
+      }
+    } else if flops == nil, let d = tokens, let n = params {
       flops = zip(n, d).map { 6 * $0 * $1 }
       sources[.flops] = .sixND
       notes.append("C = 6ND (no flops column)")
@@ -85,5 +108,14 @@ extension DatasetLoader {
       }
     }
     return Derived(tokens: tokens, flops: flops, sources: sources, notes: notes)
+  }
+
+  /// A row's N, D and law inputs by name, for the compute rule.
+  static func ruleValues(_ table: DatasetTable, _ row: Int, N: Double, D: Double) -> [String: Double] {
+    var v: [String: Double] = [:]
+    for (name, values) in table.inputs { v[name] = values[row] }
+    v["N"] = N
+    v["D"] = D
+    return v
   }
 }

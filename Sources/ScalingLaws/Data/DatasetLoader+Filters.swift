@@ -116,6 +116,7 @@ extension DatasetLoader {
   var relevantQuantities: Set<Quantity> {
     var relevant: Set<Quantity> = required.union(required.contains(.tokens) ? [.tokens] : [])
     if options.schedule != nil { relevant.formUnion(Quantity.allCases.filter { $0.isScheduleRole }) }
+    if options.signedLoss { relevant.remove(.loss) }
     return relevant
   }
 

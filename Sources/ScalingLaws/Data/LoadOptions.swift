@@ -43,6 +43,13 @@ public struct LoadOptions: Sendable, Equatable {
   /// Open inputs a formula law reads: input name → column (`--input U=unique_tokens`), any
   /// finite numbers (K/M/B/T suffixes allowed).
   public var inputs: [String: String] = [:]
+  /// Whether the loss may be 0 or negative (a formula law with linear residuals, e.g. a
+  /// unigram-normalised loss); otherwise a loss must be positive.
+  public var signedLoss = false
+  /// The law's compute rule where it is not 6ND (a formula law's `--compute-rule`, the
+  /// vocabulary law's 6(N + VW)D): a file without a flops column gets C from it, one without a
+  /// tokens column D from C.
+  public var flopsRule: FlopsRule? = nil
 
   public init() {}
 }

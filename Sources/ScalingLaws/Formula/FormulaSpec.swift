@@ -17,6 +17,8 @@ public struct FormulaSpec: Sendable, Equatable {
   public var logScale: Set<String>
   /// Residuals log L̂ − log L (default) or L̂ − L (`linear`: a loss that can be 0 or negative).
   public var residual: Residual
+  /// The compute rule's text (`--compute-rule`; nil: ``ComputeRule/standardText``, 6*N*D).
+  public var compute: String?
 
   public enum Residual: String, Sendable, Equatable, CaseIterable {
     case log, linear
@@ -24,7 +26,7 @@ public struct FormulaSpec: Sendable, Equatable {
 
   public init(
     _ text: String, inputs: [String: String] = [:], bounds: [String: ClosedRange<Double>] = [:], starts: [String: Double] = [:],
-    logScale: Set<String> = [], residual: Residual = .log
+    logScale: Set<String> = [], residual: Residual = .log, compute: String? = nil
   ) {
     self.text = text
     self.inputs = inputs
@@ -32,6 +34,7 @@ public struct FormulaSpec: Sendable, Equatable {
     self.starts = starts
     self.logScale = logScale
     self.residual = residual
+    self.compute = compute
   }
 
   /// The built-in inputs a formula may use without declaring them, and the column role each reads.

@@ -28,6 +28,8 @@ public struct FormulaTape: Sendable {
   /// Slots in evaluation order, split by kind.
   private(set) var parameterSlots: [Int32] = []
   private(set) var pointSlots: [Int32] = []
+  /// Every slot in evaluation order (emission order is topological).
+  private(set) var allSlots: [Int32] = []
 
   public var slotCount: Int { codes.count }
 
@@ -40,6 +42,7 @@ public struct FormulaTape: Sendable {
     for s in 0..<codes.count {
       if perPoint[s] { pointSlots.append(Int32(s)) } else { parameterSlots.append(Int32(s)) }
     }
+    allSlots = (0..<codes.count).map { Int32($0) }
   }
 
   private struct Key: Hashable {
@@ -198,8 +201,7 @@ public struct FormulaTape: Sendable {
     var w = [Double](repeating: 0, count: slotCount)
     if gradient.count != variableCount { gradient = [Double](repeating: 0, count: variableCount) }
     for j in 0..<variableCount { gradient[j] = 0 }
-    let all = parameterSlots + pointSlots
-    let sorted = all.sorted()
+    let sorted = allSlots
     return x.withUnsafeBufferPointer { xp in
       v.withUnsafeMutableBufferPointer { vp in
         w.withUnsafeMutableBufferPointer { wp in
@@ -217,7 +219,7 @@ public struct FormulaTape: Sendable {
   /// The value at one assignment of every variable.
   public func value(_ x: [Double]) -> Double {
     var v = [Double](repeating: 0, count: slotCount)
-    let sorted = (parameterSlots + pointSlots).sorted()
+    let sorted = allSlots
     return x.withUnsafeBufferPointer { xp in
       v.withUnsafeMutableBufferPointer { vp in
         run(sorted, xp.baseAddress!, vp.baseAddress!)

@@ -14,6 +14,8 @@ public struct FormulaLaw: ScalingLaw {
   /// Inputs in order of first use.
   public let inputNames: [String]
   public let exponentNames: Set<String>
+  /// The law's compute rule (C from N, D and its other inputs; 6*N*D unless the spec says).
+  public let compute: ComputeRule
   let transforms: [ParameterTransform]
   /// The formula over parameters and the raw inputs (predictions, the planner).
   let tape: FormulaTape
@@ -72,6 +74,14 @@ public struct FormulaLaw: ScalingLaw {
     for (k, s) in spec.starts.sorted(by: { $0.key < $1.key }) where spec.bounds[k] == nil && s < 0 {
       throw FormulaError("--start \(k)=\(fmt(s)) is negative, and parameters are kept at 0 or above unless --bound says otherwise (e.g. --bound \(k)=-10:10)")
     }
+    let rule: ComputeRule
+    if let text = spec.compute {
+      rule = try ComputeRule(text)
+      try rule.check(against: inputs)
+    } else {
+      rule = .standard
+    }
+    compute = rule
     self.spec = spec
     self.root = root
     parameterNames = params

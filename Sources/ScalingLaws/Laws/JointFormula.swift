@@ -67,7 +67,7 @@ public struct JointFormula: Sendable {
       }
     }
     let logs = Set(base.logScale.flatMap { p in groups.indices.map { name(p, group: $0) } })
-    return FormulaSpec(joint!.text, inputs: inputs, bounds: bounds, starts: starts, logScale: logs, residual: base.residual)
+    return FormulaSpec(joint!.text, inputs: inputs, bounds: bounds, starts: starts, logScale: logs, residual: base.residual, compute: base.compute)
   }
 
   /// The groups' datasets as one, with the indicator inputs.

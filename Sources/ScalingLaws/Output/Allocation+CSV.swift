@@ -7,6 +7,8 @@ extension Allocation {
     var header = ["law", "query", "flops", "params", "tokens", "tokens_per_param", "loss"]
     for k in intervalKeys { header += ["\(k)_lower", "\(k)_upper"] }
     if dataConstrained { header += ["unique_tokens", "epochs"] }
+    let chosen = Array(Set(rows.flatMap { $0.inputs.keys })).sorted()
+    for k in chosen { header += ["chosen_\(k)", "chosen_\(k)_lower", "chosen_\(k)_upper"] }
     if inferenceAware {
       header += ["training_flops", "inference_flops", "total_flops", "chinchilla_params", "chinchilla_tokens", "saving_fraction"]
     }
@@ -17,6 +19,10 @@ extension Allocation {
       var r = [law.name, a.query, csvNumber(a.flops), csvNumber(a.params), csvNumber(a.tokens), csvNumber(a.tokensPerParam), csvNumber(a.loss)]
       for k in intervalKeys { r += a.intervals[k].map { [csvNumber($0.0), csvNumber($0.1)] } ?? ["", ""] }
       if dataConstrained { r += [a.uniqueTokens.map(csvNumber) ?? "", a.epochs.map(csvNumber) ?? ""] }
+      for k in chosen {
+        r.append(a.inputs[k].map(csvNumber) ?? "")
+        r += a.intervals["input:\(k)"].map { [csvNumber($0.0), csvNumber($0.1)] } ?? ["", ""]
+      }
       if inferenceAware {
         if let i = a.inference {
           r += [csvNumber(i.trainingFlops), csvNumber(i.inferenceFlops), csvNumber(i.totalFlops), csvNumber(i.chinchillaParams), csvNumber(i.chinchillaTokens), csvNumber(i.savingFraction)]

@@ -17,6 +17,11 @@ extension Allocation {
       kv.append(("unique_tokens", .num(u)))
       kv.append(("epochs", .num(tokens / u)))
     }
+    if !inputs.isEmpty {
+      kv.append(("inputs", .object(inputs.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })))
+      let iv = inputs.keys.sorted().compactMap { k in intervals["input:\(k)"].map { (k, JSONValue.array([.num($0.0), .num($0.1)])) } }
+      if !iv.isEmpty { kv.append(("input_intervals", .object(iv))) }
+    }
     if let r = inference {
       kv.append((
         "inference",
@@ -89,6 +94,10 @@ extension Allocation {
     s += "    tokens D     = \(shortCount(tokens)) (\(number("%.4g", tokens)))\(iv("tokens", shortCount))\n"
     s += "    tokens/param = \(ratioText(tokensPerParam))\n"
     if let e = epochs { s += "    epochs       = \(number("%.2f", e))\n" }
+    for (k, v) in inputs.sorted(by: { $0.key < $1.key }) {
+      let label = "chosen \(k)".padding(toLength: max(12, k.count + 7), withPad: " ", startingAt: 0)
+      s += "    \(label) = \(shortCount(v)) (\(number("%.4g", v)))\(iv("input:\(k)", shortCount))\n"
+    }
     s += "    loss         = \(number("%.4f", loss))\(iv("loss") { number("%.4f", $0) })\n"
     if let r = inference {
       s += "    training     = \(number("%.4g", r.trainingFlops)) FLOPs; inference \(number("%.4g", r.inferenceFlops)); total \(number("%.4g", r.totalFlops))\n"

@@ -152,6 +152,7 @@ extension FitDocument.Record.FormulaRecord {
       ("starts", .object((starts ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
       ("log_scale", .array((logScale ?? []).map { .string($0) })),
       ("residual", .string(residual ?? "log")),
+      ("compute", .string(compute ?? ComputeRule.standardText)),
     ])
   }
 }

@@ -24,9 +24,9 @@ extension LawFit {
     if let searchNote { s += "                   \(searchNote)\n" }
     s += "    tolerances   = \(tolerances)\n"
     s += "    |gradient|   = \(number("%.3g", gradientNorm))\n"
-    let pad = String(repeating: " ", count: 3 - residualScale.count)
-    s += "    RMSE (\(residualScale))\(pad)   = \(number("%.6g", rmseLog))\n"
-    s += "    R^2 (\(residualScale))\(pad)    = \(r2Log.isFinite ? number("%.6f", r2Log) : "n/a (the \(kind.isMetricLaw ? "values" : "losses") do not vary)")\n"
+    func label(_ l: String) -> String { l.padding(toLength: max(13, l.count + 1), withPad: " ", startingAt: 0) }
+    s += "    \(label("RMSE (\(residualScale))"))= \(number("%.6g", rmseLog))\n"
+    s += "    \(label("R^2 (\(residualScale))"))= \(r2Log.isFinite ? number("%.6f", r2Log) : "n/a (the \(kind.isMetricLaw ? "values" : "losses") do not vary)")\n"
     if let yRange {
       s += "    y-range      = [\(fmt(yRange.lowerBound)), \(fmt(yRange.upperBound))] (\(levelsBounded ? "b and a + b kept inside it: the unbounded curve left it within the data" : "the curve inside it over the data's x range"))\n"
     }

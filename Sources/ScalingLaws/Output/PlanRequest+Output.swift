@@ -68,6 +68,14 @@ extension PlanningLaw {
     }
     let k = KaplanFrontier()
     s += "kaplan\n    N_opt = 1.3e9 C^0.73, D_opt = 2e10 C^0.27, L = (3.1e8/C)^0.050 (C in PF-days = 8.64e19 FLOPs)\n    source: \(k.source)\n"
+    for f in NamedFormula.all where f.publishedValues != nil {
+      let law = f.law()
+      let values = law.parameterNames.map { "\($0) = \(f.published[$0]!)" }.joined(separator: ", ")
+      let inputs = f.inputs.map { "\($0.name) (--at \($0.name)=VALUE or --choose \($0.name)=LO:HI)" }.joined(separator: ", ")
+      s += "\(f.name)\n    L = \(f.text): \(values)\n"
+      s += "    inputs besides N and D: \(inputs); compute rule C = \(law.compute.text)\n"
+      s += "    source: \(f.publishedSource ?? f.source)\n"
+    }
     return s
   }
 }

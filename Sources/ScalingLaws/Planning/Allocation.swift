@@ -16,6 +16,9 @@ public struct Allocation: Sendable {
   public var experts: ExpertAllocation? = nil
   /// Unique tokens and epochs for a data-constrained plan.
   public var uniqueTokens: Double? = nil
+  /// The values the plan chose for a fitted law's chosen inputs (`--choose E=1:64`); their
+  /// intervals are under "input:NAME".
+  public var inputs: [String: Double] = [:]
 
   public var tokensPerParam: Double { tokens / params }
   public var epochs: Double? { uniqueTokens.map { tokens / $0 } }

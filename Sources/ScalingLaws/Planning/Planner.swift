@@ -70,7 +70,7 @@ public struct Planner: Sendable {
     case .frontier(let f, let samples):
       return frontierAllocation(query: "flops", C, f, samples) { _ in C }
     case .fitted(let f, let samples):
-      return fittedAllocation(query: "flops", f, samples) { s in s.optimum(flops: C).map { (C, $0.params, $0.tokens, $0.loss) } }
+      return fittedAllocation(query: "flops", f, samples) { s in s.optimum(flops: C).map { FittedAnswer(C, $0) } }
     }
   }
 
@@ -112,7 +112,7 @@ public struct Planner: Sendable {
         throw PlanError("\(OptionName.targetLoss) \(L) is not reached by \(f.name) at any budget from 1e12 to 1e40 FLOPs (its optimal loss there runs from \(f.optimum(flops: 1e12).map { String(format: "%.4f", $0.loss) } ?? "n/a") to \(f.optimum(flops: 1e40).map { String(format: "%.4f", $0.loss) } ?? "n/a"))")
       }
       var a = fittedAllocation(query: "target-loss", f, samples) { s in
-        s.flops(forLoss: L).flatMap { C in s.optimum(flops: C).map { (C, $0.params, $0.tokens, L) } }
+        s.flops(forLoss: L).flatMap { C in s.optimum(flops: C).map { FittedAnswer(C, $0, loss: L) } }
       }
       a.loss = L
       a.intervals["loss"] = nil
@@ -163,10 +163,13 @@ public struct Planner: Sendable {
       return a
     case .fitted(let f, let samples):
       if let L = targetLoss {
+        try Self.refuseChosen(f, "--params with \(OptionName.targetLoss)")
         guard f.tokens(params: N, loss: L) != nil else {
           throw PlanError("\(OptionName.targetLoss) \(L) is unreachable with \(shortCount(N)) parameters under \(f.name) (its loss at 1e30 tokens is \(String(format: "%.4f", f.loss(params: N, tokens: 1e30))))")
         }
-        var a = fittedAllocation(query: "params+target-loss", f, samples) { s in s.tokens(params: N, loss: L).map { (6 * N * $0, N, $0, L) } }
+        var a = fittedAllocation(query: "params+target-loss", f, samples) { s in
+          s.tokens(params: N, loss: L).map { FittedAnswer(flops: s.flops(params: N, tokens: $0), params: N, tokens: $0, loss: L) }
+        }
         a.intervals["loss"] = nil
         a.intervals["params"] = nil
         return a
@@ -175,7 +178,7 @@ public struct Planner: Sendable {
         throw PlanError("no budget from 1e12 to 1e40 FLOPs has \(shortCount(N)) parameters as its optimum under \(f.name)")
       }
       var a = fittedAllocation(query: "params", f, samples) { s in
-        s.flops(forParams: N).flatMap { C in s.optimum(flops: C).map { (C, N, $0.tokens, $0.loss) } }
+        s.flops(forParams: N).flatMap { C in s.optimum(flops: C).map { var o = $0; o.params = N; return FittedAnswer(C, o) } }
       }
       a.params = N
       a.intervals["params"] = nil
@@ -205,7 +208,11 @@ public struct Planner: Sendable {
     case .frontier(let f, _):
       throw Self.needsLossOfND(f, "--params with --tokens (the cost question)")
     case .fitted(let f, let samples):
-      var a = fittedAllocation(query: "params+tokens", f, samples) { s in (C, N, D, s.loss(params: N, tokens: D)) }
+      try Self.refuseChosen(f, "--params with --tokens")
+      let C = f.flops(params: N, tokens: D)
+      var a = fittedAllocation(query: "params+tokens", f, samples) { s in
+        FittedAnswer(flops: s.flops(params: N, tokens: D), params: N, tokens: D, loss: s.loss(params: N, tokens: D))
+      }
       if let o = f.optimum(flops: C) {
         a.notes.append(
           "the compute-optimal split of the same \(String(format: "%.3g", C)) FLOPs under this law: N = \(shortCount(o.params)), D = \(shortCount(o.tokens)) (D/N = \(ratioText(o.tokens / o.params))), loss \(String(format: "%.4f", o.loss))")
@@ -231,7 +238,7 @@ public struct Planner: Sendable {
       return a
     case .fitted(let f, let samples):
       var a = fittedAllocation(query: "tokens", f, samples) { s in
-        s.flops(forTokens: D).flatMap { C in s.optimum(flops: C).map { (C, $0.params, D, $0.loss) } }
+        s.flops(forTokens: D).flatMap { C in s.optimum(flops: C).map { var o = $0; o.tokens = D; return FittedAnswer(C, o) } }
       }
       a.tokens = D
       a.intervals["tokens"] = nil
@@ -239,17 +246,63 @@ public struct Planner: Sendable {
     }
   }
 
+  /// One answer of a fitted formula law: (C, N, D, L) and the values the plan chose for the
+  /// law's chosen inputs (with those at an end of their range).
+  struct FittedAnswer {
+    var flops: Double
+    var params: Double
+    var tokens: Double
+    var loss: Double
+    var inputs: [String: Double] = [:]
+    var atRangeEnd: [String] = []
+
+    init(flops: Double, params: Double, tokens: Double, loss: Double) {
+      (self.flops, self.params, self.tokens, self.loss) = (flops, params, tokens, loss)
+    }
+
+    init(_ C: Double, _ o: FittedLaw.Optimum, loss: Double? = nil) {
+      (flops, params, tokens, self.loss) = (C, o.params, o.tokens, loss ?? o.loss)
+      inputs = o.inputs
+      atRangeEnd = o.atRangeEnd
+    }
+  }
+
+  /// A fixed run has no optimum to choose an input at: the question needs --at for it.
+  static func refuseChosen(_ f: FittedLaw, _ what: String) throws {
+    guard let name = f.chosenInputs.keys.sorted().first else { return }
+    throw PlanError("\(what) fixes the run, so there is no optimum to choose \(name) at: give --at \(name)=VALUE (--choose applies to --flops, --target-loss, --params alone and --tokens alone)")
+  }
+
   /// A fitted formula law's answer: `pick` under the fit and under each bootstrap resample (the
-  /// intervals). A question the fit itself cannot answer gives a non-finite answer, refused by
-  /// `PlanRequest.answers` with the question named.
+  /// intervals, also for each chosen input). A question the fit itself cannot answer gives a
+  /// non-finite answer, refused by `PlanRequest.answers` with the question named.
   private func fittedAllocation(
-    query: String, _ f: FittedLaw, _ samples: [FittedLaw], _ pick: (FittedLaw) -> (Double, Double, Double, Double)?
+    query: String, _ f: FittedLaw, _ samples: [FittedLaw], _ pick: (FittedLaw) -> FittedAnswer?
   ) -> Allocation {
-    let (C, N, D, L) = pick(f) ?? (.nan, .nan, .nan, .nan)
-    var a = Allocation(query: query, flops: C, params: N, tokens: D, loss: L)
-    addIntervals(&a, samples, pick)
+    let main = pick(f)
+    var a = Allocation(query: query, flops: main?.flops ?? .nan, params: main?.params ?? .nan, tokens: main?.tokens ?? .nan, loss: main?.loss ?? .nan)
+    var answers: [FittedAnswer?] = []
+    addIntervals(&a, samples) { s -> (Double, Double, Double, Double)? in
+      let r = pick(s)
+      answers.append(r)
+      return r.map { ($0.flops, $0.params, $0.tokens, $0.loss) }
+    }
     if !f.fixedInputs.isEmpty {
       a.notes.append("held: \(f.fixedInputs.sorted { $0.key < $1.key }.map { "\($0.key) = \(shortCount($0.value))" }.joined(separator: ", ")) (the law's other inputs)")
+    }
+    if let main {
+      a.inputs = main.inputs
+      let lo = (1 - confidence) / 2
+      for (name, _) in main.inputs.sorted(by: { $0.key < $1.key }) {
+        let column = answers.compactMap { $0?.inputs[name] }.filter(\.isFinite)
+        if column.count >= 2 { a.intervals["input:\(name)"] = (percentile(column, lo), percentile(column, 1 - lo)) }
+        let range = f.chosenInputs[name].map { "\(shortCount($0.lowerBound)) to \(shortCount($0.upperBound))" } ?? ""
+        if main.atRangeEnd.contains(name) {
+          a.notes.append(.warning("the chosen \(name) = \(shortCount(main.inputs[name]!)) is at an end of its range (\(range)): the law prefers \(name) beyond it; widen --choose or hold it with --at"))
+        } else {
+          a.notes.append("chosen: \(name) = \(shortCount(main.inputs[name]!)) (the loss-minimising value within \(range) at this budget)")
+        }
+      }
     }
     return a
   }

@@ -35,11 +35,21 @@ public enum PlanningLaw: Sendable {
     return .total
   }
 
-  /// Named laws: the `--law` values of `scaling plan` (default `chinchilla-epoch`).
-  public static let namedLaws: [String] = ChinchillaConstants.named.map { $0.name } + ["kaplan"]
+  /// Named laws: the `--law` values of `scaling plan` (default `chinchilla-epoch`): the
+  /// Chinchilla-form sets, Kaplan's frontier, and the named formula laws with published
+  /// constants (`vocab`, `data-constrained`), planned numerically like a fitted formula.
+  public static let namedLaws: [String] =
+    ChinchillaConstants.named.map { $0.name } + ["kaplan"] + NamedFormula.all.filter { $0.publishedValues != nil }.map { $0.name }
 
   public static func named(_ name: String) -> PlanningLaw? {
     if name == "kaplan" { return .kaplan(KaplanFrontier()) }
+    if let f = NamedFormula.named(name), let p = f.publishedValues {
+      // The texts and constants are fixed and tested (every named formula has N and D).
+      guard let law = try? FittedLaw(name: f.name, source: f.publishedSource ?? f.source, law: f.law(), parameters: p) else {
+        preconditionFailure("named law \(name) does not plan")
+      }
+      return .fitted(law, samples: [])
+    }
     return ChinchillaConstants.named.first { $0.name == name }.map { .chinchilla($0, samples: []) }
   }
 
@@ -53,6 +63,14 @@ public enum PlanningLaw: Sendable {
     guard case .fitted(var f, let samples) = self else { return self }
     f.fixedInputs.merge(values) { $1 }
     return .fitted(f, samples: samples.map { var s = $0; s.fixedInputs.merge(values) { $1 }; return s })
+  }
+
+  /// The law with its formula inputs in `ranges` chosen by the plan (a fitted formula law; others
+  /// are returned as they are).
+  public func choosing(_ ranges: [String: ClosedRange<Double>]) -> PlanningLaw {
+    guard case .fitted(var f, let samples) = self else { return self }
+    f.chosenInputs.merge(ranges) { $1 }
+    return .fitted(f, samples: samples.map { var s = $0; s.chosenInputs.merge(ranges) { $1 }; return s })
   }
 
   /// The law under another name (a fitted formula law; others are returned as they are).

@@ -105,9 +105,11 @@ public struct FitDocument: Decodable, Sendable {
       public var starts: [String: Double]?
       public var logScale: [String]?
       public var residual: String?
+      /// The compute rule's text (absent in files before it: 6*N*D).
+      public var compute: String?
 
       enum CodingKeys: String, CodingKey {
-        case inputs, bounds, starts, residual
+        case inputs, bounds, starts, residual, compute
         case logScale = "log_scale"
       }
 
@@ -117,6 +119,7 @@ public struct FitDocument: Decodable, Sendable {
         starts = spec.starts
         logScale = spec.logScale.sorted()
         residual = spec.residual.rawValue
+        compute = spec.compute ?? ComputeRule.standardText
       }
 
       /// The spec of `formula` with these settings; nil for a record that does not make one.
@@ -129,7 +132,8 @@ public struct FitDocument: Decodable, Sendable {
           b[k] = lo...hi
         }
         guard let r = FormulaSpec.Residual(rawValue: residual ?? "log") else { return nil }
-        return FormulaSpec(formula, inputs: inputs ?? [:], bounds: b, starts: starts ?? [:], logScale: Set(logScale ?? []), residual: r)
+        let rule = compute.flatMap { $0 == ComputeRule.standardText ? nil : $0 }
+        return FormulaSpec(formula, inputs: inputs ?? [:], bounds: b, starts: starts ?? [:], logScale: Set(logScale ?? []), residual: r, compute: rule)
       }
     }
 

@@ -81,7 +81,7 @@ public struct FitFile: Sendable {
       guard let q = Quantity(rawValue: role) else { continue }
       switch ColumnSource(recorded: src) {
       case .stepTimesBatch(let t): tps = t
-      case .sixND, .flopsOverSixN: continue
+      case .sixND, .flopsOverSixN, .computeRule: continue
       case .logCompute, .header: columns[q] = src
       }
     }

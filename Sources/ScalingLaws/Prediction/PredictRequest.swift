@@ -63,6 +63,8 @@ public struct PredictRequest: Sendable {
     // A formula law's inputs: the columns the fit read them from, unless the caller names others.
     if let f = fit.law.baseLaw as? FormulaLaw {
       for (name, column) in f.spec.inputs where options.inputs[name] == nil { options.inputs[name] = column }
+      options.signedLoss = f.linearResponse
+      options.flopsRule = f.compute.flopsRule
     }
     if fit.kind.modelsSchedule { options.schedule = schedule ?? fit.schedule ?? ScheduleOptions() }
     var required = fit.law.required

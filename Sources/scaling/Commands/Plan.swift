@@ -60,12 +60,18 @@ extension ScalingTool {
       try destination.check(inputs: [law])
       var planningLaw = try resolveLaw()
       let held = try question.atValues()
+      let chosen = try question.chosenRanges()
       if case .fitted(let f, _) = planningLaw {
-        for name in held.keys.sorted() where !f.otherInputs.contains(name) {
-          throw ValidationError(
-            "--at \(name): \(["N", "D", "C"].contains(name) ? "\(name) is what the plan chooses (or --params/--tokens/--flops sets)" : "the law has no input '\(name)'") (its other inputs: \(f.otherInputs.isEmpty ? "none" : f.otherInputs.joined(separator: ", "))).")
+        for (flag, names) in [("--at", held.keys.sorted()), ("--choose", chosen.keys.sorted())] {
+          for name in names where !f.otherInputs.contains(name) {
+            throw ValidationError(
+              "\(flag) \(name): \(["N", "D", "C"].contains(name) ? "\(name) is what the plan chooses (or --params/--tokens/--flops sets)" : "the law has no input '\(name)'") (its other inputs: \(f.otherInputs.isEmpty ? "none" : f.otherInputs.joined(separator: ", "))).")
+          }
         }
-        planningLaw = planningLaw.holding(held)
+        if let both = chosen.keys.sorted().first(where: { held[$0] != nil }) {
+          throw ValidationError("--choose \(both) and --at \(both): an input is either held or chosen.")
+        }
+        planningLaw = planningLaw.holding(held).choosing(chosen)
         if case .fitted(let g, _) = planningLaw, let missing = g.missingInput(),
           !(question.uniqueTokens != nil && g.otherInputs.filter({ g.fixedInputs[$0] == nil }) == ["U"])
         {
@@ -73,6 +79,8 @@ extension ScalingTool {
         }
       } else if let name = held.keys.sorted().first {
         throw ValidationError("--at \(name): --at holds a fitted formula law's inputs, and \(planningLaw.name) is not one.")
+      } else if let name = chosen.keys.sorted().first {
+        throw ValidationError("--choose \(name): --choose picks a fitted formula law's inputs, and \(planningLaw.name) is not one.")
       }
       var planner = Planner(law: planningLaw)
       planner.confidence = 0.95

@@ -116,6 +116,8 @@ struct DataOptions: ParsableArguments {
     var o = loadOptions
     o.finalByDefault = !f.inputNames.contains("S") && checkpoints != .all
     o.inputs = f.spec.inputs
+    o.signedLoss = f.linearResponse
+    o.flopsRule = f.compute.flopsRule
     return o
   }
 

@@ -32,21 +32,38 @@ struct FormulaOptions: ParsableArguments {
     return out
   }
 
+  @Option(
+    help: ArgumentHelp(
+      "The formula law's compute rule: training FLOPs from N, D and its inputs, e.g. '6*(N + V*W)*D' (default 6*N*D); plan holds C fixed along it.",
+      valueName: "formula"))
+  var computeRule: String?
+
   @Option(help: "--law data-constrained: the column of unique tokens U (default unique_tokens).")
   var uniqueTokensColumn: String?
+  @Option(help: "--law moe: the column of the number of experts E (default experts; 1 for a dense model).")
+  var expertsColumn: String?
+  @Option(help: "--law vocab: the column of the vocabulary size V (default vocab_size).")
+  var vocabColumn: String?
+  @Option(help: "--law vocab: the column of the embedding width W, the vocabulary parameters being V*W (default d_model).")
+  var widthColumn: String?
 
   /// The named laws' input column flags, by input.
-  static let columnFlags: [(input: String, flag: String)] = [("U", "--unique-tokens-column")]
+  static let columnFlags: [(input: String, flag: String)] = [
+    ("U", "--unique-tokens-column"), ("E", "--experts-column"), ("V", "--vocab-column"), ("W", "--width-column"),
+  ]
 
   /// Input → column from the named laws' column flags.
   var namedColumns: [String: String] {
     var out: [String: String] = [:]
     if let c = uniqueTokensColumn { out["U"] = c }
+    if let c = expertsColumn { out["E"] = c }
+    if let c = vocabColumn { out["V"] = c }
+    if let c = widthColumn { out["W"] = c }
     return out
   }
 
   /// The flags that mean nothing without --formula.
-  static let dependentFlags = ["--input", "--bound", "--start", "--log-scale", "--residual"]
+  static let dependentFlags = ["--input", "--bound", "--start", "--log-scale", "--residual", "--compute-rule"]
 
   func validate() throws {
     if formula == nil {
@@ -84,19 +101,31 @@ struct FormulaOptions: ParsableArguments {
       starts[name] = v
     }
     let logs = Set(logScale.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
-    return FormulaSpec(text, inputs: inputs, bounds: bounds, starts: starts, logScale: logs, residual: residual ?? .log)
+    return FormulaSpec(text, inputs: inputs, bounds: bounds, starts: starts, logScale: logs, residual: residual ?? .log, compute: computeRule)
   }
 
-  /// The formula law (nil without --formula); a formula that does not parse names the column.
+  /// The formula law (nil without --formula); a formula or compute rule that does not parse
+  /// names the column.
   func law() throws -> FormulaLaw? {
     guard let spec = try spec() else { return nil }
+    var plain = spec
+    plain.compute = nil
+    let law = try Self.usage(flag: "--formula", text: spec.text) { try FormulaLaw(plain) }
+    guard let rule = spec.compute else { return law }
+    try Self.usage(flag: "--compute-rule", text: rule) { try ComputeRule(rule).check(against: law.inputNames) }
+    return try Self.usage(flag: "--compute-rule", text: rule) { try FormulaLaw(spec) }
+  }
+
+  /// `make()`, with a ``FormulaError`` as the flag's usage error (a caret under the column).
+  @discardableResult
+  static func usage<T>(flag: String, text: String, _ make: () throws -> T) throws -> T {
     do {
-      return try FormulaLaw(spec)
+      return try make()
     } catch let e as FormulaError {
       if let c = e.column {
-        throw ValidationError("--formula: \(e.message) at column \(c):\n  \(spec.text)\n  \(String(repeating: " ", count: c - 1))^")
+        throw ValidationError("\(flag): \(e.message) at column \(c):\n  \(text)\n  \(String(repeating: " ", count: c - 1))^")
       }
-      throw ValidationError("--formula: \(e.message).")
+      throw ValidationError("\(flag): \(e.message).")
     }
   }
 

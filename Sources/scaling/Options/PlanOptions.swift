@@ -41,6 +41,29 @@ struct PlanOptions: ParsableArguments {
     return out
   }
 
+  @Option(
+    help: ArgumentHelp(
+      "A fitted formula law's other input that the plan chooses within a range (the loss-minimising value at each budget, searched on a log scale), e.g. V=8K:512K; one input.",
+      valueName: "name=lo:hi"))
+  var choose: [String] = []
+
+  /// `--choose NAME=lo:hi`, each parsed (K/M/B/T suffixes; 0 < lo < hi).
+  func chosenRanges() throws -> [String: ClosedRange<Double>] {
+    var out: [String: ClosedRange<Double>] = [:]
+    for item in choose {
+      let (name, text) = try FormulaOptions.pair(item, flag: "--choose", example: "V=8K:512K")
+      let ends = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+      guard ends.count == 2, let lo = Count(argument: ends[0])?.value, let hi = Count(argument: ends[1])?.value else {
+        throw ValidationError("--choose '\(item)': expected name=lo:hi with numbers, e.g. V=8K:512K.")
+      }
+      guard lo > 0, lo < hi else { throw ValidationError("--choose '\(item)': the range needs 0 < lo < hi (it is searched on a log scale).") }
+      guard out[name] == nil else { throw ValidationError("--choose \(name) is given twice.") }
+      out[name] = lo...hi
+    }
+    guard out.count <= 1 else { throw ValidationError("--choose: one input at a time (given: \(out.keys.sorted().joined(separator: ", "))); hold the others with --at.") }
+    return out
+  }
+
   @Flag(help: "With --inference-tokens: minimise lifetime dollars, training plus serving (see `scaling serve`); the inference tokens count output tokens.")
   var serving = false
   @OptionGroup var servingOptions: ServingOptions
