@@ -306,6 +306,28 @@ add "batch: 10,000 Chinchilla fits (150,000 rows) as JSON Lines (2 cores)" "${WA
 measure $BIN fit "$OUT/batch_10k.csv" --group-column group --format jsonl --shard 2/4 --output "$OUT/batch-2.jsonl"
 add "batch: shard 2/4 of the same (2,500 fits; 2 cores)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
 
+# 4c. a 2,000-run learning-rate and batch sweep (10 sizes x 4 token counts x 10 LRs x 5 batches)
+# with 1,000 bootstrap resamples (issue 36: <= 5 s on 2 cores)
+if [ ! -f "$OUT/sweep_2000.csv" ]; then
+  python3 - "$OUT/sweep_2000.csv" <<'PY'
+import sys, math, random
+random.seed(3)
+with open(sys.argv[1], "w") as f:
+    f.write("params,tokens,peak_lr,batch_tokens,loss\n")
+    for i in range(10):
+        n = 3e7 * 1.6 ** i
+        for d in (2e9, 6e9, 2e10, 6e10):
+            e = 1.79 * n ** -0.713 * d ** 0.307; b = 0.58 * d ** 0.571
+            for k in range(10):
+                for j in range(5):
+                    u = (k - 4.5) * 0.5 * math.log(2); v = (j - 2) * math.log(2)
+                    L = (1.8172 + 482.01 / n ** 0.3478 + 2085.43 / d ** 0.3658) * (1 + 0.01 * u * u + 0.005 * v * v) * math.exp(random.gauss(0, 0.002))
+                    f.write(f"{n:.6g},{d:.6g},{e * math.exp(u):.6g},{b * math.exp(v):.6g},{L:.6f}\n")
+PY
+fi
+measure $BIN hparams "$OUT/sweep_2000.csv" --bootstrap 1000 --format json
+add "hparams: 2,000-run sweep, 1,000 bootstrap resamples (2 cores; target <= 5 s)" "${WALL}s" "-" "-" "-" "-" "${RSS} KB"
+
 # 5. make demo after the build: the OLMo-ladder report (1,000 run-level resamples of the curve
 # law, nine downstream ladders with 200 paired resamples each, 24 figures rendered), and the
 # small demo (mini-Pythia, make demo-small)

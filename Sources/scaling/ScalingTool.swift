@@ -8,7 +8,7 @@ struct ScalingTool: ParsableCommand {
     commandName: "scaling",
     abstract: "Fit neural scaling laws to training results, and plan compute budgets.",
     version: "0.1.0",
-    subcommands: [Fit.self, Predict.self, LadderCommand.self, Plan.self, Compare.self, Report.self, Flops.self, Serve.self, Inspect.self])
+    subcommands: [Fit.self, Predict.self, LadderCommand.self, Plan.self, Hparams.self, Compare.self, Report.self, Flops.self, Serve.self, Inspect.self])
 
   /// Exit codes: 0 success, 1 bad data or a failed computation, 2 bad usage (flags).
   static func main() {

@@ -6,6 +6,10 @@ extension Allocation {
     let inferenceAware = rows.contains { $0.inference != nil }
     var header = ["law", "query", "flops", "params", "tokens", "tokens_per_param", "loss"]
     for k in intervalKeys { header += ["\(k)_lower", "\(k)_upper"] }
+    let advised = rows.contains { $0.hyperparameters != nil }
+    if advised {
+      header += ["learning_rate", "learning_rate_lower", "learning_rate_upper", "batch_tokens", "batch_tokens_lower", "batch_tokens_upper", "batch_sequences"]
+    }
     if dataConstrained { header += ["unique_tokens", "epochs"] }
     let chosen = Array(Set(rows.flatMap { $0.inputs.keys })).sorted()
     for k in chosen { header += ["chosen_\(k)", "chosen_\(k)_lower", "chosen_\(k)_upper"] }
@@ -18,6 +22,12 @@ extension Allocation {
     for a in rows {
       var r = [law.name, a.query, csvNumber(a.flops), csvNumber(a.params), csvNumber(a.tokens), csvNumber(a.tokensPerParam), csvNumber(a.loss)]
       for k in intervalKeys { r += a.intervals[k].map { [csvNumber($0.0), csvNumber($0.1)] } ?? ["", ""] }
+      if advised {
+        let h = a.hyperparameters
+        func bounds(_ k: String) -> [String] { a.intervals[k].map { [csvNumber($0.0), csvNumber($0.1)] } ?? ["", ""] }
+        r += [h.map { csvNumber($0.learningRate) } ?? ""] + bounds("learning_rate")
+        r += [h?.batchTokens.map(csvNumber) ?? ""] + bounds("batch_tokens") + [h?.batchSequences.map(csvNumber) ?? ""]
+      }
       if dataConstrained { r += [a.uniqueTokens.map(csvNumber) ?? "", a.epochs.map(csvNumber) ?? ""] }
       for k in chosen {
         r.append(a.inputs[k].map(csvNumber) ?? "")

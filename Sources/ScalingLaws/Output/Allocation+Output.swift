@@ -22,6 +22,25 @@ extension Allocation {
       let iv = inputs.keys.sorted().compactMap { k in intervals["input:\(k)"].map { (k, JSONValue.array([.num($0.0), .num($0.1)])) } }
       if !iv.isEmpty { kv.append(("input_intervals", .object(iv))) }
     }
+    if let h = hyperparameters {
+      kv.append(("learning_rate", .num(h.learningRate)))
+      kv.append(("batch_tokens", h.batchTokens.map { .num($0) } ?? .null))
+      if let b = h.batchSequences { kv.append(("batch_sequences", .num(b))) }
+      kv.append((
+        "hparams",
+        .object([
+          ("law", .string(h.law)),
+          (
+            "alternatives",
+            .array(h.alternatives.map { alt in
+              .object([
+                ("law", .string(alt.law)), ("learning_rate", .num(alt.learningRate)), ("batch_tokens", alt.batchTokens.map { .num($0) } ?? .null),
+                ("penalty", alt.penalty.map { .num($0) } ?? .null),
+              ])
+            })
+          ),
+        ])))
+    }
     if let r = inference {
       kv.append((
         "inference",
@@ -75,7 +94,7 @@ extension Allocation {
     if !intervals.isEmpty {
       kv.append((
         "intervals",
-        .object(["flops", "params", "tokens", "loss"].compactMap { k in
+        .object(["flops", "params", "tokens", "loss", "learning_rate", "batch_tokens"].compactMap { k in
           intervals[k].map { (k, .array([.num($0.0), .num($0.1)])) }
         })))
     }
@@ -99,6 +118,13 @@ extension Allocation {
       s += "    \(label) = \(shortCount(v)) (\(number("%.4g", v)))\(iv("input:\(k)", shortCount))\n"
     }
     s += "    loss         = \(number("%.4f", loss))\(iv("loss") { number("%.4f", $0) })\n"
+    if let h = hyperparameters {
+      s += "    peak LR      = \(number("%.4g", h.learningRate))\(iv("learning_rate") { number("%.3g", $0) })  (\(h.law))\n"
+      if let b = h.batchTokens {
+        let seq = h.batchSequences.map { " = \(number("%.4g", $0)) sequences of \(formatCount(h.sequenceLength!))" } ?? ""
+        s += "    batch        = \(shortCount(b)) tokens (\(number("%.4g", b)))\(iv("batch_tokens", shortCount))\(seq)\n"
+      }
+    }
     if let r = inference {
       s += "    training     = \(number("%.4g", r.trainingFlops)) FLOPs; inference \(number("%.4g", r.inferenceFlops)); total \(number("%.4g", r.totalFlops))\n"
       s += "    vs Chinchilla= \(shortCount(r.chinchillaParams)) params, \(shortCount(r.chinchillaTokens)) tokens, total \(number("%.4g", r.chinchillaTotalFlops)) FLOPs; saving \(number("%.3g", r.saving)) (\(number("%.1f", 100 * r.savingFraction))%)\n"
@@ -127,11 +153,16 @@ extension Allocation {
   public static func sweepTable(_ rows: [Allocation], law: PlanningLaw, hardware: Hardware?) -> String {
     var s = "law: \(law.name) (\(law.source))\n"
     var header = ["FLOPs", "params N", "tokens D", "D/N", "loss"]
+    let advised = rows.contains { $0.hyperparameters != nil }
+    if advised { header += ["peak LR", "batch (tokens)"] }
     if hardware != nil { header += ["GPU-hours", "days"] }
     if hardware?.usdPerGPUHour != nil { header += ["cost $"] }
     var table = [header]
     for a in rows {
       var r = [number("%.3g", a.flops), shortCount(a.params), shortCount(a.tokens), ratioText(a.tokensPerParam), number("%.4f", a.loss)]
+      if advised {
+        r += [a.hyperparameters.map { number("%.3g", $0.learningRate) } ?? "", a.hyperparameters?.batchTokens.map(shortCount) ?? ""]
+      }
       if let h = hardware {
         r += [number("%.4g", h.gpuHours(flops: a.flops)), number("%.3g", h.days(flops: a.flops))]
         if let c = h.cost(flops: a.flops) { r += [number("%.4g", c)] }

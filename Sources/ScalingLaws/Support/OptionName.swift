@@ -25,6 +25,8 @@ public enum OptionName: String, CaseIterable, Sendable, CustomStringConvertible 
   case serving, usdPerGPUHour = "usd_per_gpu_hour", batch, hold, moeLawParams = "moe_law_params"
   case step1AverageLast = "step1_average_last", step2SkipFraction = "step2_skip_fraction", step2Smooth = "step2_smooth"
   case anchor, chance, direct
+  // Hyperparameter sweeps.
+  case hparams, batchColumn = "batch_column", batchUnit = "batch_unit", sequenceLength = "sequence_length"
   // Output.
   case scriptsOnly = "scripts_only"
 

@@ -82,13 +82,17 @@ extension ScalingTool {
       } else if let name = chosen.keys.sorted().first {
         throw ValidationError("--choose \(name): --choose picks a fitted formula law's inputs, and \(planningLaw.name) is not one.")
       }
+      let hyper = try question.hyperparameterLaw()
       var planner = Planner(law: planningLaw)
       planner.confidence = 0.95
       planner.holdLifetimeBudget = question.hold == .budget
       do {
         let request = try question.request()
         let template = question.template
-        let answers = try request.answers(planner)
+        var answers = try request.answers(planner)
+        if let hyper {
+          answers = answers.map { $0.advised(by: hyper, sequenceLength: question.sequenceLength?.value, confidence: planner.confidence) }
+        }
         let moe = try template.map { try request.answers(planner, template: $0) }
         let shapes =
           question.shape && !request.isSweep

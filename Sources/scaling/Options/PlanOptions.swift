@@ -64,6 +64,28 @@ struct PlanOptions: ParsableArguments {
     return out
   }
 
+  @Option(
+    help: ArgumentHelp(
+      "The peak learning rate and batch for every planned run: steplaw (Li et al. 2025), deepseek (DeepSeek LLM 2024), or a `scaling hparams --format json` file.",
+      valueName: "law|file"))
+  var hparams: String?
+  @Option(help: "With --hparams: tokens per sequence, to give the batch in sequences too.") var sequenceLength: Count?
+
+  /// The `--hparams` law: a named set or a hyperparameter fit file (nil without the flag).
+  func hyperparameterLaw() throws -> HyperparameterLaw? {
+    guard let h = hparams else { return nil }
+    if let named = HyperparameterLaw.named(h) { return named }
+    guard FileManager.default.fileExists(atPath: h) else {
+      throw ValidationError(
+        "--hparams \(h): not a named set (\(HyperparameterLaw.named.map(\.name).joined(separator: ", "))) and no file of that name (a `scaling hparams --format json` file).")
+    }
+    do {
+      return try HyperparameterDocument.law(path: h)
+    } catch let e as HyperparameterDocument.ReadError {
+      throw CommandUsageError(message: "--hparams \(e.description)")
+    }
+  }
+
   @Flag(help: "With --inference-tokens: minimise lifetime dollars, training plus serving (see `scaling serve`); the inference tokens count output tokens.")
   var serving = false
   @OptionGroup var servingOptions: ServingOptions
@@ -134,6 +156,12 @@ struct PlanOptions: ParsableArguments {
 /// The flags together: exactly one budget, the hardware a budget in GPU-hours or dollars needs,
 /// and the inference, serving and mixture settings in their combinations.
 func check() throws {
+    if sequenceLength != nil && hparams == nil {
+      throw ValidationError("--sequence-length gives the --hparams batch in sequences: it needs --hparams.")
+    }
+    if let s = sequenceLength, !(s.value > 0) {
+      throw ValidationError("--sequence-length \(s.value): a positive number of tokens per sequence.")
+    }
     let fixedRun = params != nil && tokens != nil
     let budgets = [
       flops != nil, gpuHours != nil, usd != nil, targetLoss != nil && params == nil, params != nil && !fixedRun,
