@@ -66,6 +66,11 @@ public enum AnalysisConfig {
     #   context: 4096
     #   prompt_tokens: 1024
     #   output_tokens: 512
+    # hparams:                  # a learning-rate and batch sweep (see `scaling hparams`): its section, and the plan's LR and batch
+    #   sweep: sweep.csv        # one row per run: N, D, peak LR, batch, loss
+    #   lr_column: peak_lr
+    #   batch_column: batch_size
+    #   batch_unit: tokens      # or sequences, with sequence_length: 2048
 
     """
 

@@ -46,7 +46,7 @@ final class ConfigReader {
   static let known: Set<String> = [
     "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
     "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints", "schedule", "downstream",
-    "fix", "tie", "priors", "auto",
+    "fix", "tie", "priors", "auto", "hparams",
   ]
 
   func arguments() throws -> [String] {
@@ -156,6 +156,16 @@ final class ConfigReader {
       case "resamples": args.append(option("--downstream-bootstrap", try whole(v, "downstream.resamples", minimum: 0), "downstream.resamples"))
       default: throw ConfigError("--config \(path): unknown downstream setting '\(k)' (known: resamples)")
       }
+    }
+    let hparamsFlags = [
+      "sweep": "--hparams-sweep", "lr_column": "--hparams-lr-column", "batch_column": "--hparams-batch-column",
+      "batch_unit": "--hparams-batch-unit", "sequence_length": "--hparams-sequence-length",
+    ]
+    for (k, v) in try map(root["hparams"], "hparams").sorted(by: { $0.key < $1.key }) {
+      guard let flag = hparamsFlags[k] else {
+        throw ConfigError("--config \(path): unknown hparams setting '\(k)' (known: \(hparamsFlags.keys.sorted().joined(separator: ", ")))")
+      }
+      args.append(option(flag, k == "sweep" ? try pathValue(v, "hparams.sweep") : try scalar(v, "hparams.\(k)"), "hparams.\(k)"))
     }
     if let b = root["budgets"] {
       guard let list = b as? [Any] else { throw ConfigError("--config \(path): 'budgets' must be a list") }

@@ -33,8 +33,8 @@ final class HparamsCommandTests: XCTestCase {
 
   /// A sweep generated from StepLaw's laws with a quadratic penalty: the fit file plans with
   /// intervals and says what the published sets would cost.
-  func testFitAndPlanWithTheFitFile() throws {
-    let dir = try temporaryDirectory(self)
+  /// The sweep of `testFitAndPlanWithTheFitFile` (batch in sequences of 1,024 tokens).
+  static func writeSweep(_ path: String) throws {
     var rows = ["params,tokens,peak_lr,batch_size,loss"]
     let c = ChinchillaConstants.epoch
     var k = 0
@@ -52,7 +52,12 @@ final class HparamsCommandTests: XCTestCase {
         }
       }
     }
-    try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/sweep.csv", atomically: true, encoding: .utf8)
+    try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+  }
+
+  func testFitAndPlanWithTheFitFile() throws {
+    let dir = try temporaryDirectory(self)
+    try Self.writeSweep(dir + "/sweep.csv")
     let args = ["hparams", dir + "/sweep.csv", "--batch-unit", "sequences", "--sequence-length", "1024", "--bootstrap", "50"]
     let t = try CLI.run(args)
     XCTAssertEqual(t.status, 0, t.stderr)
@@ -106,5 +111,66 @@ final class HparamsCommandTests: XCTestCase {
       XCTAssertEqual(r.stderr.components(separatedBy: "\n").first, message, args.joined(separator: " "))
       XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing written")
     }
+  }
+
+  /// `predict --fit HPARAMS.json --params N --tokens D`: the same learning rate and batch as plan.
+  func testPredictReadsTheFitFile() throws {
+    let dir = try temporaryDirectory(self)
+    try Self.writeSweep(dir + "/sweep.csv")
+    let fit = dir + "/hp.json"
+    XCTAssertEqual(
+      try CLI.run(["hparams", dir + "/sweep.csv", "--batch-unit", "sequences", "--sequence-length", "1024", "--bootstrap", "20", "--format", "json", "--output", fit]).status, 0)
+    let p = try json(["predict", "--fit", fit, "--params", "2e8", "--tokens", "8e9"])
+    let row = try XCTUnwrap((p["predictions"] as? [[String: Any]])?.first)
+    let plan = try json(["plan", "--hparams", fit, "--params", "2e8", "--tokens", "8e9"])
+    XCTAssertEqual(row["learning_rate"] as! Double, plan["learning_rate"] as! Double)
+    XCTAssertEqual(row["batch_tokens"] as! Double, plan["batch_tokens"] as! Double)
+    XCTAssertNotNil(row["learning_rate_interval"] as? [Double])
+    let text = try CLI.run(["predict", "--fit", fit, "--params", "2e8", "--tokens", "8e9"])
+    XCTAssertTrue(text.stdout.hasPrefix("[[Hyperparameters]] hparams:\(fit)\n    parameters N = 200M"), text.stdout)
+    let bad = try CLI.run(["predict", "--fit", fit, "--params", "2e8"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertEqual(
+      bad.stderr, "error: \(fit): a hyperparameter fit predicts the peak learning rate and batch of a run: give --params and --tokens (and nothing else)\n")
+  }
+
+  /// `report --hparams-sweep` (and the config's `hparams:`) adds the section, its three figure
+  /// scripts and the plan's learning rate and batch.
+  func testReportSection() throws {
+    let dir = try temporaryDirectory(self)
+    try Self.writeSweep(dir + "/sweep.csv")
+    let data = datasetsFolder() + "/olmo-ladder/olmo_ladder_1b.csv"
+    let r = try CLI.run([
+      "report", data, "--out", dir + "/rep", "--scripts-only", "--hparams-sweep", dir + "/sweep.csv", "--hparams-batch-unit", "sequences",
+      "--hparams-sequence-length", "1024",
+    ])
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let md = try String(contentsOfFile: dir + "/rep/report.md", encoding: .utf8)
+    XCTAssertTrue(md.contains("## Learning rate and batch size (\(dir)/sweep.csv)\n\n360 runs in 12 cells."), md)
+    XCTAssertTrue(md.contains("| budget (FLOPs) | parameters N | tokens D | D/N | loss | peak LR | batch (tokens) |"), md)
+    for f in ["hparams-surfaces.gp", "hparams-laws.gp", "hparams-batch.gp"] {
+      XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/rep/" + f), f)
+    }
+    let plan = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/rep/plan.json"))) as? [String: Any])
+    let first = try XCTUnwrap((plan["plans"] as? [[String: Any]])?.first)
+    XCTAssertNotNil(first["learning_rate"] as? Double)
+    // The same from a config file.
+    let config = """
+      files: [\(data)]
+      out: \(dir)/rep2
+      hparams:
+        sweep: \(dir)/sweep.csv
+        batch_unit: sequences
+        sequence_length: 1024
+      """
+    try config.write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
+    let c = try CLI.run(["report", "--config", dir + "/a.yaml", "--scripts-only"])
+    XCTAssertEqual(c.status, 0, c.stderr)
+    XCTAssertEqual(try String(contentsOfFile: dir + "/rep2/hparams-laws.gp", encoding: .utf8), try String(contentsOfFile: dir + "/rep/hparams-laws.gp", encoding: .utf8))
+    let unknown = "files: [\(data)]\nout: \(dir)/rep3\nhparams:\n  sweeps: x.csv\n"
+    try unknown.write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
+    let u = try CLI.run(["report", "--config", dir + "/b.yaml"])
+    XCTAssertEqual(u.status, 2)
+    XCTAssertTrue(u.stderr.contains("unknown hparams setting 'sweeps' (known: batch_column, batch_unit, lr_column, sequence_length, sweep)"), u.stderr)
   }
 }

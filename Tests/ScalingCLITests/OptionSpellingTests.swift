@@ -8,7 +8,7 @@ import XCTest
 final class OptionSpellingTests: XCTestCase {
   func testEveryNamedSettingIsAFlagOfTheTool() throws {
     var flags = Set<String>()
-    for command in ["fit", "plan", "flops", "report", "predict", "ladder", "serve", "inspect"] {
+    for command in ["fit", "plan", "flops", "report", "predict", "ladder", "serve", "inspect", "hparams", "compare"] {
       let r = try CLI.run([command, "--help"])
       XCTAssertEqual(r.status, 0, command)
       let help = r.stdout as NSString

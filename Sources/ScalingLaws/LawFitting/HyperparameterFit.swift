@@ -43,6 +43,8 @@ public struct HyperparameterFit: Sendable {
 
   public var file: String
   public var runs: Int
+  /// The sweep as read (the report's figures draw its runs).
+  public var sweep: HyperparameterSweep
   public var cells: [Cell]
   /// The fitted law (η* and B* with bootstrap samples and the median cell's curvature).
   public var law: HyperparameterLaw

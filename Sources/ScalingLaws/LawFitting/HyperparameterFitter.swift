@@ -139,7 +139,8 @@ public struct HyperparameterFitter: Sendable {
         for j in 0..<p { se[j] = (s2 * inv.inverse[j, j]).squareRoot() }
       }
     }
-    var c = [s.solution[0], 0, 0], e = [se[0], 0, 0]
+    // An exponent the law does not have: 0, with no standard error (NaN).
+    var c = [s.solution[0], 0, 0], e = [se[0], Double.nan, Double.nan]
     var j = 1
     if useN { c[1] = s.solution[j]; e[1] = se[j]; j += 1 }
     if useD { c[2] = s.solution[j]; e[2] = se[j] }
@@ -318,7 +319,7 @@ public struct HyperparameterFitter: Sendable {
       }
     }
     var fit = HyperparameterFit(
-      file: sweep.file, runs: sweep.count, cells: out, law: law, learningRateErrors: main.lr.se, batchErrors: main.batch?.se,
+      file: sweep.file, runs: sweep.count, sweep: sweep, cells: out, law: law, learningRateErrors: main.lr.se, batchErrors: main.batch?.se,
       batchForm: main.batch == nil ? "none" : form.rawValue, batchFormNote: main.batch == nil ? "no batch law" : formNote, heldOut: held,
       warnings: warnings, window: window, minimumRuns: minimumRuns, resamples: bootstrap, seed: seed, columns: sweep.columns)
     fit.law.name = "hparams:\(sweep.file)"

@@ -17,7 +17,7 @@ extension HyperparameterFit {
       var t = "    \(name) = \(p.text)\n"
       let parts = [("ln a", log(p.coefficient), 0, samples.map { log($0.coefficient) }), ("N exponent", p.paramsExponent, 1, samples.map(\.paramsExponent)), ("D exponent", p.tokensExponent, 2, samples.map(\.tokensExponent))]
       for (label, v, i, sv) in parts {
-        if i > 0 && v == 0 && (se?[i] ?? 0) == 0 { continue }
+        if i > 0 && v == 0 && !(se?[i] ?? .nan).isFinite { continue }
         let e = se.map { $0[i].isFinite ? " +/- \(number("%.3g", $0[i]))" : " (no residual degrees of freedom)" } ?? ""
         let b = sv.count >= 2 ? "  bootstrap 95% [\(number("%.4g", percentile(sv, 0.025))), \(number("%.4g", percentile(sv, 0.975)))]" : ""
         t += "        \(label.padding(toLength: 10, withPad: " ", startingAt: 0)) = \(number("%.6g", v))\(e)\(b)\n"

@@ -65,6 +65,8 @@ public struct Report: Sendable {
       figures += figs
     }
 
+    if let h = analysis.hyperparameters { md += Report.hyperparameterSection(h, figures: &figures) }
+
     let planPart = Report.planPart(analysis)
     md += planPart.markdown
     figures += planPart.figures
@@ -137,14 +139,19 @@ public struct Report: Sendable {
     var md = ""
     var figures: [GnuplotScript] = []
     md += "## Plan\n\n\(analysis.planNote) Law: \(planLaw.name) (\(planLaw.source)).\n\n"
-    let hasIntervals = plan.contains { !$0.intervals.isEmpty }
-    md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "") + "\n"
-    md += "|---:|---:|---:|---:|---:|" + (hasIntervals ? "---|---|---|" : "") + "\n"
+    let hasIntervals = plan.contains { a in ["params", "tokens", "loss"].contains { a.intervals[$0] != nil } }
+    let advised = plan.contains { $0.hyperparameters != nil }
+    md += "| budget (FLOPs) | parameters N | tokens D | D/N | loss |" + (hasIntervals ? " N interval | D interval | loss interval |" : "")
+      + (advised ? " peak LR | batch (tokens) |" : "") + "\n"
+    md += "|---:|---:|---:|---:|---:|" + (hasIntervals ? "---|---|---|" : "") + (advised ? "---:|---:|" : "") + "\n"
     for a in plan {
       md += "| \(number("%.3g", a.flops))\(budgets.contains(a.flops) ? " (yours)" : "") | \(shortCount(a.params)) | \(shortCount(a.tokens)) | \(ratioText(a.tokensPerParam)) | \(number("%.4f", a.loss)) |"
       if hasIntervals {
         let iv = { (k: String, f: (Double) -> String) -> String in a.intervals[k].map { "\(f($0.0)) – \(f($0.1))" } ?? "" }
         md += " \(iv("params", shortCount)) | \(iv("tokens", shortCount)) | \(iv("loss") { number("%.4f", $0) }) |"
+      }
+      if advised, let h = a.hyperparameters {
+        md += " \(number("%.3g", h.learningRate)) | \(h.batchTokens.map(shortCount) ?? "-") |"
       }
       md += "\n"
     }

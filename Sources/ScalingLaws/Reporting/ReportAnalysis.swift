@@ -27,6 +27,11 @@ public struct ReportAnalysis: Sendable {
   public var plan: [Allocation]
   /// Per fit: Approach 2 from its budget column (nil without one, or when it fails).
   public var isoflop: [ApproachResult?]
+  /// A learning-rate and batch sweep's fit (`--hparams-sweep`): its section, and the plan's
+  /// learning rate and batch.
+  public var hyperparameters: HyperparameterFit? = nil {
+    didSet { if let h = hyperparameters { plan = plan.map { $0.advised(by: h.law) } } }
+  }
 
   /// - Parameters:
   ///   - finalOnly: with a learning-rate-aware law and a holdout, the final-only Chinchilla recipe

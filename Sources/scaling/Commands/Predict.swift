@@ -52,6 +52,9 @@ extension ScalingTool {
       if let bytes = FileManager.default.contents(atPath: fit), ApproachDocument.isApproachFile(bytes) {
         return try frontier()
       }
+      if let bytes = FileManager.default.contents(atPath: fit), HyperparameterDocument.isHyperparameterFile(bytes) {
+        return try hyperparameters()
+      }
       let request: PredictRequest
       do {
         request = try PredictRequest(fit: FitFile(path: fit, group: group), then: then.map { try FitFile(path: $0, group: thenGroup) })
@@ -101,6 +104,26 @@ extension ScalingTool {
         format == .csv ? Allocation.csvDocument([answer], law: law, hardware: nil)
           : format == .text ? answer.text(law: law, hardware: nil) + "\n"
           : JSONValue.object([("predictions", .array([answer.json(law: law, hardware: nil)]))]).rendered() + "\n")
+    }
+
+    /// A hyperparameter fit (`scaling hparams --format json`) predicts the peak learning rate and
+    /// the batch of a run: --params and --tokens, with the fit's bootstrap intervals.
+    func hyperparameters() throws {
+      guard data.files.isEmpty, then == nil, steps == nil, x == nil, flops == nil, at.isEmpty, let n = params?.value, let d = tokens?.value else {
+        throw CommandUsageError(
+          message: "\(fit): a hyperparameter fit predicts the peak learning rate and batch of a run: give --params and --tokens (and nothing else)")
+      }
+      let law: HyperparameterLaw
+      do {
+        law = try HyperparameterDocument.law(path: fit)
+      } catch let e as HyperparameterDocument.ReadError {
+        throw CommandUsageError(message: e.description)
+      }
+      let a = law.advice(params: n, tokens: d)
+      try destination.emit(
+        format == .csv ? a.csv(params: n, tokens: d)
+          : format == .text ? a.text(params: n, tokens: d)
+          : JSONValue.object([("predictions", .array([a.json(params: n, tokens: d)]))]).rendered() + "\n")
     }
 
     func query(_ f: FitFile) throws -> Prediction {

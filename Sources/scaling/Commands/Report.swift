@@ -37,6 +37,13 @@ extension ScalingTool {
     @Option(help: "Downstream: bootstrap resamples of each task's ladder (default: --bootstrap).")
     var downstreamBootstrap: Int?
 
+    @Option(help: "A learning-rate and batch sweep (see `scaling hparams`): adds its section and figures, and the peak LR and batch to the plan table.")
+    var hparamsSweep: String?
+    @Option(help: "With --hparams-sweep: the sweep's peak learning-rate column.") var hparamsLrColumn: String?
+    @Option(help: "With --hparams-sweep: the sweep's batch column.") var hparamsBatchColumn: String?
+    @Option(help: "With --hparams-sweep: what the batch column counts (tokens or sequences).") var hparamsBatchUnit: Hparams.BatchUnitArgument = .tokens
+    @Option(help: "With --hparams-sweep and --hparams-batch-unit sequences: tokens per sequence.") var hparamsSequenceLength: Count?
+
     @Flag(help: "Keep each fit as given even when it warns that the data leave a parameter undetermined (by default the report chooses among the law's priors and tied exponents by backtest, as fit --auto).")
     var noAuto = false
     @Flag(help: "Write the .gp scripts without running gnuplot.")
@@ -50,6 +57,12 @@ extension ScalingTool {
       if writeConfig || config != nil { return }
       try data.requireFiles()
       if out == nil { throw ValidationError("Give --out FOLDER (e.g. notebooks-out/NAME).") }
+      if hparamsSweep == nil && (hparamsLrColumn != nil || hparamsBatchColumn != nil || hparamsSequenceLength != nil || hparamsBatchUnit != .tokens) {
+        throw ValidationError("--hparams-lr-column, --hparams-batch-column, --hparams-batch-unit and --hparams-sequence-length describe --hparams-sweep FILE: give it.")
+      }
+      if hparamsBatchUnit == .sequences && hparamsSequenceLength == nil {
+        throw ValidationError("--hparams-batch-unit sequences needs --hparams-sequence-length (tokens per sequence).")
+      }
       if taskLossColumn != nil && metricColumn == nil {
         throw ValidationError("--task-loss-column goes with --metric-column (the downstream section).")
       }
@@ -121,7 +134,7 @@ extension ScalingTool {
     /// The report of the parsed flags (`configFile`: the config they came from, an input too).
     func execute(configFile: String?) throws {
       let folder = out!
-      let inputs = data.files + (configFile.map { [$0] } ?? [])
+      let inputs = data.files + (configFile.map { [$0] } ?? []) + (hparamsSweep.map { [$0] } ?? [])
       do {
         try ReportWriter.checkInputs(inputs, folder: folder)
       } catch let e as ReportWriter.ProtectedFile {
@@ -154,7 +167,23 @@ extension ScalingTool {
         arg.contains(" ") ? "'\(arg)'" : arg
       }.joined(separator: " ")
       // Analysis (the plan, the backtest, the IsoFLOP checks), then rendering.
-      let analysisResult = ReportAnalysis(
+      var hyperparameters: HyperparameterFit? = nil
+      if let sweepFile = hparamsSweep {
+        var columns = HyperparameterSweep.Columns()
+        columns.learningRate = hparamsLrColumn
+        columns.batch = hparamsBatchColumn
+        columns.batchUnit = hparamsBatchUnit == .sequences ? .sequences : .tokens
+        columns.sequenceLength = hparamsSequenceLength?.value
+        var fitter = HyperparameterFitter()
+        fitter.bootstrap = analysis.bootstrap
+        fitter.seed = analysis.seed
+        do {
+          hyperparameters = try fitter.fit(HyperparameterSweep.load(CSVDocument(contentsOf: sweepFile), columns: columns))
+        } catch let e as HyperparameterFitter.FitFailure {
+          throw CommandUsageError(message: e.description)
+        }
+      }
+      var analysisResult = ReportAnalysis(
         fits: fitted.fits, unfiltered: fitted.unfiltered, budgets: budgets.map { $0.value },
         serving: servingTargetLoss.map { loss in
           (
@@ -164,6 +193,7 @@ extension ScalingTool {
             loss.value
           )
         }, finalOnly: fitted.finalOnly, ladders: ladders)
+      analysisResult.hyperparameters = hyperparameters
       let report = ScalingLaws.Report(analysisResult, command: command)
       do {
         try ReportWriter().write(report, to: folder, render: !scriptsOnly, inputs: inputs)
