@@ -71,6 +71,10 @@ public enum AnalysisConfig {
     #   lr_column: peak_lr
     #   batch_column: batch_size
     #   batch_unit: tokens      # or sequences, with sequence_length: 2048
+    # compare:                  # recipes compared (see `scaling compare`): a joint fit and two of its groups
+    #   fit: joint.json
+    #   baseline: A
+    #   candidate: B
 
     """
 

@@ -46,7 +46,7 @@ final class ConfigReader {
   static let known: Set<String> = [
     "files", "out", "columns", "tokens_per_step", "filters", "law", "irreducible", "objective", "huber_delta",
     "search", "bootstrap", "holdout", "budgets", "serving", "checkpoints", "schedule", "downstream",
-    "fix", "tie", "priors", "auto", "hparams",
+    "fix", "tie", "priors", "auto", "hparams", "compare",
   ]
 
   func arguments() throws -> [String] {
@@ -166,6 +166,13 @@ final class ConfigReader {
         throw ConfigError("--config \(path): unknown hparams setting '\(k)' (known: \(hparamsFlags.keys.sorted().joined(separator: ", ")))")
       }
       args.append(option(flag, k == "sweep" ? try pathValue(v, "hparams.sweep") : try scalar(v, "hparams.\(k)"), "hparams.\(k)"))
+    }
+    let compareFlags = ["fit": "--compare-fit", "baseline": "--compare-baseline", "candidate": "--compare-candidate"]
+    for (k, v) in try map(root["compare"], "compare").sorted(by: { $0.key < $1.key }) {
+      guard let flag = compareFlags[k] else {
+        throw ConfigError("--config \(path): unknown compare setting '\(k)' (known: \(compareFlags.keys.sorted().joined(separator: ", ")))")
+      }
+      args.append(option(flag, k == "fit" ? try pathValue(v, "compare.fit") : try scalar(v, "compare.\(k)"), "compare.\(k)"))
     }
     if let b = root["budgets"] {
       guard let list = b as? [Any] else { throw ConfigError("--config \(path): 'budgets' must be a list") }

@@ -176,6 +176,33 @@ final class JointFitCommandTests: XCTestCase {
     let shared = try CLI.run(["fit", dir + "/two.csv", "--group-column", "recipe", "--formula", "E + A/N^alpha", "--shared", "gamma"])
     XCTAssertEqual(shared.status, 2)
     XCTAssertEqual(shared.stderr, "error: --shared gamma: the formula has no parameter 'gamma' (its parameters: E, A, alpha)\n")
+    // The report's comparison section: the same k at six budgets, a table and a figure; from a
+    // config too; a group the fit lacks refused with the flag named.
+    let data = datasetsFolder() + "/olmo-ladder/olmo_ladder_1b.csv"
+    let rep = try CLI.run([
+      "report", data, "--out", dir + "/rep", "--scripts-only", "--compare-fit", fit, "--compare-baseline", "A", "--compare-candidate", "B",
+    ])
+    XCTAssertEqual(rep.status, 0, rep.stderr)
+    let md = try String(contentsOfFile: dir + "/rep/report.md", encoding: .utf8)
+    XCTAssertTrue(md.contains("## Recipes compared: B against A\n"), md)
+    XCTAssertTrue(md.contains("| budget (FLOPs) | L* A | L* B | k | interval |\n"), md)
+    XCTAssertEqual(md.components(separatedBy: " | \(number("%.4g", m)) | ").count - 1, 6, "k = m_B at six budgets")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/rep/recipe-comparison.gp"))
+    let config = "files: [\(data)]\nout: \(dir)/rep2\ncompare:\n  fit: \(fit)\n  baseline: A\n  candidate: B\n"
+    try config.write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+    let viaConfig = try CLI.run(["report", "--config", dir + "/c.yaml", "--scripts-only"])
+    XCTAssertEqual(viaConfig.status, 0, viaConfig.stderr)
+    XCTAssertEqual(
+      try String(contentsOfFile: dir + "/rep2/recipe-comparison.gp", encoding: .utf8), try String(contentsOfFile: dir + "/rep/recipe-comparison.gp", encoding: .utf8))
+    let missing = try CLI.run(["report", data, "--out", dir + "/rep3", "--compare-fit", fit, "--compare-baseline", "A", "--compare-candidate", "C"])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertEqual(missing.stderr, "error: --compare-fit \(fit): no group 'C' in the joint fit (its groups: A, B)\n")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/rep3/report.md"))
+    let half = try CLI.run(["report", data, "--out", dir + "/rep3", "--compare-fit", fit])
+    XCTAssertEqual(half.status, 2)
+    XCTAssertEqual(
+      half.stderr.components(separatedBy: "\n").first,
+      "Error: --compare-fit, --compare-baseline and --compare-candidate go together (a joint fit and its two groups).")
   }
 }
 

@@ -65,6 +65,7 @@ public struct Report: Sendable {
       figures += figs
     }
 
+    if let c = analysis.comparison { md += Report.comparisonSection(c.result, fitFile: c.fitFile, figures: &figures) }
     if let h = analysis.hyperparameters { md += Report.hyperparameterSection(h, figures: &figures) }
 
     let planPart = Report.planPart(analysis)

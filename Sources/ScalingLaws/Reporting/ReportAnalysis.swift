@@ -29,6 +29,8 @@ public struct ReportAnalysis: Sendable {
   public var isoflop: [ApproachResult?]
   /// A learning-rate and batch sweep's fit (`--hparams-sweep`): its section, and the plan's
   /// learning rate and batch.
+  /// A recipe comparison from a joint fit (`--compare-fit`), with the fit file's name.
+  public var comparison: (result: RecipeComparison, fitFile: String)? = nil
   public var hyperparameters: HyperparameterFit? = nil {
     didSet { if let h = hyperparameters { plan = plan.map { $0.advised(by: h.law) } } }
   }

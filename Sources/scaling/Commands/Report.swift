@@ -37,6 +37,11 @@ extension ScalingTool {
     @Option(help: "Downstream: bootstrap resamples of each task's ladder (default: --bootstrap).")
     var downstreamBootstrap: Int?
 
+    @Option(help: "A joint fit (fit --group-column G --shared NAMES --format json): adds the recipe comparison of --compare-candidate over --compare-baseline.")
+    var compareFit: String?
+    @Option(help: "With --compare-fit: the group compared against (recipe A).") var compareBaseline: String?
+    @Option(help: "With --compare-fit: the group whose saving is measured (recipe B).") var compareCandidate: String?
+
     @Option(help: "A learning-rate and batch sweep (see `scaling hparams`): adds its section and figures, and the peak LR and batch to the plan table.")
     var hparamsSweep: String?
     @Option(help: "With --hparams-sweep: the sweep's peak learning-rate column.") var hparamsLrColumn: String?
@@ -57,6 +62,9 @@ extension ScalingTool {
       if writeConfig || config != nil { return }
       try data.requireFiles()
       if out == nil { throw ValidationError("Give --out FOLDER (e.g. notebooks-out/NAME).") }
+      if (compareFit == nil) != (compareBaseline == nil) || (compareFit == nil) != (compareCandidate == nil) {
+        throw ValidationError("--compare-fit, --compare-baseline and --compare-candidate go together (a joint fit and its two groups).")
+      }
       if hparamsSweep == nil && (hparamsLrColumn != nil || hparamsBatchColumn != nil || hparamsSequenceLength != nil || hparamsBatchUnit != .tokens) {
         throw ValidationError("--hparams-lr-column, --hparams-batch-column, --hparams-batch-unit and --hparams-sequence-length describe --hparams-sweep FILE: give it.")
       }
@@ -134,7 +142,7 @@ extension ScalingTool {
     /// The report of the parsed flags (`configFile`: the config they came from, an input too).
     func execute(configFile: String?) throws {
       let folder = out!
-      let inputs = data.files + (configFile.map { [$0] } ?? []) + (hparamsSweep.map { [$0] } ?? [])
+      let inputs = data.files + (configFile.map { [$0] } ?? []) + (hparamsSweep.map { [$0] } ?? []) + (compareFit.map { [$0] } ?? [])
       do {
         try ReportWriter.checkInputs(inputs, folder: folder)
       } catch let e as ReportWriter.ProtectedFile {
@@ -194,6 +202,23 @@ extension ScalingTool {
           )
         }, finalOnly: fitted.finalOnly, ladders: ladders)
       analysisResult.hyperparameters = hyperparameters
+      if let fitFile = compareFit, let a = compareBaseline, let b = compareCandidate {
+        let law: PlanningLaw
+        do {
+          law = try PlanningLaw.fromFitFile(fitFile, group: nil)
+        } catch let e as PlanningLaw.LawFileError {
+          throw CommandUsageError(message: "--compare-fit \(e.description)")
+        }
+        guard case .fitted(let f, let samples) = law else {
+          throw CommandUsageError(message: "--compare-fit \(fitFile): holds no joint formula fit (fit with --group-column G --formula ... --shared NAMES)")
+        }
+        let budgets = f.observedFlopsMax.map { m in [0.01, 0.1, 1, 10, 100, 1000].map { m * $0 } } ?? [1e18, 1e20, 1e22, 1e24]
+        do {
+          analysisResult.comparison = (try RecipeComparison(law: f, samples: samples, baseline: a, candidate: b, budgets: budgets), fitFile)
+        } catch let e as RecipeComparison.ComparisonError {
+          throw CommandUsageError(message: "--compare-fit \(fitFile): \(e.description)")
+        }
+      }
       let report = ScalingLaws.Report(analysisResult, command: command)
       do {
         try ReportWriter().write(report, to: folder, render: !scriptsOnly, inputs: inputs)
