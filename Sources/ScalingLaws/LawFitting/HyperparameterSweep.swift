@@ -54,6 +54,7 @@ public struct HyperparameterSweep: Sendable {
   /// number, or a batch in sequences without a sequence length.
   public static func load(_ doc: CSVDocument, columns c: Columns) throws -> HyperparameterSweep {
     let header = doc.headerNames
+    if header.isEmpty || header == [""] { throw CSVError(file: doc.name, "file is empty") }
     func find(_ given: String?, _ aliases: [String], _ what: String, _ flag: String) throws -> String {
       if let g = given {
         guard header.contains(g) else {
