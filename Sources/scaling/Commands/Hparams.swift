@@ -44,6 +44,9 @@ extension ScalingTool {
       if batchUnit == .sequences && sequenceLength == nil {
         throw ValidationError("--batch-unit sequences needs --sequence-length (tokens per sequence) to count the batch in tokens.")
       }
+      if sequenceLength != nil && batchUnit == .tokens {
+        throw ValidationError("--sequence-length counts a batch given in sequences: it needs --batch-unit sequences.")
+      }
       if let s = sequenceLength, !(s.value > 0) {
         throw ValidationError("--sequence-length \(s.value): a positive number of tokens.")
       }

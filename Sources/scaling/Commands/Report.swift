@@ -68,6 +68,9 @@ extension ScalingTool {
       if hparamsSweep == nil && (hparamsLrColumn != nil || hparamsBatchColumn != nil || hparamsSequenceLength != nil || hparamsBatchUnit != .tokens) {
         throw ValidationError("--hparams-lr-column, --hparams-batch-column, --hparams-batch-unit and --hparams-sequence-length describe --hparams-sweep FILE: give it.")
       }
+      if hparamsSequenceLength != nil && hparamsBatchUnit == .tokens {
+        throw ValidationError("--hparams-sequence-length counts a batch given in sequences: it needs --hparams-batch-unit sequences.")
+      }
       if hparamsBatchUnit == .sequences && hparamsSequenceLength == nil {
         throw ValidationError("--hparams-batch-unit sequences needs --hparams-sequence-length (tokens per sequence).")
       }
