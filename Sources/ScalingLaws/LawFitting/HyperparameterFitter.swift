@@ -325,11 +325,9 @@ public struct HyperparameterFitter: Sendable {
         warnings.append("\(bootstrap - law.samples.count) of \(bootstrap) bootstrap resamples could not fit the laws (too few distinct cells drawn) and were left out")
       }
     }
-    var fit = HyperparameterFit(
+    return HyperparameterFit(
       file: sweep.file, runs: sweep.count, sweep: sweep, cells: out, law: law, learningRateErrors: main.lr.se, batchErrors: main.batch?.se,
       batchForm: main.batch == nil ? "none" : form.rawValue, batchFormNote: main.batch == nil ? "no batch law" : formNote, heldOut: held,
       warnings: warnings, window: window, minimumRuns: minimumRuns, resamples: bootstrap, seed: seed, columns: sweep.columns)
-    fit.law.name = "hparams:\(sweep.file)"
-    return fit
   }
 }

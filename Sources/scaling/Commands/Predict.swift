@@ -49,11 +49,9 @@ extension ScalingTool {
 
     func run() throws {
       try destination.check(inputs: [fit] + (then.map { [$0] } ?? []) + data.files)
-      if let bytes = FileManager.default.contents(atPath: fit), ApproachDocument.isApproachFile(bytes) {
-        return try frontier()
-      }
-      if let bytes = FileManager.default.contents(atPath: fit), HyperparameterDocument.isHyperparameterFile(bytes) {
-        return try hyperparameters()
+      if let bytes = FileManager.default.contents(atPath: fit) {
+        if ApproachDocument.isApproachFile(bytes) { return try frontier() }
+        if HyperparameterDocument.isHyperparameterFile(bytes) { return try hyperparameters() }
       }
       let request: PredictRequest
       do {
