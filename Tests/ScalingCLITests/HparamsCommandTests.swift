@@ -167,6 +167,12 @@ final class HparamsCommandTests: XCTestCase {
     let c = try CLI.run(["report", "--config", dir + "/a.yaml", "--scripts-only"])
     XCTAssertEqual(c.status, 0, c.stderr)
     XCTAssertEqual(try String(contentsOfFile: dir + "/rep2/hparams-laws.gp", encoding: .utf8), try String(contentsOfFile: dir + "/rep/hparams-laws.gp", encoding: .utf8))
+    let ignored = try CLI.run(["report", data, "--out", dir + "/rep4", "--hparams-sweep", dir + "/sweep.csv", "--hparams-sequence-length", "1024"])
+    XCTAssertEqual(ignored.status, 2)
+    XCTAssertEqual(
+      ignored.stderr.components(separatedBy: "\n").first,
+      "Error: --hparams-sequence-length counts a batch given in sequences: it needs --hparams-batch-unit sequences.")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/rep4"))
     let unknown = "files: [\(data)]\nout: \(dir)/rep3\nhparams:\n  sweeps: x.csv\n"
     try unknown.write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
     let u = try CLI.run(["report", "--config", dir + "/b.yaml"])
